@@ -1,0 +1,221 @@
+using System.Buffers;
+
+namespace SmtpMock.Protocol.Framing;
+
+public enum DataStatus
+{
+    /// <summary>All input so far was taken; the end of data has not arrived.</summary>
+    NeedMore,
+
+    /// <summary><c>CRLF.CRLF</c> arrived; the buffer was advanced just past it.</summary>
+    Complete,
+}
+
+/// <summary>What to do with a bare CR or bare LF inside message content (they never end the message).</summary>
+public enum BareLineEndingPolicy
+{
+    /// <summary>Store each bare CR or LF as CRLF (Postfix's default, <c>smtpd_forbid_bare_newline = normalize</c>).</summary>
+    Normalize,
+
+    /// <summary>Store the bytes exactly as they came.</summary>
+    Keep,
+
+    /// <summary>Read to the end of data, then reject the message with 554 5.6.0.</summary>
+    Reject,
+}
+
+/// <summary>
+/// Reads DATA content: removes the transparency dot (RFC 5321 §4.5.2), ends only on <c>CRLF.CRLF</c> (so no
+/// smuggling variant such as <c>LF.LF</c> or <c>CR.CR</c> ends or splits a message), counts the size and the
+/// longest line, and keeps going to the real end when a limit is passed so the next command is framed right.
+/// All input is consumed as it arrives: memory is bounded by what the output keeps.
+/// </summary>
+public sealed class DataReader(long maxMessageOctets, int maxLineOctets, BareLineEndingPolicy bareLineEndings)
+{
+    private static readonly byte[] CrLf = "\r\n"u8.ToArray();
+    private static readonly byte[] Cr = "\r"u8.ToArray();
+    private static readonly byte[] Lf = "\n"u8.ToArray();
+
+    private State _state = State.LineStart;
+    private long _lineOctets;
+    private IBufferWriter<byte>? _output;
+
+    private enum State
+    {
+        LineStart,
+        Mid,
+        Dot,
+        DotCr,
+        Cr,
+    }
+
+    /// <summary>Octets of content after dot removal (and normalisation), counted even past the limit.</summary>
+    public long Size { get; private set; }
+
+    public bool SizeExceeded => Size > maxMessageOctets;
+
+    public bool LineTooLong { get; private set; }
+
+    /// <summary>How many bare CRs and bare LFs the content had.</summary>
+    public int BareLineEndings { get; private set; }
+
+    public BareLineEndingPolicy Policy => bareLineEndings;
+
+    /// <summary>Starts a new message.</summary>
+    public void Reset()
+    {
+        _state = State.LineStart;
+        _lineOctets = 0;
+        Size = 0;
+        LineTooLong = false;
+        BareLineEndings = 0;
+    }
+
+    /// <param name="buffer">Input; advanced past what was taken.</param>
+    /// <param name="output">Where content goes while the message is within the size limit; null to discard.</param>
+    public DataStatus Read(ref ReadOnlySequence<byte> buffer, IBufferWriter<byte>? output)
+    {
+        _output = output;
+        long taken = 0;
+        foreach (var memory in buffer)
+        {
+            var span = memory.Span;
+            var i = Step(span, out var complete);
+            taken += i;
+            if (complete)
+            {
+                buffer = buffer.Slice(taken);
+                _output = null;
+                return DataStatus.Complete;
+            }
+        }
+
+        buffer = buffer.Slice(buffer.End);
+        _output = null;
+        return DataStatus.NeedMore;
+    }
+
+    private int Step(ReadOnlySpan<byte> span, out bool complete)
+    {
+        complete = false;
+        var i = 0;
+        while (i < span.Length)
+        {
+            switch (_state)
+            {
+                case State.Mid:
+                    var run = span[i..].IndexOfAny((byte)'\r', (byte)'\n');
+                    if (run < 0)
+                    {
+                        Emit(span[i..]);
+                        _lineOctets += span.Length - i;
+                        return span.Length;
+                    }
+
+                    Emit(span.Slice(i, run));
+                    _lineOctets += run;
+                    i += run;
+                    if (span[i] == '\r')
+                    {
+                        _state = State.Cr;
+                    }
+                    else
+                    {
+                        BareEnding(Lf);
+                    }
+
+                    i++;
+                    break;
+
+                case State.LineStart:
+                    if (span[i] == '.')
+                    {
+                        _state = State.Dot;
+                        _lineOctets = 1;
+                        i++;
+                    }
+                    else
+                    {
+                        _state = State.Mid;
+                    }
+
+                    break;
+
+                case State.Dot:
+                    // A leading dot followed by anything but CRLF is the transparency dot: drop it.
+                    if (span[i] == '\r')
+                    {
+                        _state = State.DotCr;
+                        i++;
+                    }
+                    else
+                    {
+                        _state = State.Mid;
+                    }
+
+                    break;
+
+                case State.DotCr:
+                    if (span[i] == '\n')
+                    {
+                        complete = true;
+                        return i + 1;
+                    }
+
+                    BareEnding(Cr);
+                    _state = State.Mid;
+                    break;
+
+                case State.Cr:
+                    if (span[i] == '\n')
+                    {
+                        _lineOctets += 2;
+                        if (_lineOctets > maxLineOctets)
+                        {
+                            LineTooLong = true;
+                        }
+
+                        Emit(CrLf);
+                        _lineOctets = 0;
+                        _state = State.LineStart;
+                        i++;
+                    }
+                    else
+                    {
+                        BareEnding(Cr);
+                        _state = State.Mid;
+                    }
+
+                    break;
+            }
+        }
+
+        if (_lineOctets > maxLineOctets)
+        {
+            LineTooLong = true;
+        }
+
+        return i;
+    }
+
+    private void BareEnding(byte[] original)
+    {
+        BareLineEndings++;
+        Emit(bareLineEndings == BareLineEndingPolicy.Normalize ? CrLf : original);
+        _lineOctets = 0;
+    }
+
+    private void Emit(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            return;
+        }
+
+        Size += bytes.Length;
+        if (_output is not null && Size <= maxMessageOctets)
+        {
+            _output.Write(bytes);
+        }
+    }
+}

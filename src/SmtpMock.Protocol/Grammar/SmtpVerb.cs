@@ -1,0 +1,56 @@
+namespace SmtpMock.Protocol.Grammar;
+
+/// <summary>
+/// Every verb the server knows, in one place. An unrecognised verb is still a command (<see cref="Unknown"/>)
+/// so that the state table, scenarios and the transcript all see it.
+/// </summary>
+public enum SmtpVerb
+{
+    Unknown,
+    Ehlo,
+    Helo,
+    Mail,
+    Rcpt,
+    Data,
+    Bdat,
+    Rset,
+    Noop,
+    Quit,
+    Vrfy,
+    Expn,
+    Help,
+    StartTls,
+    Auth,
+}
+
+public static class SmtpVerbs
+{
+    /// <summary>The verbs in the order HELP lists them.</summary>
+    public static readonly IReadOnlyList<SmtpVerb> Known =
+    [
+        SmtpVerb.Ehlo, SmtpVerb.Helo, SmtpVerb.Mail, SmtpVerb.Rcpt, SmtpVerb.Data, SmtpVerb.Bdat, SmtpVerb.Rset,
+        SmtpVerb.Noop, SmtpVerb.Quit, SmtpVerb.Vrfy, SmtpVerb.Expn, SmtpVerb.Help, SmtpVerb.StartTls, SmtpVerb.Auth,
+    ];
+
+    /// <summary>The verb as it is written on the wire.</summary>
+    public static string Keyword(this SmtpVerb verb) => verb switch
+    {
+        SmtpVerb.StartTls => "STARTTLS",
+        SmtpVerb.Unknown => "UNKNOWN",
+        _ => verb.ToString().ToUpperInvariant(),
+    };
+
+    /// <summary>Recognises a verb by its ASCII keyword, ignoring case.</summary>
+    public static SmtpVerb Recognise(ReadOnlySpan<char> keyword)
+    {
+        foreach (var verb in Known)
+        {
+            if (keyword.Equals(verb.Keyword(), StringComparison.OrdinalIgnoreCase))
+            {
+                return verb;
+            }
+        }
+
+        return SmtpVerb.Unknown;
+    }
+}
