@@ -1,0 +1,3 @@
+using SmtpMock.Cli;
+
+return await SmtpMockCli.RunAsync(args, Console.Out, Console.Error);

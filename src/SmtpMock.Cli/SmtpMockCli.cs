@@ -1,0 +1,37 @@
+using System.CommandLine;
+using SmtpMock.Cli.Commands.Serve;
+
+namespace SmtpMock.Cli;
+
+/// <summary>The root command and its one list of subcommands. With no arguments it serves on the defaults.</summary>
+public static class SmtpMockCli
+{
+    /// <summary>Exit code for bad flags or bad option values.</summary>
+    public const int UsageError = 2;
+
+    public static RootCommand Create()
+    {
+        // With no command, smtpmock serves: the root takes serve's options too (smtpmock --port 2600).
+        var root = ServeCommand.AddTo(new RootCommand("SmtpMock: a real SMTP server for tests. It captures every message and can misbehave on request."));
+        root.Subcommands.Add(ServeCommand.Create());
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var parse = Create().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync($"smtpmock: {problem.Message}").ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync("Run 'smtpmock --help' (or 'smtpmock serve --help') for the options.").ConfigureAwait(false);
+            return UsageError;
+        }
+
+        var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
+        return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SmtpMock.Protocol.Grammar;
+
+namespace SmtpMock.Server.Capture;
+
+/// <summary>
+/// Writes each accepted message as <c>id.eml</c> (the raw bytes) and <c>id.json</c> (the envelope). Each file is
+/// written to a temporary name, flushed to disk and renamed, the JSON first and the .eml last: an .eml that is
+/// listed is always whole, whatever moment a crash or kill -9 comes at.
+/// </summary>
+public sealed class MessageDirectory
+{
+    private const string TempSuffix = ".tmp";
+
+    public MessageDirectory(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        System.IO.Directory.CreateDirectory(Path);
+        foreach (var leftover in System.IO.Directory.EnumerateFiles(Path, "*" + TempSuffix))
+        {
+            File.Delete(leftover);
+        }
+    }
+
+    public string Path { get; }
+
+    public void Write(CapturedMessage message)
+    {
+        var envelope = new EnvelopeFile(
+            message.Id,
+            message.SessionId,
+            message.ReceivedAt,
+            message.Client,
+            message.HeloName,
+            message.Sender.Address,
+            message.SenderParameters.Select(p => p.ToString()).ToList(),
+            message.Recipients.Select(r => new EnvelopeRecipient(r.Address, r.Parameters.Select(p => p.ToString()).ToList())).ToList(),
+            message.Size);
+        WriteAtomically(message.Id + ".json", JsonSerializer.SerializeToUtf8Bytes(envelope, EnvelopeJson.Default.EnvelopeFile));
+        WriteAtomically(message.Id + ".eml", message.Raw.Span);
+    }
+
+    /// <summary>The messages whose .eml and .json are both whole, oldest first.</summary>
+    public IReadOnlyList<CapturedMessage> Load()
+    {
+        var messages = new List<CapturedMessage>();
+        foreach (var eml in System.IO.Directory.EnumerateFiles(Path, "*.eml"))
+        {
+            var json = System.IO.Path.ChangeExtension(eml, ".json");
+            if (!File.Exists(json))
+            {
+                continue;
+            }
+
+            var envelope = JsonSerializer.Deserialize(File.ReadAllBytes(json), EnvelopeJson.Default.EnvelopeFile);
+            if (envelope is null)
+            {
+                continue;
+            }
+
+            messages.Add(new CapturedMessage(
+                envelope.Id,
+                envelope.SessionId,
+                envelope.ReceivedAt,
+                envelope.Client,
+                envelope.HeloName,
+                ToPath(envelope.MailFrom),
+                envelope.MailParameters.Select(ToParameter).ToList(),
+                envelope.Recipients.Select(r => new Recipient(ToPath(r.Address), r.Parameters.Select(ToParameter).ToList())).ToList(),
+                File.ReadAllBytes(eml)));
+        }
+
+        return [.. messages.OrderBy(m => m.ReceivedAt)];
+    }
+
+    private void WriteAtomically(string name, ReadOnlySpan<byte> bytes)
+    {
+        var final = System.IO.Path.Combine(Path, name);
+        var temp = final + TempSuffix;
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+        {
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, final, overwrite: true);
+    }
+
+    private static MailPath ToPath(string address)
+    {
+        if (address.Length == 0)
+        {
+            return MailPath.Null;
+        }
+
+        var at = address.LastIndexOf('@');
+        return at < 0 ? new MailPath(address, string.Empty, null) : new MailPath(address[..at], address[(at + 1)..], null);
+    }
+
+    private static EsmtpParameter ToParameter(string text)
+    {
+        var eq = text.IndexOf('=', StringComparison.Ordinal);
+        return eq < 0 ? new EsmtpParameter(text, null) : new EsmtpParameter(text[..eq], text[(eq + 1)..]);
+    }
+}
+
+/// <summary>The JSON written beside each .eml.</summary>
+public sealed record EnvelopeFile(
+    string Id,
+    long SessionId,
+    DateTimeOffset ReceivedAt,
+    string Client,
+    string HeloName,
+    string MailFrom,
+    List<string> MailParameters,
+    List<EnvelopeRecipient> Recipients,
+    long Size);
+
+public sealed record EnvelopeRecipient(string Address, List<string> Parameters);
+
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(EnvelopeFile))]
+internal sealed partial class EnvelopeJson : JsonSerializerContext;

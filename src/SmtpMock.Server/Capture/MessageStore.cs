@@ -1,0 +1,150 @@
+namespace SmtpMock.Server.Capture;
+
+/// <summary>
+/// The captured messages, newest last, bounded by count and by bytes so a long run cannot exhaust memory.
+/// With a directory, each message is written there before it is acknowledged, so a 250 means it is on disk.
+/// Thread-safe: sessions add while tests read and wait.
+/// </summary>
+public sealed class MessageStore
+{
+    private readonly Lock _gate = new();
+    private readonly LinkedList<CapturedMessage> _messages = new();
+    private readonly List<(Func<CapturedMessage, bool> Match, TaskCompletionSource<CapturedMessage> Done)> _waiters = [];
+    private readonly int _maxMessages;
+    private readonly long _maxBytes;
+    private long _bytes;
+    private long _total;
+
+    public MessageStore(int maxMessages = 1000, long maxBytes = 512L * 1024 * 1024, MessageDirectory? directory = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
+        _maxMessages = maxMessages;
+        _maxBytes = maxBytes;
+        Directory = directory;
+    }
+
+    /// <summary>Where messages are also written, if anywhere.</summary>
+    public MessageDirectory? Directory { get; }
+
+    /// <summary>Raised after a message is stored (on the session's thread).</summary>
+    public event Action<CapturedMessage>? Captured;
+
+    /// <summary>How many messages were ever accepted, including those since evicted.</summary>
+    public long TotalCaptured => Interlocked.Read(ref _total);
+
+    /// <summary>A snapshot of the kept messages, oldest first.</summary>
+    public IReadOnlyList<CapturedMessage> Messages
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _messages];
+            }
+        }
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _messages.Count;
+            }
+        }
+    }
+
+    public CapturedMessage? Find(string id)
+    {
+        lock (_gate)
+        {
+            return _messages.FirstOrDefault(m => m.Id == id);
+        }
+    }
+
+    /// <summary>Keeps a message: on disk first when there is a directory (an IOException means it was not kept).</summary>
+    public void Add(CapturedMessage message) => Add(message, persist: true);
+
+    /// <summary>Keeps a message; <paramref name="persist"/> false for one loaded from the directory at start.</summary>
+    internal void Add(CapturedMessage message, bool persist)
+    {
+        if (persist)
+        {
+            Directory?.Write(message);
+        }
+
+        List<TaskCompletionSource<CapturedMessage>> done = [];
+        lock (_gate)
+        {
+            _messages.AddLast(message);
+            _bytes += message.Size;
+            _total++;
+            while (_messages.Count > 1 && (_messages.Count > _maxMessages || _bytes > _maxBytes))
+            {
+                _bytes -= _messages.First!.Value.Size;
+                _messages.RemoveFirst();
+            }
+
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Match(message))
+                {
+                    done.Add(_waiters[i].Done);
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
+
+        foreach (var waiter in done)
+        {
+            waiter.TrySetResult(message);
+        }
+
+        Captured?.Invoke(message);
+    }
+
+    /// <summary>Forgets every kept message (files on disk stay).</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _messages.Clear();
+            _bytes = 0;
+        }
+    }
+
+    /// <summary>
+    /// Completes with the first kept or future message that matches; cancel it to put a deadline on the wait.
+    /// </summary>
+    public Task<CapturedMessage> WaitForAsync(Func<CapturedMessage, bool> match, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<CapturedMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            var existing = _messages.FirstOrDefault(match);
+            if (existing is not null)
+            {
+                return Task.FromResult(existing);
+            }
+
+            _waiters.Add((match, done));
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            cancellationToken.Register(() =>
+            {
+                lock (_gate)
+                {
+                    _waiters.RemoveAll(w => w.Done == done);
+                }
+
+                done.TrySetCanceled(cancellationToken);
+            });
+        }
+
+        return done.Task;
+    }
+}

@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SmtpMock.Protocol.Replies;
+using SmtpMock.Server.Capture;
+using SmtpMock.Server.Session;
+
+namespace SmtpMock.Server.Hosting;
+
+/// <summary>
+/// The listener: accepts connections, runs one <see cref="SmtpSession"/> per connection, enforces the connection
+/// cap with 421 4.7.0, and on stop sends 421 4.3.2 to open sessions. Nothing a client sends can stop it: every
+/// session's failure stays in that session.
+/// </summary>
+public sealed partial class SmtpMockServer : IAsyncDisposable
+{
+    private readonly SmtpServerOptions _options;
+    private readonly DefaultResponder _responder;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<long, Task> _sessions = new();
+    private readonly ConcurrentQueue<SessionContext> _finished = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _listener;
+    private Task? _acceptLoop;
+    private long _sessionCount;
+    private int _active;
+
+    public SmtpMockServer(SmtpServerOptions options, ILoggerFactory? loggers = null)
+    {
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid options: " + string.Join("; ", problems), nameof(options));
+        }
+
+        _options = options;
+        _loggers = loggers ?? NullLoggerFactory.Instance;
+        _logger = _loggers.CreateLogger("SmtpMock.Server");
+        _responder = new DefaultResponder(options);
+        var directory = options.StoreDirectory is null ? null : new MessageDirectory(options.StoreDirectory);
+        Messages = new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes, directory);
+        if (directory is not null)
+        {
+            foreach (var message in directory.Load().TakeLast(options.MaxStoredMessages))
+            {
+                Messages.Add(message, persist: false);
+            }
+        }
+    }
+
+    public SmtpServerOptions Options => _options;
+
+    /// <summary>The captured messages.</summary>
+    public MessageStore Messages { get; }
+
+    /// <summary>Where the server listens (with the real port when port 0 was asked for).</summary>
+    public IPEndPoint EndPoint => (IPEndPoint?)_listener?.LocalEndPoint ?? throw new InvalidOperationException("The server is not started.");
+
+    /// <summary>Sessions currently open.</summary>
+    public int ActiveSessions => Volatile.Read(ref _active);
+
+    /// <summary>The transcripts of finished sessions, oldest first (the last <see cref="SmtpServerOptions.MaxTranscripts"/>).</summary>
+    public IReadOnlyList<SessionContext> FinishedSessions => [.. _finished];
+
+    /// <summary>Binds and starts accepting. Returns once the port is open.</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var listener = new Socket(_options.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (_options.EndPoint.AddressFamily == AddressFamily.InterNetworkV6 && _options.EndPoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                listener.DualMode = true;
+            }
+
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(_options.EndPoint);
+            listener.Listen(512);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+
+        _listener = listener;
+        Log.Listening(_logger, EndPoint.ToString(), _options.Hostname);
+        _acceptLoop = AcceptLoopAsync(listener);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Stops accepting, sends 421 4.3.2 to every open session (an open transaction is discarded, every completed
+    /// message is kept) and waits for them to close, at most <see cref="SmtpServerOptions.ShutdownTimeout"/>.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener?.Dispose();
+        if (_acceptLoop is not null)
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+
+        var all = Task.WhenAll(_sessions.Values);
+        await Task.WhenAny(all, Task.Delay(_options.ShutdownTimeout, _options.TimeProvider)).ConfigureAwait(false);
+        Log.Stopped(_logger, Messages.TotalCaptured);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    /// <summary>Raised when a session has ended, with its context (transcript included).</summary>
+    public event Action<SessionContext>? SessionEnded;
+
+    /// <summary>Completes when the session with this id has ended; cancel it to put a deadline on the wait.</summary>
+    public async Task<SessionContext> WaitForSessionEndAsync(long id, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<SessionContext>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnEnded(SessionContext context)
+        {
+            if (context.Id == id)
+            {
+                done.TrySetResult(context);
+            }
+        }
+
+        SessionEnded += OnEnded;
+        try
+        {
+            var finished = _finished.FirstOrDefault(s => s.Id == id);
+            if (finished is not null)
+            {
+                return finished;
+            }
+
+            return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            SessionEnded -= OnEnded;
+        }
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                // EMFILE, ECONNABORTED and friends: one failed accept never ends the loop.
+                Log.AcceptFailed(_logger, e);
+                await Task.Delay(10).ConfigureAwait(false);
+                continue;
+            }
+
+            var id = Interlocked.Increment(ref _sessionCount);
+            if (Interlocked.Increment(ref _active) > _options.MaxConnections)
+            {
+                Interlocked.Decrement(ref _active);
+                _ = RefuseAsync(socket);
+                continue;
+            }
+
+            var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _sessions[id] = ended.Task;
+            _ = RunSessionAsync(id, socket, ended);
+        }
+    }
+
+    private async Task RunSessionAsync(long id, Socket socket, TaskCompletionSource ended)
+    {
+        await Task.Yield();
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
+        var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        var transcript = new Transcript(_options.TimeProvider, _options.MaxTranscriptLines);
+        var context = new SessionContext(id, socket.RemoteEndPoint, _options.TimeProvider.GetUtcNow(), transcript);
+        var session = new SmtpSession(_options, _responder, Messages, context, _loggers.CreateLogger("SmtpMock.Session"));
+        try
+        {
+            socket.NoDelay = true;
+            await session.RunAsync(input, output, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // A bug must cost one session, never the server.
+            Log.SessionFailed(_logger, e, id);
+        }
+        finally
+        {
+            await input.CompleteAsync().ConfigureAwait(false);
+            await output.CompleteAsync().ConfigureAwait(false);
+            try
+            {
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+                // Already gone.
+            }
+
+            await stream.DisposeAsync().ConfigureAwait(false);
+            Interlocked.Decrement(ref _active);
+            if (_options.MaxTranscripts > 0)
+            {
+                _finished.Enqueue(context);
+                while (_finished.Count > _options.MaxTranscripts && _finished.TryDequeue(out _))
+                {
+                }
+            }
+
+            _sessions.TryRemove(id, out _);
+            ended.TrySetResult();
+            SessionEnded?.Invoke(context);
+        }
+    }
+
+    private static async Task RefuseAsync(Socket socket)
+    {
+        using (socket)
+        {
+            try
+            {
+                var writer = new System.Buffers.ArrayBufferWriter<byte>(64);
+                ReplyWriter.Write(writer, StandardReplies.TooManyConnections);
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await socket.SendAsync(writer.WrittenMemory, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // The refused client left first: nothing to do.
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "SmtpMock listening on {EndPoint} as {Hostname}")]
+        public static partial void Listening(ILogger logger, string endPoint, string hostname);
+
+        [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "SmtpMock stopped; {Count} messages captured")]
+        public static partial void Stopped(ILogger logger, long count);
+
+        [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Accept failed")]
+        public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "Session {Session} failed")]
+        public static partial void SessionFailed(ILogger logger, Exception exception, long session);
+    }
+}

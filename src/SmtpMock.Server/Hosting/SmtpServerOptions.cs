@@ -1,0 +1,112 @@
+using System.Net;
+using SmtpMock.Protocol.Framing;
+
+namespace SmtpMock.Server.Hosting;
+
+/// <summary>Everything a server is started with. Immutable; every option is read somewhere.</summary>
+public sealed record SmtpServerOptions
+{
+    /// <summary>Where to listen. Port 0 picks a free port (read it back from <see cref="SmtpMockServer.EndPoint"/>).</summary>
+    public IPEndPoint EndPoint { get; init; } = new(IPAddress.Loopback, 2525);
+
+    /// <summary>The name in the greeting and the EHLO reply.</summary>
+    public string Hostname { get; init; } = "localhost";
+
+    /// <summary>The SIZE advertised and enforced (RFC 1870), in octets.</summary>
+    public long MaxMessageSize { get; init; } = 35 * 1024 * 1024;
+
+    /// <summary>Past this many accepted recipients a RCPT gets 452 4.5.3 (RFC 5321 §4.5.3.1.8: at least 100).</summary>
+    public int MaxRecipients { get; init; } = 100;
+
+    /// <summary>The longest plain command line, CRLF included (RFC 5321: at least 512). MAIL and AUTH get more.</summary>
+    public int MaxCommandLineLength { get; init; } = 512;
+
+    /// <summary>The longest DATA text line, CRLF included (RFC 5321 §4.5.3.1.6: at least 1000).</summary>
+    public int MaxDataLineLength { get; init; } = 1000;
+
+    /// <summary>What a bare CR or LF inside DATA becomes; it never ends the message either way.</summary>
+    public BareLineEndingPolicy BareLineEndingsInData { get; init; } = BareLineEndingPolicy.Normalize;
+
+    /// <summary>When true a command line ended by a bare LF gets 500; when false (telnet, netcat) it is accepted.</summary>
+    public bool StrictLineEndings { get; init; }
+
+    /// <summary>How long a client may take to send a whole command line before 421 4.4.2.</summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a client may go without sending anything during DATA or a BDAT chunk before 421 4.4.2.</summary>
+    public TimeSpan DataTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Connections served at once; one more is answered 421 4.7.0 and closed.</summary>
+    public int MaxConnections { get; init; } = 1000;
+
+    /// <summary>Unrecognised or malformed commands a session may send before 421 4.7.0 closes it.</summary>
+    public int MaxBadCommands { get; init; } = 20;
+
+    /// <summary>Messages the in-memory store keeps; the oldest go first.</summary>
+    public int MaxStoredMessages { get; init; } = 1000;
+
+    /// <summary>Octets the in-memory store keeps; the oldest messages go first.</summary>
+    public long MaxStoredBytes { get; init; } = 512L * 1024 * 1024;
+
+    /// <summary>When set, every accepted message is also written there as <c>id.eml</c> and <c>id.json</c>.</summary>
+    public string? StoreDirectory { get; init; }
+
+    /// <summary>Session transcripts kept after their sessions end; the oldest go first.</summary>
+    public int MaxTranscripts { get; init; } = 1000;
+
+    /// <summary>Lines one transcript keeps; past it, one note says how many were left out.</summary>
+    public int MaxTranscriptLines { get; init; } = 10_000;
+
+    /// <summary>How long shutdown waits for sessions to take their 421 and close.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The clock for timestamps and timeouts; tests inject their own.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The version in the greeting.</summary>
+    public static string Version { get; } =
+        typeof(SmtpServerOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <summary>Checks the options, with one message for each problem.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(Hostname) || Hostname.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            problems.Add($"hostname '{Hostname}' must be one word");
+        }
+
+        if (MaxMessageSize < 1)
+        {
+            problems.Add("max message size must be at least 1 octet");
+        }
+
+        if (MaxRecipients < 1)
+        {
+            problems.Add("max recipients must be at least 1");
+        }
+
+        if (MaxCommandLineLength < 512)
+        {
+            problems.Add("max command line length must be at least 512 (RFC 5321 §4.5.3.1.4)");
+        }
+
+        if (MaxDataLineLength < 1000)
+        {
+            problems.Add("max data line length must be at least 1000 (RFC 5321 §4.5.3.1.6)");
+        }
+
+        if (CommandTimeout <= TimeSpan.Zero || DataTimeout <= TimeSpan.Zero)
+        {
+            problems.Add("timeouts must be positive");
+        }
+
+        if (MaxConnections < 1 || MaxBadCommands < 1 || MaxStoredMessages < 1 || MaxStoredBytes < 1
+            || MaxTranscripts < 0 || MaxTranscriptLines < 10)
+        {
+            problems.Add("connection, error, store and transcript limits must be positive");
+        }
+
+        return problems;
+    }
+}

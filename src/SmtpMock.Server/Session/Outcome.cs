@@ -1,0 +1,43 @@
+using SmtpMock.Protocol.Replies;
+
+namespace SmtpMock.Server.Session;
+
+/// <summary>What accepting a command does to the session besides replying.</summary>
+public enum SessionEffect
+{
+    None,
+
+    /// <summary>EHLO/HELO accepted: remember the name, drop any transaction.</summary>
+    Greet,
+
+    /// <summary>MAIL accepted: open a transaction with this sender.</summary>
+    SetSender,
+
+    /// <summary>RCPT accepted: add the recipient.</summary>
+    AddRecipient,
+
+    /// <summary>RCPT refused: remembered so DATA can answer 554 rather than 503.</summary>
+    RejectRecipient,
+
+    /// <summary>RSET: drop the transaction.</summary>
+    Reset,
+
+    /// <summary>354 sent: what follows is message content.</summary>
+    BeginData,
+
+    /// <summary>A message or chunk ended: the transaction is over (the message was stored if the reply is 250).</summary>
+    EndTransaction,
+
+    /// <summary>Close the connection after the reply (221, 421).</summary>
+    Close,
+}
+
+/// <summary>
+/// The verdict on one command: the reply, the state after it and the effect. Handlers decide, the session writes:
+/// an outcome is only a value until the session applies it.
+/// </summary>
+public readonly record struct Outcome(SmtpReply Reply, SessionState Next, SessionEffect Effect = SessionEffect.None)
+{
+    /// <summary>An error: the reply, with the state left as it was (RFC 5321 §4.1.4).</summary>
+    public static Outcome Refuse(SmtpReply reply, SessionState state) => new(reply, state);
+}

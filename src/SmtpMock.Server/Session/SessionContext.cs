@@ -1,0 +1,62 @@
+using System.Net;
+using SmtpMock.Protocol.Grammar;
+using SmtpMock.Server.Capture;
+
+namespace SmtpMock.Server.Session;
+
+/// <summary>One session's facts: who connected, where the dialog stands, the open transaction and the counters.</summary>
+public sealed class SessionContext(long id, EndPoint? client, DateTimeOffset startedAt, Transcript transcript)
+{
+    /// <summary>1 for the server's first connection, 2 for the next, and so on.</summary>
+    public long Id { get; } = id;
+
+    public EndPoint? Client { get; } = client;
+
+    public string ClientText => Client?.ToString() ?? "(unknown)";
+
+    public DateTimeOffset StartedAt { get; } = startedAt;
+
+    public DateTimeOffset? EndedAt { get; internal set; }
+
+    public Transcript Transcript { get; } = transcript;
+
+    public SessionState State { get; internal set; } = SessionState.Connected;
+
+    /// <summary>The name from the last accepted EHLO or HELO.</summary>
+    public string? HeloName { get; internal set; }
+
+    /// <summary>True after EHLO (ESMTP), false after HELO.</summary>
+    public bool IsExtended { get; internal set; }
+
+    public MailPath? Sender { get; internal set; }
+
+    public IReadOnlyList<EsmtpParameter> SenderParameters { get; internal set; } = [];
+
+    public List<Recipient> Recipients { get; } = [];
+
+    /// <summary>RCPTs refused in the open transaction.</summary>
+    public int RejectedRecipients { get; internal set; }
+
+    /// <summary>BDAT octets taken in the open transaction.</summary>
+    public long ChunkedOctets { get; internal set; }
+
+    public int Commands { get; internal set; }
+
+    /// <summary>Unrecognised, malformed and out-of-sequence commands so far.</summary>
+    public int BadCommands { get; internal set; }
+
+    /// <summary>Ids of the messages this session delivered.</summary>
+    public List<string> AcceptedMessages { get; } = [];
+
+    /// <summary>Why the session ended: QUIT, client closed, timeout, shutdown...</summary>
+    public string? EndReason { get; internal set; }
+
+    internal void ResetTransaction()
+    {
+        Sender = null;
+        SenderParameters = [];
+        Recipients.Clear();
+        RejectedRecipients = 0;
+        ChunkedOctets = 0;
+    }
+}
