@@ -39,8 +39,14 @@ public sealed partial class DefaultResponder(SmtpServerOptions options)
         var command = parsed.Command;
         if (parsed.Error is { } error)
         {
-            return command.Verb == SmtpVerb.Unknown && IsHttpRequest(command)
-                ? new Outcome(StandardReplies.HttpOnSmtpPort, session.State, SessionEffect.Close)
+            if (command.Verb == SmtpVerb.Unknown && IsHttpRequest(command))
+            {
+                return new Outcome(StandardReplies.HttpOnSmtpPort, session.State, SessionEffect.Close);
+            }
+
+            // A malformed RCPT in a transaction is a refused recipient: DATA then answers 554, not 503.
+            return command.Verb == SmtpVerb.Rcpt && StateTable.IsAllowed(session.State, SmtpVerb.Rcpt)
+                ? new Outcome(error, session.State, SessionEffect.RejectRecipient)
                 : Outcome.Refuse(error, session.State);
         }
 
