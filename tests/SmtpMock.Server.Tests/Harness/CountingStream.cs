@@ -1,25 +1,36 @@
 namespace SmtpMock.Server.Tests.Harness;
 
-/// <summary>A MemoryStream that counts writes, to see how replies were batched into flushes.</summary>
+/// <summary>A MemoryStream that counts flushes that carried data, to see how replies were batched.</summary>
 internal sealed class CountingStream : MemoryStream
 {
+    private bool _pending;
+
     public int Writes { get; private set; }
 
     public override void Write(byte[] buffer, int offset, int count)
     {
-        Writes++;
+        _pending |= count > 0;
         base.Write(buffer, offset, count);
     }
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override void Write(ReadOnlySpan<byte> buffer)
     {
-        Writes++;
-        return base.WriteAsync(buffer, cancellationToken);
+        _pending |= buffer.Length > 0;
+        base.Write(buffer);
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    public override Task FlushAsync(CancellationToken cancellationToken)
     {
-        Writes++;
-        return base.WriteAsync(buffer, offset, count, cancellationToken);
+        Flush();
+        return Task.CompletedTask;
+    }
+
+    public override void Flush()
+    {
+        if (_pending)
+        {
+            Writes++;
+            _pending = false;
+        }
     }
 }

@@ -19,9 +19,12 @@ internal sealed class ScriptedPipeReader : PipeReader
     private SequencePosition _examined;
     private bool _cancelNext;
 
-    public ScriptedPipeReader(IEnumerable<byte[]> chunks, bool hangAtEnd = false)
+    private readonly TaskCompletionSource? _hanging;
+
+    public ScriptedPipeReader(IEnumerable<byte[]> chunks, bool hangAtEnd = false, TaskCompletionSource? hanging = null)
     {
         _hangAtEnd = hangAtEnd;
+        _hanging = hanging;
         Segment? last = null;
         foreach (var chunk in chunks.Where(c => c.Length > 0))
         {
@@ -69,6 +72,7 @@ internal sealed class ScriptedPipeReader : PipeReader
         }
         else if (allExamined && _hangAtEnd)
         {
+            _hanging?.TrySetResult();
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
         }
 

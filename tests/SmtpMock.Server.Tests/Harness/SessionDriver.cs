@@ -42,11 +42,11 @@ internal static class SessionDriver
     public static Task<DriveResult> RunAsync(string dialog, Split split = Split.Whole, SmtpServerOptions? options = null) =>
         RunAsync(Splitter.Bytes(dialog), split, options);
 
-    public static async Task<DriveResult> RunAsync(byte[] dialog, Split split = Split.Whole, SmtpServerOptions? options = null, MessageStore? store = null, CancellationToken shutdown = default, bool hangAtEnd = false)
+    public static async Task<DriveResult> RunAsync(byte[] dialog, Split split = Split.Whole, SmtpServerOptions? options = null, MessageStore? store = null, CancellationToken shutdown = default, bool hangAtEnd = false, TaskCompletionSource? hanging = null)
     {
         options ??= Options();
         store ??= new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes);
-        var input = new ScriptedPipeReader(Splitter.Cut(dialog, split), hangAtEnd);
+        var input = new ScriptedPipeReader(Splitter.Cut(dialog, split), hangAtEnd || hanging is not null, hanging);
         var buffer = new CountingStream();
         var output = PipeWriter.Create(buffer);
         var context = new SessionContext(1, new IPEndPoint(IPAddress.Loopback, 40000), options.TimeProvider.GetUtcNow(), new Transcript(options.TimeProvider, options.MaxTranscriptLines));
