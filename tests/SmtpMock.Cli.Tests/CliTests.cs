@@ -1,0 +1,98 @@
+using System.Net.Sockets;
+using System.Text;
+using SmtpMock.Cli;
+
+namespace SmtpMock.Cli.Tests;
+
+public class CliTests
+{
+    private static async Task<(int Code, string Out, string Err)> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await SmtpMockCli.RunAsync(args, output, error, cancellationToken);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [TestCase("--bogus")]
+    [TestCase("serve", "--port", "x")]
+    [TestCase("serve", "--bare-line-endings", "sometimes")]
+    [TestCase("nosuchcommand")]
+    public async Task Bad_flags_get_a_clear_message_and_exit_code_2(params string[] args)
+    {
+        var (code, _, err) = await RunAsync(args);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err, Does.StartWith("smtpmock: "));
+        Assert.That(err, Does.Contain("--help"));
+    }
+
+    [TestCase("--port", "70000", "outside 0-65535")]
+    [TestCase("--host", "not-an-ip", "not an IP address")]
+    [TestCase("--max-line-length", "100", "at least 512")]
+    [TestCase("--max-data-line-length", "10", "at least 1000")]
+    [TestCase("--hostname", "two words", "one word")]
+    public async Task Bad_values_get_a_specific_message_and_exit_code_2(string flag, string value, string message)
+    {
+        var (code, _, err) = await RunAsync([flag, value]);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err, Does.Contain(message));
+    }
+
+    [Test]
+    public async Task Help_lists_serve_and_its_defaults()
+    {
+        var (code, output, _) = await RunAsync(["--help"]);
+        Assert.That(code, Is.Zero);
+        Assert.That(output, Does.Contain("serve").And.Contain("--port").And.Contain("2525"));
+    }
+
+    [Test]
+    public async Task Serve_answers_smtp_and_exits_0_when_stopped()
+    {
+        using var stop = new CancellationTokenSource();
+        var output = new SignallingWriter("listening on smtp://");
+        var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--hostname", "cli.test"], output, TextWriter.Null, stop.Token);
+        var line = await output.Seen.WaitAsync(TimeSpan.FromSeconds(30));
+        var port = int.Parse(line[(line.LastIndexOf(':') + 1)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", port);
+        using var reader = new StreamReader(client.GetStream(), Encoding.ASCII);
+        var greeting = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(greeting, Does.StartWith("220 cli.test ESMTP SmtpMock"));
+
+        await stop.CancelAsync();
+        Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(30)), Is.Zero);
+        var farewell = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(farewell, Does.StartWith("421 4.3.2"));
+    }
+
+    [Test]
+    public async Task A_port_in_use_is_reported_and_exits_1()
+    {
+        using var taken = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var (code, _, err) = await RunAsync(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(err, Does.Contain("cannot listen on"));
+    }
+
+    /// <summary>A writer that completes a task when a line containing the marker is written.</summary>
+    private sealed class SignallingWriter(string marker) : StringWriter
+    {
+        private readonly TaskCompletionSource<string> _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<string> Seen => _seen.Task;
+
+        public override Task WriteLineAsync(string? value)
+        {
+            if (value is not null && value.Contains(marker, StringComparison.Ordinal))
+            {
+                _seen.TrySetResult(value);
+            }
+
+            return base.WriteLineAsync(value);
+        }
+    }
+}

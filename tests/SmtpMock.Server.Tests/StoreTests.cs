@@ -1,0 +1,98 @@
+using System.Text;
+using System.Text.Json;
+using SmtpMock.Protocol.Grammar;
+using SmtpMock.Server.Capture;
+
+namespace SmtpMock.Server.Tests;
+
+public class StoreTests
+{
+    private static CapturedMessage Message(string id, int size = 10, string from = "a@example.com") =>
+        new(id, 1, DateTimeOffset.UnixEpoch.AddSeconds(id.GetHashCode() & 0xffff), "127.0.0.1:1", "client.test",
+            new MailPath(from.Split('@')[0], from.Split('@')[1], null), [new EsmtpParameter("BODY", "8BITMIME")],
+            [new Recipient(new MailPath("b", "example.com", null), [])], Encoding.ASCII.GetBytes(new string('x', size)));
+
+    [Test]
+    public void Keeps_the_newest_messages_within_the_count()
+    {
+        var store = new MessageStore(maxMessages: 3);
+        foreach (var id in new[] { "1", "2", "3", "4", "5" })
+        {
+            store.Add(Message(id));
+        }
+
+        Assert.That(store.Messages.Select(m => m.Id), Is.EqualTo(new[] { "3", "4", "5" }));
+        Assert.That(store.TotalCaptured, Is.EqualTo(5));
+    }
+
+    [Test]
+    public void Keeps_the_newest_messages_within_the_byte_budget()
+    {
+        var store = new MessageStore(maxMessages: 100, maxBytes: 250);
+        foreach (var id in new[] { "1", "2", "3", "4" })
+        {
+            store.Add(Message(id, size: 100));
+        }
+
+        Assert.That(store.Messages.Select(m => m.Id), Is.EqualTo(new[] { "3", "4" }));
+    }
+
+    [Test]
+    public async Task Wait_completes_for_a_message_that_arrives_later_and_honours_cancellation()
+    {
+        var store = new MessageStore();
+        var waiting = store.WaitForAsync(m => m.Sender.Address == "late@example.com", CancellationToken.None);
+        store.Add(Message("1"));
+        Assert.That(waiting.IsCompleted, Is.False);
+        store.Add(Message("2", from: "late@example.com"));
+        Assert.That((await waiting.WaitAsync(TimeSpan.FromSeconds(5))).Id, Is.EqualTo("2"));
+
+        using var cancel = new CancellationTokenSource();
+        var never = store.WaitForAsync(m => m.Id == "nope", cancel.Token);
+        await cancel.CancelAsync();
+        Assert.That(async () => await never, Throws.InstanceOf<OperationCanceledException>());
+    }
+
+    [Test]
+    public void The_directory_writes_eml_and_json_and_loads_them_back()
+    {
+        var path = Directory.CreateTempSubdirectory("smtpmock-store-").FullName;
+        try
+        {
+            var directory = new MessageDirectory(path);
+            var message = Message("abc", size: 42);
+            directory.Write(message);
+            Assert.That(File.ReadAllBytes(Path.Combine(path, "abc.eml")), Is.EqualTo(message.Raw.ToArray()));
+            using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(path, "abc.json")));
+            Assert.That(json.RootElement.GetProperty("mailFrom").GetString(), Is.EqualTo("a@example.com"));
+            Assert.That(json.RootElement.GetProperty("recipients")[0].GetProperty("address").GetString(), Is.EqualTo("b@example.com"));
+            Assert.That(Directory.GetFiles(path, "*.tmp"), Is.Empty);
+
+            var loaded = new MessageDirectory(path).Load().Single();
+            Assert.That(loaded.Raw.ToArray(), Is.EqualTo(message.Raw.ToArray()));
+            Assert.That(loaded.SenderParameters.Single().ToString(), Is.EqualTo("BODY=8BITMIME"));
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Leftovers_of_an_interrupted_write_are_removed_and_never_listed()
+    {
+        var path = Directory.CreateTempSubdirectory("smtpmock-store-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(path, "half.eml.tmp"), "Subject: cut");
+            File.WriteAllText(Path.Combine(path, "orphan.json"), "{}");
+            var directory = new MessageDirectory(path);
+            Assert.That(File.Exists(Path.Combine(path, "half.eml.tmp")), Is.False);
+            Assert.That(directory.Load(), Is.Empty);
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+}
