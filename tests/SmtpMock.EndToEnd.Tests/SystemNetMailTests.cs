@@ -1,0 +1,52 @@
+using System.Net.Mail;
+using SmtpMock.Server.Hosting;
+
+namespace SmtpMock.EndToEnd.Tests;
+
+/// <summary>The SmtpClient built into .NET (still what much legacy code sends with).</summary>
+[TestFixture]
+public sealed class SystemNetMailTests
+{
+    private SmtpMockServer _server = null!;
+
+    [SetUp]
+    public async Task StartServer() => _server = await TestServer.StartAsync();
+
+    [TearDown]
+    public async Task StopServer() => await _server.DisposeAsync();
+
+    [Test]
+    public async Task MessageIsCapturedWithItsEnvelopeSubjectAndBody()
+    {
+        const string body = "Hello from System.Net.Mail.\r\nSecond line.";
+        using var message = new MailMessage(new MailAddress("legacy@example.com", "Legacy App"), new MailAddress("ops@example.org"))
+        {
+            Subject = "Nightly report",
+            Body = body,
+        };
+        message.To.Add("oncall@example.org");
+        message.CC.Add("audit@example.net");
+
+#pragma warning disable CS0618, SYSLIB0014 // System.Net.Mail.SmtpClient is discouraged, but it is exactly what is under test.
+        using var client = new SmtpClient(_server.EndPoint.Address.ToString(), _server.EndPoint.Port)
+        {
+            DeliveryMethod = SmtpDeliveryMethod.Network,
+            EnableSsl = false,
+            Timeout = (int)TestServer.Deadline.TotalMilliseconds,
+        };
+#pragma warning restore CS0618, SYSLIB0014
+
+        using (var timeout = TestServer.Timeout())
+        {
+            await client.SendMailAsync(message, timeout.Token);
+        }
+
+        var captured = await _server.WaitForMessageAsync(m => m.Sender.Address == "legacy@example.com");
+        Assert.That(captured.Sender.Address, Is.EqualTo("legacy@example.com"));
+        Assert.That(captured.RecipientAddresses(), Is.EquivalentTo(new[] { "ops@example.org", "oncall@example.org", "audit@example.net" }));
+        Assert.That(captured.Message.Subject, Is.EqualTo("Nightly report"));
+        Assert.That(captured.Message.TextBody?.ReplaceLineEndings("\n").TrimEnd('\n'), Is.EqualTo(body.ReplaceLineEndings("\n")));
+        Assert.That(captured.Message.From.Mailboxes.Single().Name, Is.EqualTo("Legacy App"));
+        Assert.That(captured.Message.Cc.Mailboxes.Select(m => m.Address), Is.EqualTo(new[] { "audit@example.net" }));
+    }
+}
