@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmtpMock.Protocol.Replies;
 using SmtpMock.Server.Capture;
+using SmtpMock.Server.Scenarios;
 using SmtpMock.Server.Session;
 
 namespace SmtpMock.Server.Hosting;
@@ -18,7 +19,6 @@ namespace SmtpMock.Server.Hosting;
 public sealed partial class SmtpMockServer : IAsyncDisposable
 {
     private readonly SmtpServerOptions _options;
-    private readonly DefaultResponder _responder;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, Task> _sessions = new();
@@ -40,7 +40,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         _options = options;
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger("SmtpMock.Server");
-        _responder = new DefaultResponder(options);
+        Scenarios = new ScenarioHost(options, _loggers.CreateLogger("SmtpMock.Scenarios"));
         var directory = options.StoreDirectory is null ? null : new MessageDirectory(options.StoreDirectory);
         Messages = new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes, directory);
         if (directory is not null)
@@ -53,6 +53,9 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     }
 
     public SmtpServerOptions Options => _options;
+
+    /// <summary>The loaded scenarios and the active one; activate another at any time for new sessions.</summary>
+    public ScenarioHost Scenarios { get; }
 
     /// <summary>The captured messages.</summary>
     public MessageStore Messages { get; }
@@ -89,6 +92,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         }
 
         _listener = listener;
+        Scenarios.Watch();
         Log.Listening(_logger, EndPoint.ToString(), _options.Hostname);
         _acceptLoop = AcceptLoopAsync(listener);
         return Task.CompletedTask;
@@ -120,6 +124,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        Scenarios.Dispose();
         _stopping.Dispose();
     }
 
@@ -198,7 +203,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         var transcript = new Transcript(_options.TimeProvider, _options.MaxTranscriptLines);
         var context = new SessionContext(id, socket.RemoteEndPoint, _options.TimeProvider.GetUtcNow(), transcript);
-        var session = new SmtpSession(_options, _responder, Messages, context, _loggers.CreateLogger("SmtpMock.Session"));
+        var session = new SmtpSession(_options, Scenarios.Current, Messages, context, _loggers.CreateLogger("SmtpMock.Session"));
         try
         {
             socket.NoDelay = true;

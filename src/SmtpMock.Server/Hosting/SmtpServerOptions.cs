@@ -57,6 +57,12 @@ public sealed record SmtpServerOptions
     /// <summary>Lines one transcript keeps; past it, one note says how many were left out.</summary>
     public int MaxTranscriptLines { get; init; } = 10_000;
 
+    /// <summary>Scenario files, or folders of <c>*.yaml</c> files, to load (and watch for changes).</summary>
+    public IReadOnlyList<string> ScenarioPaths { get; init; } = [];
+
+    /// <summary>The name of the scenario to start with; by default the first file's.</summary>
+    public string? ActiveScenario { get; init; }
+
     /// <summary>How long shutdown waits for sessions to take their 421 and close.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

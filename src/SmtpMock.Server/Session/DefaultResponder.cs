@@ -4,6 +4,7 @@ using SmtpMock.Protocol.Framing;
 using SmtpMock.Protocol.Grammar;
 using SmtpMock.Protocol.Replies;
 using SmtpMock.Server.Hosting;
+using SmtpMock.Server.Scenarios;
 
 namespace SmtpMock.Server.Session;
 
@@ -11,25 +12,61 @@ namespace SmtpMock.Server.Session;
 /// The correct, strict server: one place per command deciding the reply, the next state and the effect.
 /// It never writes; the session does, which is the seam where a scenario can answer instead.
 /// </summary>
-public sealed partial class DefaultResponder(SmtpServerOptions options)
+public sealed partial class DefaultResponder
 {
-    private readonly SmtpReply _greeting = new(220, null, $"{options.Hostname} ESMTP SmtpMock {SmtpServerOptions.Version} ready");
+    private readonly SmtpServerOptions _options;
+    private readonly string _hostname;
+    private readonly SmtpReply _greeting;
     private readonly SmtpReply _help = new(214, "2.0.0",
         $"SmtpMock {SmtpServerOptions.Version}, commands:",
         "EHLO HELO MAIL RCPT DATA BDAT RSET",
         "NOOP QUIT VRFY EXPN HELP",
         "See RFC 5321");
 
+    /// <param name="options">The server's options.</param>
+    /// <param name="presentation">A scenario's hostname, greeting and extension list, when it has them.</param>
+    public DefaultResponder(SmtpServerOptions options, ServerPresentation? presentation = null)
+    {
+        _options = options;
+        _hostname = presentation?.Hostname ?? options.Hostname;
+        _greeting = new SmtpReply(220, null, presentation?.Greeting ?? $"{_hostname} ESMTP SmtpMock {SmtpServerOptions.Version} ready");
+        Extensions = presentation?.Extensions ??
+        [
+            "PIPELINING",
+            "SIZE " + options.MaxMessageSize.ToString(CultureInfo.InvariantCulture),
+            "8BITMIME",
+            "SMTPUTF8",
+            "ENHANCEDSTATUSCODES",
+            "CHUNKING",
+        ];
+
+        // What is advertised is what is implemented: an extension left out of a scenario's list is refused.
+        var size = Extensions.FirstOrDefault(e => e.StartsWith("SIZE", StringComparison.OrdinalIgnoreCase));
+        HasSize = size is not null;
+        MaxMessageSize = size is not null && long.TryParse(size.AsSpan(4).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var advertised) && advertised > 0
+            ? advertised
+            : options.MaxMessageSize;
+        Has8BitMime = Advertises("8BITMIME");
+        HasSmtpUtf8 = Advertises("SMTPUTF8");
+        HasChunking = Advertises("CHUNKING");
+    }
+
     /// <summary>What EHLO advertises after its first line. Nothing that answers 502 is here (RFC 5321 §4.2.4).</summary>
-    public IReadOnlyList<string> Extensions { get; } =
-    [
-        "PIPELINING",
-        "SIZE " + options.MaxMessageSize.ToString(CultureInfo.InvariantCulture),
-        "8BITMIME",
-        "SMTPUTF8",
-        "ENHANCEDSTATUSCODES",
-        "CHUNKING",
-    ];
+    public IReadOnlyList<string> Extensions { get; }
+
+    /// <summary>The message size limit: the advertised SIZE value, else the option.</summary>
+    public long MaxMessageSize { get; }
+
+    private bool HasSize { get; }
+
+    private bool Advertises(string keyword) =>
+        Extensions.Any(e => e.Split(' ')[0].Equals(keyword, StringComparison.OrdinalIgnoreCase));
+
+    private bool Has8BitMime { get; }
+
+    private bool HasSmtpUtf8 { get; }
+
+    private bool HasChunking { get; }
 
     public SmtpReply Greeting => _greeting;
 
@@ -58,7 +95,7 @@ public sealed partial class DefaultResponder(SmtpServerOptions options)
         return command.Verb switch
         {
             SmtpVerb.Ehlo => Ehlo(command),
-            SmtpVerb.Helo => new Outcome(new SmtpReply(250, null, $"{options.Hostname} Hello {command.Domain}"), SessionState.Ready, SessionEffect.Greet),
+            SmtpVerb.Helo => new Outcome(new SmtpReply(250, null, $"{_hostname} Hello {command.Domain}"), SessionState.Ready, SessionEffect.Greet),
             SmtpVerb.Mail => Mail(session, command),
             SmtpVerb.Rcpt => Rcpt(session, command),
             SmtpVerb.Data => new Outcome(StandardReplies.StartData, session.State, SessionEffect.BeginData),
@@ -87,6 +124,11 @@ public sealed partial class DefaultResponder(SmtpServerOptions options)
     public Outcome EndOfChunk(SessionContext session, ParseResult parsed, long totalOctets, string messageId)
     {
         var command = parsed.Command;
+        if (!HasChunking)
+        {
+            return Outcome.Refuse(StandardReplies.NotImplemented, session.State);
+        }
+
         if (parsed.Error is { } error)
         {
             return Outcome.Refuse(error, session.State);
@@ -97,7 +139,7 @@ public sealed partial class DefaultResponder(SmtpServerOptions options)
             return Outcome.Refuse(OutOfSequence(session, SmtpVerb.Bdat), session.State);
         }
 
-        if (totalOctets > options.MaxMessageSize)
+        if (totalOctets > MaxMessageSize)
         {
             // The transaction is over: later chunks of it are out of sequence.
             return new Outcome(StandardReplies.MessageTooBig, SessionState.Ready, SessionEffect.EndTransaction);
@@ -110,7 +152,7 @@ public sealed partial class DefaultResponder(SmtpServerOptions options)
 
     private Outcome Ehlo(SmtpCommand command)
     {
-        var lines = new List<string>(Extensions.Count + 1) { $"{options.Hostname} greets {command.Domain}" };
+        var lines = new List<string>(Extensions.Count + 1) { $"{_hostname} greets {command.Domain}" };
         lines.AddRange(Extensions);
         return new Outcome(new SmtpReply(250, null, lines), SessionState.Ready, SessionEffect.Greet);
     }
@@ -127,6 +169,10 @@ public sealed partial class DefaultResponder(SmtpServerOptions options)
         {
             switch (parameter.Keyword)
             {
+                case "SIZE" when !HasSize:
+                case "BODY" when !Has8BitMime:
+                case "SMTPUTF8" when !HasSmtpUtf8:
+                    return Outcome.Refuse(UnknownParameter(parameter), session.State);
                 case "SIZE":
                     if (parameter.Value is null || !parameter.Value.All(char.IsAsciiDigit))
                     {
@@ -135,7 +181,7 @@ public sealed partial class DefaultResponder(SmtpServerOptions options)
 
                     // A value too long for a long is over any limit: compare as text, never overflow.
                     if (!long.TryParse(parameter.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var size)
-                        || size > options.MaxMessageSize)
+                        || size > MaxMessageSize)
                     {
                         return Outcome.Refuse(StandardReplies.MessageTooBig, session.State);
                     }
@@ -182,7 +228,7 @@ public sealed partial class DefaultResponder(SmtpServerOptions options)
             return new Outcome(StandardReplies.NonAsciiAddress, session.State, SessionEffect.RejectRecipient);
         }
 
-        if (session.Recipients.Count >= options.MaxRecipients)
+        if (session.Recipients.Count >= _options.MaxRecipients)
         {
             return new Outcome(StandardReplies.TooManyRecipients, session.State, SessionEffect.RejectRecipient);
         }

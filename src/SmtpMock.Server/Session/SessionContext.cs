@@ -48,6 +48,9 @@ public sealed class SessionContext(long id, EndPoint? client, DateTimeOffset sta
     /// <summary>Ids of the messages this session delivered.</summary>
     public List<string> AcceptedMessages { get; } = [];
 
+    /// <summary>Scenario point counters (for <c>nth</c>).</summary>
+    public PointHits Hits { get; } = new();
+
     /// <summary>Why the session ended: QUIT, client closed, timeout, shutdown...</summary>
     public string? EndReason { get; internal set; }
 
@@ -58,5 +61,6 @@ public sealed class SessionContext(long id, EndPoint? client, DateTimeOffset sta
         Recipients.Clear();
         RejectedRecipients = 0;
         ChunkedOctets = 0;
+        Hits.ResetTransaction();
     }
 }

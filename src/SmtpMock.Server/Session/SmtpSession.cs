@@ -6,20 +6,24 @@ using SmtpMock.Protocol.Grammar;
 using SmtpMock.Protocol.Replies;
 using SmtpMock.Server.Capture;
 using SmtpMock.Server.Hosting;
+using SmtpMock.Server.Scenarios;
 
 namespace SmtpMock.Server.Session;
 
 /// <summary>
 /// Runs one SMTP dialog over a pipe pair: bytes in, replies out, no sockets, so tests and fuzzers drive it
-/// directly. Frames lines, parses, asks the state table and the responder, applies the outcome and writes the
-/// reply. Replies to every complete command in a read are flushed together when the input runs dry (PIPELINING).
+/// directly. Frames lines, parses, asks the state table and the responder for the server's own verdict, lets the
+/// scenario engine answer instead, applies the outcome and writes the reply. Replies to every complete command in
+/// a read are flushed together when the input runs dry (PIPELINING); a delayed reply flushes what came before it.
 /// </summary>
 public sealed class SmtpSession
 {
     private static readonly SmtpReply LocalError = new(451, "4.3.0", "Local error in processing: message not stored");
+    private static readonly SmtpReply NoService = new(503, "5.5.1", "Bad sequence of commands: no service here, only QUIT");
 
     private readonly SmtpServerOptions _options;
     private readonly DefaultResponder _responder;
+    private readonly ScenarioEngine? _engine;
     private readonly MessageStore _store;
     private readonly ILogger _logger;
     private readonly LineFramer _framer;
@@ -32,16 +36,19 @@ public sealed class SmtpSession
     private long _chunkRemaining;
     private bool _close;
     private bool _unflushed;
+    private bool _refusedAtConnect;
+    private (TimeSpan Delay, SmtpReply? Reply, byte[]? Raw, string Rule)? _delayed;
 
-    public SmtpSession(SmtpServerOptions options, DefaultResponder responder, MessageStore store, SessionContext context, ILogger logger)
+    public SmtpSession(SmtpServerOptions options, SessionRules rules, MessageStore store, SessionContext context, ILogger logger)
     {
         _options = options;
-        _responder = responder;
+        _responder = rules.Responder;
+        _engine = rules.Engine;
         _store = store;
         _logger = logger;
         Context = context;
         _framer = new LineFramer(options.MaxCommandLineLength + CommandParser.MailLineAllowance);
-        _dataReader = new DataReader(options.MaxMessageSize, options.MaxDataLineLength, options.BareLineEndingsInData);
+        _dataReader = new DataReader(_responder.MaxMessageSize, options.MaxDataLineLength, options.BareLineEndingsInData);
     }
 
     private enum Mode
@@ -64,7 +71,8 @@ public sealed class SmtpSession
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown, deadline.Token);
         try
         {
-            Send(_responder.Greeting);
+            Greet();
+            await WriteDelayedAsync(shutdown).ConfigureAwait(false);
             await FlushAsync().ConfigureAwait(false);
             deadline.CancelAfter(_options.CommandTimeout);
             while (!_close)
@@ -73,9 +81,12 @@ public sealed class SmtpSession
                 var buffer = result.Buffer;
                 var commandsBefore = Context.Commands;
                 var modeBefore = _mode;
-                ProcessBuffer(ref buffer);
-                input.AdvanceTo(buffer.Start, buffer.End);
+                while (!_close && Step(ref buffer))
+                {
+                    await WriteDelayedAsync(shutdown).ConfigureAwait(false);
+                }
 
+                input.AdvanceTo(buffer.Start, buffer.End);
                 if (_close)
                 {
                     break;
@@ -120,22 +131,27 @@ public sealed class SmtpSession
         }
     }
 
-    private void ProcessBuffer(ref ReadOnlySequence<byte> buffer)
+    private void Greet()
     {
-        while (!_close)
+        var greeting = new Outcome(_responder.Greeting, SessionState.Connected);
+        var intervention = _engine?.Decide(ScenarioPoint.Connect, Context, null);
+        if (intervention?.Reply is RuleReply.Standard { Reply: var reply } && !reply.IsPositiveCompletion)
         {
-            var progressed = _mode switch
-            {
-                Mode.Command => TakeCommand(ref buffer),
-                Mode.Data => TakeData(ref buffer),
-                _ => TakeChunk(ref buffer),
-            };
-            if (!progressed)
-            {
-                return;
-            }
+            // RFC 5321 §3.1: after a refusing greeting the server waits for QUIT (or closes, with 421).
+            _refusedAtConnect = true;
+            greeting = reply.Code == 421 ? new Outcome(reply, SessionState.Connected, SessionEffect.Close) : Outcome.Refuse(reply, SessionState.Connected);
+            intervention = intervention with { Reply = null };
         }
+
+        Apply(null, ScenarioPoint.Connect, greeting, intervention);
     }
+
+    private bool Step(ref ReadOnlySequence<byte> buffer) => _mode switch
+    {
+        Mode.Command => TakeCommand(ref buffer),
+        Mode.Data => TakeData(ref buffer),
+        _ => TakeChunk(ref buffer),
+    };
 
     private bool TakeCommand(ref ReadOnlySequence<byte> buffer)
     {
@@ -149,38 +165,40 @@ public sealed class SmtpSession
         if (status == LineStatus.TooLong)
         {
             Note($"line over {_framer.MaxLineOctets} octets discarded");
-            Apply(null, Outcome.Refuse(StandardReplies.LineTooLong, Context.State));
+            Apply(null, ScenarioPoint.Unknown, Outcome.Refuse(StandardReplies.LineTooLong, Context.State), null);
             return true;
         }
 
         var octets = (int)line.Length + (ending == LineEnding.CrLf ? 2 : 1);
         var bytes = line.IsSingleSegment ? line.FirstSpan : line.ToArray();
         var parsed = CommandParser.Parse(bytes, octets, _options.MaxCommandLineLength);
-        Context.Transcript.Add(TranscriptDirection.In, parsed.Command.ToString());
-        SessionLog.LineIn(_logger, Context.Id, parsed.Command.ToString());
+        var command = parsed.Command;
+        Context.Transcript.Add(TranscriptDirection.In, command.ToString());
+        SessionLog.LineIn(_logger, Context.Id, command.ToString());
 
         if (ending == LineEnding.BareLf && _options.StrictLineEndings)
         {
-            Apply(parsed.Command, Outcome.Refuse(StandardReplies.BareLfInCommand, Context.State));
+            Apply(command, ScenarioPoints.Of(command.Verb), Outcome.Refuse(StandardReplies.BareLfInCommand, Context.State), null);
             return true;
         }
 
-        if (parsed.Command.Verb == SmtpVerb.Bdat && parsed.Command.ChunkSize > 0)
+        if (_refusedAtConnect && command.Verb != SmtpVerb.Quit)
+        {
+            Apply(command, ScenarioPoints.Of(command.Verb), Outcome.Refuse(NoService, Context.State), null);
+            return true;
+        }
+
+        if (command.Verb == SmtpVerb.Bdat)
         {
             // The chunk follows the line at once; its reply comes after the last octet is read.
             _chunkCommand = parsed;
-            _chunkRemaining = parsed.Command.ChunkSize;
+            _chunkRemaining = command.ChunkSize;
             _mode = Mode.Chunk;
             return true;
         }
 
-        if (parsed.Command.Verb == SmtpVerb.Bdat)
-        {
-            FinishChunk(parsed);
-            return true;
-        }
-
-        Apply(parsed.Command, _responder.Respond(Context, parsed));
+        var point = ScenarioPoints.Of(command.Verb);
+        Apply(command, point, _responder.Respond(Context, parsed), _engine?.Decide(point, Context, command));
         return true;
     }
 
@@ -197,30 +215,30 @@ public sealed class SmtpSession
             + (_dataReader.BareLineEndings > 0 ? $", {_dataReader.BareLineEndings} bare CR/LF ({_dataReader.Policy.ToString().ToLowerInvariant()}; they never end the message)" : string.Empty)
             + (_dataReader.LineTooLong ? $", a line over {_options.MaxDataLineLength} octets" : string.Empty));
         var id = NewMessageId();
-        Deliver(null, _responder.EndOfData(Context, _dataReader, id), id);
+        var outcome = _responder.EndOfData(Context, _dataReader, id);
+        Deliver(null, ScenarioPoint.Message, outcome, _engine?.Decide(ScenarioPoint.Message, Context, null), id);
         return true;
     }
 
     private bool TakeChunk(ref ReadOnlySequence<byte> buffer)
     {
-        if (buffer.IsEmpty)
-        {
-            return false;
-        }
-
         var take = Math.Min(_chunkRemaining, buffer.Length);
-        var chunk = buffer.Slice(0, take);
-        if (Context.ChunkedOctets + take <= _options.MaxMessageSize && _chunkCommand.IsOk && StateTable.IsAllowed(Context.State, SmtpVerb.Bdat))
+        if (take > 0)
         {
-            foreach (var segment in chunk)
+            var chunk = buffer.Slice(0, take);
+            if (Context.ChunkedOctets + take <= _responder.MaxMessageSize && _chunkCommand.IsOk && StateTable.IsAllowed(Context.State, SmtpVerb.Bdat))
             {
-                _content.Write(segment.Span);
+                foreach (var segment in chunk)
+                {
+                    _content.Write(segment.Span);
+                }
             }
+
+            Context.ChunkedOctets += take;
+            _chunkRemaining -= take;
+            buffer = buffer.Slice(take);
         }
 
-        Context.ChunkedOctets += take;
-        _chunkRemaining -= take;
-        buffer = buffer.Slice(take);
         if (_chunkRemaining > 0)
         {
             return false;
@@ -233,31 +251,39 @@ public sealed class SmtpSession
 
     private void FinishChunk(ParseResult parsed)
     {
-        Note($"BDAT chunk: {parsed.Command.ChunkSize} octets");
+        var command = parsed.Command;
+        Note($"BDAT chunk: {command.ChunkSize} octets");
         var inSequence = parsed.IsOk && StateTable.IsAllowed(Context.State, SmtpVerb.Bdat);
         var total = Context.ChunkedOctets;
         if (!inSequence)
         {
             // Octets of a refused chunk were consumed but belong to no message.
-            Context.ChunkedOctets -= parsed.Command.ChunkSize;
+            Context.ChunkedOctets -= command.ChunkSize;
         }
 
-        var id = parsed.Command.IsLastChunk ? NewMessageId() : string.Empty;
+        var last = inSequence && command.IsLastChunk;
+        var id = last ? NewMessageId() : string.Empty;
         var outcome = _responder.EndOfChunk(Context, parsed, total, id);
-        if (outcome.Effect == SessionEffect.EndTransaction)
+
+        // The LAST chunk is where the message is judged: MESSAGE rules first, then BDAT rules.
+        var intervention = last ? _engine?.Decide(ScenarioPoint.Message, Context, command) : null;
+        var point = intervention is null ? ScenarioPoint.Bdat : ScenarioPoint.Message;
+        intervention ??= _engine?.Decide(ScenarioPoint.Bdat, Context, command);
+        if (outcome.Effect == SessionEffect.EndTransaction || (inSequence && intervention?.Reply is RuleReply.Standard { Reply.IsPositive: false }))
         {
-            Deliver(parsed.Command, outcome, id);
+            Deliver(command, point, outcome with { Effect = SessionEffect.EndTransaction, Next = SessionState.Ready }, intervention, id);
         }
         else
         {
-            Apply(parsed.Command, outcome);
+            Apply(command, point, outcome, intervention);
         }
     }
 
-    /// <summary>Ends a transaction: stores the content when the verdict is 250, then replies.</summary>
-    private void Deliver(SmtpCommand? command, Outcome outcome, string id)
+    /// <summary>Ends a transaction: stores the content when the final reply is 250, then replies.</summary>
+    private void Deliver(SmtpCommand? command, ScenarioPoint point, Outcome outcome, Intervention? intervention, string id)
     {
-        if (outcome.Reply.IsPositiveCompletion)
+        var final = intervention?.Reply is RuleReply.Standard { Reply: var reply } ? reply : outcome.Reply;
+        if (final.IsPositiveCompletion && outcome.Reply.IsPositiveCompletion && intervention?.Reply is not RuleReply.Silence)
         {
             try
             {
@@ -278,21 +304,39 @@ public sealed class SmtpSession
             {
                 SessionLog.StoreFailed(_logger, e, Context.Id, id);
                 outcome = outcome with { Reply = LocalError };
+                intervention = intervention is null ? null : intervention with { Reply = null };
             }
         }
 
         _content.Clear();
         _dataReader.Reset();
-        Apply(command, outcome);
+        Apply(command, point, outcome, intervention);
     }
 
-    private void Apply(SmtpCommand? command, Outcome outcome)
+    /// <summary>
+    /// Applies the server's verdict, or the scenario's in its place. A scenario's error reply leaves the state as an
+    /// error does (RFC 5321 §4.1.4); its positive reply to a command the server accepts keeps the server's effect;
+    /// a 421 closes. Only the server's own 5xx verdicts count towards the bad-command limit.
+    /// </summary>
+    private void Apply(SmtpCommand? command, ScenarioPoint point, Outcome outcome, Intervention? intervention)
     {
-        var reply = outcome.Reply;
-        if (reply.Code is >= 500 and <= 504 && ++Context.BadCommands > _options.MaxBadCommands)
+        if (intervention is not null)
+        {
+            Note($"rule '{intervention.Rule.Name}' (line {intervention.Rule.Line}) fired at {point.Name()}");
+            switch (intervention.Reply)
+            {
+                case RuleReply.Silence:
+                    End($"closed without a reply by rule '{intervention.Rule.Name}'");
+                    return;
+                case RuleReply.Standard { Reply: var reply }:
+                    outcome = Override(outcome, reply, command);
+                    break;
+            }
+        }
+        else if (outcome.Reply.Code is >= 500 and <= 504 && ++Context.BadCommands > _options.MaxBadCommands)
         {
             // One reply per command: this one's becomes the 421 that closes.
-            Send(StandardReplies.TooManyErrors);
+            Emit(StandardReplies.TooManyErrors, null);
             End("too many bad commands");
             return;
         }
@@ -323,22 +367,81 @@ public sealed class SmtpSession
                 _dataReader.Reset();
                 _content.Clear();
                 break;
-            case SessionEffect.Close:
-                Send(reply);
-                End(reply.Code == 221 ? "QUIT" : $"closed after {reply.Code}");
-                return;
         }
 
-        Send(reply);
+        Emit(outcome.Reply, intervention);
+        if (outcome.Effect == SessionEffect.Close || intervention?.Close == true)
+        {
+            End(intervention?.Close == true ? $"closed by rule '{intervention.Rule.Name}'"
+                : outcome.Reply.Code == 221 ? "QUIT"
+                : $"closed after {outcome.Reply.Code}");
+        }
     }
 
-    private void Send(SmtpReply reply)
+    private Outcome Override(Outcome server, SmtpReply reply, SmtpCommand? command)
     {
-        ReplyWriter.Write(_output, reply);
+        if (reply.Code == 421)
+        {
+            return new Outcome(reply, Context.State, SessionEffect.Close);
+        }
+
+        if (reply.IsPositive)
+        {
+            // Accepting where the server accepts keeps its effect; "accepting" where it refuses changes only the words.
+            return server.Reply.IsPositive ? server with { Reply = reply } : Outcome.Refuse(reply, Context.State);
+        }
+
+        return server.Effect switch
+        {
+            SessionEffect.EndTransaction => new Outcome(reply, SessionState.Ready, SessionEffect.EndTransaction),
+            _ when command?.Verb == SmtpVerb.Rcpt => new Outcome(reply, Context.State, SessionEffect.RejectRecipient),
+            _ => Outcome.Refuse(reply, Context.State),
+        };
+    }
+
+    /// <summary>Writes a reply (or a rule's raw bytes), or holds it back when the rule delays it.</summary>
+    private void Emit(SmtpReply reply, Intervention? intervention)
+    {
+        var raw = (intervention?.Reply as RuleReply.Raw)?.Bytes;
+        if (intervention is { Delay: var delay } && delay > TimeSpan.Zero)
+        {
+            _delayed = (delay, reply, raw, intervention.Rule.Name);
+            return;
+        }
+
+        Write(reply, raw, intervention?.Rule.Name);
+    }
+
+    private async ValueTask WriteDelayedAsync(CancellationToken shutdown)
+    {
+        if (_delayed is not { } delayed)
+        {
+            return;
+        }
+
+        _delayed = null;
+        await FlushAsync().ConfigureAwait(false);
+        Note($"rule '{delayed.Rule}' delays the reply by {delayed.Delay.TotalMilliseconds:0} ms");
+        await Task.Delay(delayed.Delay, _options.TimeProvider, shutdown).ConfigureAwait(false);
+        Write(delayed.Reply!, delayed.Raw, delayed.Rule);
+    }
+
+    private void Write(SmtpReply reply, byte[]? raw, string? rule)
+    {
         _unflushed = true;
+        if (raw is not null)
+        {
+            ReplyWriter.WriteRaw(_output, raw);
+            var shown = System.Text.Encoding.UTF8.GetString(raw).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+            Context.Transcript.Add(TranscriptDirection.Out, $"(raw) {shown}", rule);
+            SessionLog.LineOut(_logger, Context.Id, $"(raw) {shown}");
+            return;
+        }
+
+        ReplyWriter.Write(_output, reply);
         foreach (var line in reply.ToString().Split("\r\n"))
         {
-            Context.Transcript.Add(TranscriptDirection.Out, line);
+            Context.Transcript.Add(TranscriptDirection.Out, line, rule);
             SessionLog.LineOut(_logger, Context.Id, line);
         }
     }
@@ -358,7 +461,7 @@ public sealed class SmtpSession
         End(_mode == Mode.Command ? reason : reason + "; open transaction discarded");
         try
         {
-            Send(reply);
+            Write(reply, null, null);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             await _output.FlushAsync(timeout.Token).ConfigureAwait(false);
         }

@@ -14,10 +14,13 @@ public enum TranscriptDirection
 
 public sealed record TranscriptLine(DateTimeOffset At, TranscriptDirection Direction, string Text)
 {
+    /// <summary>The scenario rule that wrote this reply line, if one did.</summary>
+    public string? Rule { get; init; }
+
     public override string ToString() => Direction switch
     {
         TranscriptDirection.In => $"{At:HH:mm:ss.fff} C: {Text}",
-        TranscriptDirection.Out => $"{At:HH:mm:ss.fff} S: {Text}",
+        TranscriptDirection.Out => Rule is null ? $"{At:HH:mm:ss.fff} S: {Text}" : $"{At:HH:mm:ss.fff} S: {Text}    [rule {Rule}]",
         _ => $"{At:HH:mm:ss.fff} -- {Text}",
     };
 }
@@ -43,9 +46,9 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
         }
     }
 
-    public void Add(TranscriptDirection direction, string text)
+    public void Add(TranscriptDirection direction, string text, string? rule = null)
     {
-        var line = new TranscriptLine(clock.GetUtcNow(), direction, text);
+        var line = new TranscriptLine(clock.GetUtcNow(), direction, text) { Rule = rule };
         lock (_gate)
         {
             if (_lines.Count < maxLines)

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmtpMock.Server.Capture;
 using SmtpMock.Server.Hosting;
+using SmtpMock.Server.Scenarios;
 using SmtpMock.Server.Session;
 
 namespace SmtpMock.Server.Tests.Harness;
@@ -42,15 +43,15 @@ internal static class SessionDriver
     public static Task<DriveResult> RunAsync(string dialog, Split split = Split.Whole, SmtpServerOptions? options = null) =>
         RunAsync(Splitter.Bytes(dialog), split, options);
 
-    public static async Task<DriveResult> RunAsync(byte[] dialog, Split split = Split.Whole, SmtpServerOptions? options = null, MessageStore? store = null, CancellationToken shutdown = default, bool hangAtEnd = false, TaskCompletionSource? hanging = null)
+    public static async Task<DriveResult> RunAsync(byte[] dialog, Split split = Split.Whole, SmtpServerOptions? options = null, MessageStore? store = null, CancellationToken shutdown = default, bool hangAtEnd = false, TaskCompletionSource? hanging = null, SessionRules? rules = null, long sessionId = 1)
     {
         options ??= Options();
         store ??= new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes);
         var input = new ScriptedPipeReader(Splitter.Cut(dialog, split), hangAtEnd || hanging is not null, hanging);
         var buffer = new CountingStream();
         var output = PipeWriter.Create(buffer);
-        var context = new SessionContext(1, new IPEndPoint(IPAddress.Loopback, 40000), options.TimeProvider.GetUtcNow(), new Transcript(options.TimeProvider, options.MaxTranscriptLines));
-        var session = new SmtpSession(options, new DefaultResponder(options), store, context, NullLogger.Instance);
+        var context = new SessionContext(sessionId, new IPEndPoint(IPAddress.Loopback, 40000), options.TimeProvider.GetUtcNow(), new Transcript(options.TimeProvider, options.MaxTranscriptLines));
+        var session = new SmtpSession(options, rules ?? SessionRules.Plain(options), store, context, NullLogger.Instance);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await session.RunAsync(input, output, shutdown).WaitAsync(deadline.Token);
         await output.FlushAsync();

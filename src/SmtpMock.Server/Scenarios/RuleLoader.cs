@@ -1,0 +1,304 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using SmtpMock.Protocol.Replies;
+using YamlDotNet.RepresentationModel;
+
+namespace SmtpMock.Server.Scenarios;
+
+/// <summary>Reads and checks one entry of <c>rules:</c>.</summary>
+internal static class RuleLoader
+{
+    private const int MaxRawOctets = 64 * 1024;
+    private static readonly string[] RuleKeys = ["name", "on", "when", "reply", "raw", "delay", "then", "times", "key", "for"];
+    private static readonly string[] WhenKeys = ["nth", "per", "session", "argument", "sender", "recipient", "parameter", "probability"];
+    private static readonly HashSet<ScenarioPoint> NoEnhancedCode = [ScenarioPoint.Connect, ScenarioPoint.Ehlo, ScenarioPoint.Helo];
+
+    public static ScenarioRule? Read(YamlReading reading, YamlNode node, int index)
+    {
+        var before = reading.Problems.Count;
+        var keys = reading.Mapping(node, $"rule {index}", RuleKeys);
+        var name = keys.TryGetValue("name", out var n) ? reading.String(n, "name") ?? $"rule-{index}" : $"rule-{index}";
+
+        var points = new HashSet<ScenarioPoint>();
+        if (keys.TryGetValue("on", out var on))
+        {
+            foreach (var (text, item) in reading.OneOrMany(on, "on"))
+            {
+                if (ScenarioPoints.TryParse(text, out var point))
+                {
+                    points.Add(point);
+                }
+                else
+                {
+                    reading.Fail(item, $"unknown point '{text}' (expected one of: {string.Join(", ", Enum.GetValues<ScenarioPoint>().Select(p => p.Name()))})");
+                }
+            }
+        }
+        else
+        {
+            reading.Fail(node, $"rule '{name}' needs 'on': the point or points it acts at");
+        }
+
+        var when = keys.TryGetValue("when", out var w) ? ReadWhen(reading, w) : new RuleConditions();
+        var omitEnhanced = points.Count > 0 && points.All(NoEnhancedCode.Contains);
+        RuleReply? reply = null;
+        if (keys.TryGetValue("reply", out var r))
+        {
+            reply = ReadReply(reading, r, omitEnhanced);
+        }
+
+        if (keys.TryGetValue("raw", out var raw))
+        {
+            if (reply is not null)
+            {
+                reading.Fail(raw, "give either 'reply' or 'raw', not both");
+            }
+            else if (reading.String(raw, "raw") is { } text)
+            {
+                var bytes = Encoding.UTF8.GetBytes(text);
+                if (bytes.Length is 0 or > MaxRawOctets)
+                {
+                    reading.Fail(raw, $"raw must be 1 to {MaxRawOctets} octets");
+                }
+
+                reply = new RuleReply.Raw(bytes);
+            }
+        }
+
+        var delay = keys.TryGetValue("delay", out var dl) ? reading.Duration(dl, "delay") ?? TimeSpan.Zero : TimeSpan.Zero;
+        var close = false;
+        if (keys.TryGetValue("then", out var then))
+        {
+            switch (reading.String(then, "then"))
+            {
+                case "close":
+                    close = true;
+                    break;
+                case "continue":
+                case null:
+                    break;
+                case var other:
+                    reading.Fail(then, $"then must be 'continue' or 'close', not '{other}'");
+                    break;
+            }
+        }
+
+        var times = keys.TryGetValue("times", out var t) ? reading.Int(t, "times", 1, int.MaxValue) : null;
+        var key = new List<KeyPart>();
+        if (keys.TryGetValue("key", out var k))
+        {
+            foreach (var (text, item) in reading.OneOrMany(k, "key"))
+            {
+                if (Enum.TryParse<KeyPart>(text, ignoreCase: true, out var part) && text.All(char.IsAsciiLetterLower))
+                {
+                    key.Add(part);
+                }
+                else
+                {
+                    reading.Fail(item, $"unknown key part '{text}' (expected client, sender, recipient or helo)");
+                }
+            }
+
+            times ??= 1;
+        }
+
+        TimeSpan? window = null;
+        if (keys.TryGetValue("for", out var f))
+        {
+            window = reading.Duration(f, "for");
+            if (times is null)
+            {
+                reading.Fail(f, "'for' is a retry window for a rule with 'times' or 'key'");
+            }
+        }
+
+        if (reply is RuleReply.Silence && !close)
+        {
+            reading.Fail(r!, "reply: none says nothing, so it needs 'then: close' (every command gets a reply or a closed connection)");
+        }
+
+        if (reply is null && delay == TimeSpan.Zero && !close && keys.Count > 0)
+        {
+            reading.Fail(node, $"rule '{name}' does nothing: give it a reply, raw, delay or 'then: close'");
+        }
+
+        if (reading.Problems.Count > before)
+        {
+            return null;
+        }
+
+        return new ScenarioRule
+        {
+            Name = name,
+            Points = points,
+            When = when,
+            Reply = reply,
+            Delay = delay,
+            Close = close,
+            Times = times,
+            Key = key,
+            RetryWindow = window,
+            Line = (int)node.Start.Line,
+        };
+    }
+
+    private static RuleConditions ReadWhen(YamlReading reading, YamlNode node)
+    {
+        var keys = reading.Mapping(node, "when", WhenKeys);
+        var conditions = new RuleConditions();
+        if (keys.TryGetValue("nth", out var nth))
+        {
+            conditions = conditions with { Nth = reading.Int(nth, "nth", 1, int.MaxValue) };
+        }
+
+        if (keys.TryGetValue("per", out var per))
+        {
+            var text = reading.String(per, "per");
+            if (text is "session" or "transaction" or "server")
+            {
+                conditions = conditions with { Per = Enum.Parse<CountScope>(text, ignoreCase: true) };
+            }
+            else if (text is not null)
+            {
+                reading.Fail(per, $"per must be transaction, session or server, not '{text}'");
+            }
+        }
+
+        if (keys.TryGetValue("session", out var session))
+        {
+            conditions = conditions with { Session = ReadSessions(reading, session) };
+        }
+
+        if (keys.TryGetValue("argument", out var argument) && reading.String(argument, "argument") is { } pattern)
+        {
+            try
+            {
+                conditions = conditions with { Argument = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)) };
+            }
+            catch (ArgumentException e)
+            {
+                reading.Fail(argument, $"argument is not a valid regular expression: {e.Message}");
+            }
+        }
+
+        if (keys.TryGetValue("sender", out var sender) && reading.String(sender, "sender") is { } senderGlob)
+        {
+            conditions = conditions with { Sender = Glob.ToRegex(senderGlob) };
+        }
+
+        if (keys.TryGetValue("recipient", out var recipient) && reading.String(recipient, "recipient") is { } recipientGlob)
+        {
+            conditions = conditions with { Recipient = Glob.ToRegex(recipientGlob) };
+        }
+
+        if (keys.TryGetValue("parameter", out var parameter) && reading.String(parameter, "parameter") is { } keyword)
+        {
+            if (keyword.Length == 0 || !keyword.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            {
+                reading.Fail(parameter, $"parameter must be an ESMTP keyword such as SIZE or BODY, not '{keyword}'");
+            }
+
+            conditions = conditions with { Parameter = keyword.ToUpperInvariant() };
+        }
+
+        if (keys.TryGetValue("probability", out var probability))
+        {
+            conditions = conditions with { Probability = reading.Double(probability, "probability", 0, 1) };
+        }
+
+        return conditions;
+    }
+
+    private static SessionSelector? ReadSessions(YamlReading reading, YamlNode node)
+    {
+        var ranges = new List<(long, long)>();
+        foreach (var (text, item) in reading.OneOrMany(node, "session"))
+        {
+            var parts = text.Split('-', 2);
+            if (parts.All(p => long.TryParse(p.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)))
+            {
+                var from = long.Parse(parts[0].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                var to = parts.Length == 2 ? long.Parse(parts[1].Trim(), System.Globalization.CultureInfo.InvariantCulture) : from;
+                if (from >= 1 && to >= from)
+                {
+                    ranges.Add((from, to));
+                    continue;
+                }
+            }
+
+            reading.Fail(item, $"session must be a connection number from 1, a list of them, or a range such as \"2-5\", not '{text}'");
+        }
+
+        return new SessionSelector(ranges);
+    }
+
+    private static RuleReply? ReadReply(YamlReading reading, YamlNode node, bool omitEnhanced)
+    {
+        if (node is YamlScalarNode { Value: "none" })
+        {
+            return new RuleReply.Silence();
+        }
+
+        if (node is YamlScalarNode)
+        {
+            var code = reading.Int(node, "reply code", 200, 599);
+            return code is null ? null : Standard(reading, node, code.Value, omitEnhanced ? null : ReplyCatalog.EnhancedFor(code.Value), [ReplyCatalog.TextFor(code.Value)]);
+        }
+
+        var keys = reading.Mapping(node, "reply", ["code", "enhanced", "text"]);
+        if (!keys.TryGetValue("code", out var codeNode))
+        {
+            reading.Fail(node, "reply needs a 'code' (200 to 599)");
+            return null;
+        }
+
+        var full = reading.Int(codeNode, "reply code", 200, 599);
+        if (full is null)
+        {
+            return null;
+        }
+
+        var enhanced = omitEnhanced ? null : ReplyCatalog.EnhancedFor(full.Value);
+        if (keys.TryGetValue("enhanced", out var e))
+        {
+            var text = reading.String(e, "enhanced");
+            if (text is "none")
+            {
+                enhanced = null;
+            }
+            else if (text is not null)
+            {
+                if (!EnhancedStatusCode.IsWellFormed(text))
+                {
+                    reading.Fail(e, $"enhanced code '{text}' is not class.subject.detail with class 2, 4 or 5 (RFC 3463)");
+                    return null;
+                }
+
+                if (!EnhancedStatusCode.IsValidFor(full.Value, text))
+                {
+                    reading.Fail(e, $"enhanced code {text} is of class {text[0]} but the reply code {full} is of class {full / 100} (RFC 3463 §3)");
+                    return null;
+                }
+
+                enhanced = text;
+            }
+        }
+
+        var lines = keys.TryGetValue("text", out var t)
+            ? reading.OneOrMany(t, "text").Select(x => x.Text).ToList()
+            : [ReplyCatalog.TextFor(full.Value)];
+        return Standard(reading, keys.GetValueOrDefault("text", node), full.Value, enhanced, lines);
+    }
+
+    private static RuleReply.Standard? Standard(YamlReading reading, YamlNode node, int code, string? enhanced, List<string> lines)
+    {
+        if (enhanced is not null && code / 100 == 3)
+        {
+            enhanced = null;
+        }
+
+        return lines.All(line => ScenarioLoader.CheckReplyText(reading, node, line, enhanced))
+            ? new RuleReply.Standard(new SmtpReply(code, enhanced, lines))
+            : null;
+    }
+}

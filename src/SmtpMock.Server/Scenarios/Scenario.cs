@@ -1,0 +1,107 @@
+using System.Text.RegularExpressions;
+using SmtpMock.Protocol.Replies;
+
+namespace SmtpMock.Server.Scenarios;
+
+/// <summary>A loaded, validated scenario: how the server presents itself and where it misbehaves.</summary>
+public sealed record Scenario(
+    string Name,
+    string? Description,
+    int? Seed,
+    ServerPresentation Server,
+    IReadOnlyList<ScenarioRule> Rules,
+    string? SourcePath);
+
+/// <summary>The <c>server:</c> section: overrides of the hostname, the greeting text and the EHLO extensions.</summary>
+public sealed record ServerPresentation(string? Hostname, string? Greeting, IReadOnlyList<string>? Extensions)
+{
+    public static readonly ServerPresentation Default = new(null, null, null);
+}
+
+/// <summary>How <c>nth</c> counts: within the transaction, the session, or the whole server.</summary>
+public enum CountScope
+{
+    Session,
+    Transaction,
+    Server,
+}
+
+/// <summary>A part of the key that <c>times</c> is counted for.</summary>
+public enum KeyPart
+{
+    Client,
+    Sender,
+    Recipient,
+    Helo,
+}
+
+/// <summary>What a rule sends: a reply, nothing, or raw bytes.</summary>
+public abstract record RuleReply
+{
+    /// <summary>A well-formed reply; null text means the standard one for the code.</summary>
+    public sealed record Standard(SmtpReply Reply) : RuleReply;
+
+    /// <summary><c>reply: none</c>: say nothing (only with <c>then: close</c>).</summary>
+    public sealed record Silence : RuleReply;
+
+    /// <summary><c>raw:</c> these bytes, exactly, even if they are not a valid reply.</summary>
+    public sealed record Raw(byte[] Bytes) : RuleReply;
+}
+
+/// <summary>The <c>when:</c> conditions; every one given must hold.</summary>
+public sealed record RuleConditions
+{
+    public int? Nth { get; init; }
+
+    public CountScope Per { get; init; } = CountScope.Session;
+
+    public SessionSelector? Session { get; init; }
+
+    public Regex? Argument { get; init; }
+
+    public Regex? Sender { get; init; }
+
+    public Regex? Recipient { get; init; }
+
+    public string? Parameter { get; init; }
+
+    public double? Probability { get; init; }
+}
+
+/// <summary>Which connections a rule applies to: numbers and ranges of the server's connection count.</summary>
+public sealed record SessionSelector(IReadOnlyList<(long From, long To)> Ranges)
+{
+    public bool Contains(long session) => Ranges.Any(r => session >= r.From && session <= r.To);
+}
+
+/// <summary>One rule: the points it watches, its conditions and what it does when they hold.</summary>
+public sealed record ScenarioRule
+{
+    public required string Name { get; init; }
+
+    public required IReadOnlySet<ScenarioPoint> Points { get; init; }
+
+    public RuleConditions When { get; init; } = new();
+
+    /// <summary>Null: the server's own reply (a rule may only delay or close).</summary>
+    public RuleReply? Reply { get; init; }
+
+    public TimeSpan Delay { get; init; }
+
+    /// <summary><c>then: close</c>: close the connection after the reply.</summary>
+    public bool Close { get; init; }
+
+    /// <summary>Fire at most this many times (for each distinct <see cref="Key"/>).</summary>
+    public int? Times { get; init; }
+
+    public IReadOnlyList<KeyPart> Key { get; init; } = [];
+
+    /// <summary>
+    /// <c>for:</c> after a keyed rule has used its <see cref="Times"/>, it fires again on a retry that comes within this
+    /// long of its first firing for that key (greylisting: a retry that comes too soon is refused again).
+    /// </summary>
+    public TimeSpan? RetryWindow { get; init; }
+
+    /// <summary>The 1-based line of the rule in its file, for messages.</summary>
+    public int Line { get; init; }
+}

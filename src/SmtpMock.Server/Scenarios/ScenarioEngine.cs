@@ -1,0 +1,172 @@
+using SmtpMock.Protocol.Grammar;
+using SmtpMock.Server.Session;
+
+namespace SmtpMock.Server.Scenarios;
+
+/// <summary>
+/// Decides, at each point of a session, whether a rule of the scenario fires. Rules are tried in file order and
+/// the first that matches wins; a rule whose conditions fail costs nothing (no counter of its own moves, no
+/// random number is drawn). Shared by every session of the server: counters per server, per key and the seeded
+/// random sequence live here.
+/// </summary>
+public sealed class ScenarioEngine
+{
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _clock;
+    private readonly Random _random;
+    private readonly long[] _serverHits = new long[ScenarioPoints.Count];
+    private readonly Dictionary<(int Rule, string Key), KeyState> _keys = [];
+    private readonly Dictionary<int, int> _fired = [];
+
+    public ScenarioEngine(Scenario scenario, TimeProvider clock)
+    {
+        Scenario = scenario;
+        _clock = clock;
+        _random = scenario.Seed is { } seed ? new Random(seed) : new Random();
+    }
+
+    public Scenario Scenario { get; }
+
+    /// <summary>
+    /// Counts that <paramref name="point"/> was reached and returns the first rule that fires there, if any.
+    /// </summary>
+    public Intervention? Decide(ScenarioPoint point, SessionContext session, SmtpCommand? command)
+    {
+        var isCommand = point is not (ScenarioPoint.Connect or ScenarioPoint.Message);
+        Count(session, point);
+        if (isCommand)
+        {
+            Count(session, ScenarioPoint.Any);
+        }
+
+        lock (_gate)
+        {
+            for (var i = 0; i < Scenario.Rules.Count; i++)
+            {
+                var rule = Scenario.Rules[i];
+                var counted = rule.Points.Contains(point) ? point
+                    : isCommand && rule.Points.Contains(ScenarioPoint.Any) ? ScenarioPoint.Any
+                    : (ScenarioPoint?)null;
+                if (counted is null || !Matches(rule.When, counted.Value, point, session, command) || !UseTimes(i, rule, session, command))
+                {
+                    continue;
+                }
+
+                if (rule.When.Probability is { } p && _random.NextDouble() >= p)
+                {
+                    continue;
+                }
+
+                _fired[i] = _fired.GetValueOrDefault(i) + 1;
+                return new Intervention(rule, rule.Reply, rule.Delay, rule.Close);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>How many times each rule (by index) has fired.</summary>
+    public IReadOnlyDictionary<int, int> Fired
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<int, int>(_fired);
+            }
+        }
+    }
+
+    private void Count(SessionContext session, ScenarioPoint point)
+    {
+        session.Hits.Session[(int)point]++;
+        session.Hits.Transaction[(int)point]++;
+        Interlocked.Increment(ref _serverHits[(int)point]);
+    }
+
+    private bool Matches(RuleConditions when, ScenarioPoint counted, ScenarioPoint point, SessionContext session, SmtpCommand? command)
+    {
+        if (when.Session is { } sessions && !sessions.Contains(session.Id))
+        {
+            return false;
+        }
+
+        if (when.Nth is { } nth)
+        {
+            var hits = when.Per switch
+            {
+                CountScope.Transaction => session.Hits.Transaction[(int)counted],
+                CountScope.Server => Interlocked.Read(ref _serverHits[(int)counted]),
+                _ => session.Hits.Session[(int)counted],
+            };
+            if (hits != nth)
+            {
+                return false;
+            }
+        }
+
+        if (when.Argument is { } argument && (command is null || !argument.IsMatch(command.Argument)))
+        {
+            return false;
+        }
+
+        if (when.Sender is { } sender)
+        {
+            var address = point == ScenarioPoint.Mail ? command?.Path?.Address : session.Sender?.Address;
+            if (address is null || !sender.IsMatch(address))
+            {
+                return false;
+            }
+        }
+
+        if (when.Recipient is { } recipient)
+        {
+            var matched = point == ScenarioPoint.Rcpt
+                ? command?.Path is { } path && recipient.IsMatch(path.Address)
+                : session.Recipients.Any(r => recipient.IsMatch(r.Address));
+            if (!matched)
+            {
+                return false;
+            }
+        }
+
+        return when.Parameter is not { } keyword || (command?.Parameters.Any(p => p.Keyword == keyword) ?? false);
+    }
+
+    private bool UseTimes(int index, ScenarioRule rule, SessionContext session, SmtpCommand? command)
+    {
+        if (rule.Times is not { } times)
+        {
+            return true;
+        }
+
+        var key = string.Join('\n', rule.Key.Select(part => part switch
+        {
+            KeyPart.Client => (session.Client as System.Net.IPEndPoint)?.Address.ToString() ?? session.ClientText,
+            KeyPart.Sender => session.Sender?.Address ?? (command?.Verb == SmtpVerb.Mail ? command.Path?.Address : null) ?? string.Empty,
+            KeyPart.Recipient => command?.Verb == SmtpVerb.Rcpt ? command.Path?.Address ?? string.Empty : string.Join(',', session.Recipients.Select(r => r.Address)),
+            _ => session.HeloName ?? string.Empty,
+        }));
+        var now = _clock.GetUtcNow();
+        if (!_keys.TryGetValue((index, key), out var state))
+        {
+            state = new KeyState(now);
+            _keys[(index, key)] = state;
+        }
+
+        if (state.Count < times)
+        {
+            state.Count++;
+            return true;
+        }
+
+        return rule.RetryWindow is { } window && now - state.FirstFired < window;
+    }
+
+    private sealed class KeyState(DateTimeOffset firstFired)
+    {
+        public DateTimeOffset FirstFired { get; } = firstFired;
+
+        public int Count { get; set; }
+    }
+}
