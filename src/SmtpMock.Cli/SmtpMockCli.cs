@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SmtpMock.Cli.Commands.Serve;
+using SmtpMock.Cli.Commands.Validate;
 
 namespace SmtpMock.Cli;
 
@@ -14,6 +15,7 @@ public static class SmtpMockCli
         // With no command, smtpmock serves: the root takes serve's options too (smtpmock --port 2600).
         var root = ServeCommand.AddTo(new RootCommand("SmtpMock: a real SMTP server for tests. It captures every message and can misbehave on request."));
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(ValidateCommand.Create());
         return root;
     }
 

@@ -117,7 +117,7 @@ internal static class RuleLoader
             reading.Fail(r!, "reply: none says nothing, so it needs 'then: close' (every command gets a reply or a closed connection)");
         }
 
-        if (reply is null && delay == TimeSpan.Zero && !close && keys.Count > 0)
+        if (!keys.ContainsKey("reply") && !keys.ContainsKey("raw") && !keys.ContainsKey("delay") && !close && keys.Count > 0)
         {
             reading.Fail(node, $"rule '{name}' does nothing: give it a reply, raw, delay or 'then: close'");
         }

@@ -235,7 +235,7 @@ public sealed partial class ScenarioHost : IDisposable
             }
             else
             {
-                problems.Add(new ScenarioProblem(path, 0, 0, "no such file or folder"));
+                problems.Add(new ScenarioProblem(path, 1, 1, "no such file or folder"));
             }
         }
 

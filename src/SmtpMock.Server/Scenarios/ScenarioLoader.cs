@@ -23,7 +23,7 @@ public static class ScenarioLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ScenarioException([new ScenarioProblem(path, 0, 0, $"cannot read the file: {e.Message}")]);
+            throw new ScenarioException([new ScenarioProblem(path, 1, 1, $"cannot read the file: {e.Message}")]);
         }
 
         var (scenario, problems) = Parse(text, path);
@@ -76,9 +76,9 @@ public static class ScenarioLoader
         {
             if (rulesNode is YamlSequenceNode sequence)
             {
-                foreach (var ruleNode in sequence.Children)
+                for (var i = 0; i < sequence.Children.Count; i++)
                 {
-                    if (RuleLoader.Read(reading, ruleNode, rules.Count + 1) is { } rule)
+                    if (RuleLoader.Read(reading, sequence.Children[i], i + 1) is { } rule)
                     {
                         rules.Add(rule);
                     }
@@ -92,7 +92,7 @@ public static class ScenarioLoader
 
         if (reading.Problems.Count > 0)
         {
-            return (null, reading.Problems);
+            return (null, [.. reading.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column)]);
         }
 
         return (new Scenario(name!, description, seed, server, rules, file), reading.Problems);

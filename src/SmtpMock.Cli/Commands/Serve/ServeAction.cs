@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using SmtpMock.Server.Hosting;
+using SmtpMock.Server.Scenarios;
 
 namespace SmtpMock.Cli.Commands.Serve;
 
@@ -42,6 +43,8 @@ internal static class ServeAction
             MaxStoredMessages = parse.GetValue(ServeCommand.MaxMessages),
             StrictLineEndings = parse.GetValue(ServeCommand.StrictLineEndings),
             BareLineEndingsInData = parse.GetValue(ServeCommand.BareLineEndings),
+            ScenarioPaths = parse.GetValue(ServeCommand.Scenario) ?? [],
+            ActiveScenario = parse.GetValue(ServeCommand.ScenarioName),
         };
 
         var problems = options.Validate();
@@ -67,7 +70,22 @@ internal static class ServeAction
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-        await using var server = new SmtpMockServer(options, loggers);
+        SmtpMockServer created;
+        try
+        {
+            created = new SmtpMockServer(options, loggers);
+        }
+        catch (ScenarioException e)
+        {
+            foreach (var problem in e.Problems)
+            {
+                await error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
+            }
+
+            return SmtpMockCli.UsageError;
+        }
+
+        await using var server = created;
         try
         {
             await server.StartAsync(cancellationToken).ConfigureAwait(false);

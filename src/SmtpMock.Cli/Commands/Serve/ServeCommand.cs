@@ -23,6 +23,8 @@ internal static class ServeCommand
     public static readonly Option<int> MaxMessages = new("--max-messages") { Description = "Messages kept in memory (oldest dropped first)", DefaultValueFactory = _ => 1000 };
     public static readonly Option<bool> StrictLineEndings = new("--strict-line-endings") { Description = "Refuse command lines ended by a bare LF (default: accept, for telnet)" };
     public static readonly Option<BareLineEndingPolicy> BareLineEndings = new("--bare-line-endings") { Description = "Bare CR/LF inside DATA: Normalize, Keep or Reject", DefaultValueFactory = _ => BareLineEndingPolicy.Normalize };
+    public static readonly Option<string[]> Scenario = new("--scenario", "-s") { Description = "Scenario file or folder of *.yaml files (repeatable); watched for changes" };
+    public static readonly Option<string?> ScenarioName = new("--scenario-name") { Description = "Which loaded scenario is active (default: the first file's)" };
     public static readonly Option<LogLevelName> LogLevel = new("--log-level") { Description = "Information: one line per session; Debug: every line", DefaultValueFactory = _ => LogLevelName.Information };
 
     public static Command Create() => AddTo(new Command(Name, "Run the SMTP server (the default when no command is given)"));
@@ -35,7 +37,7 @@ internal static class ServeCommand
                  {
                      Host, Port, Hostname, Store, MaxMessageSize, MaxRecipients, MaxLineLength, MaxDataLineLength,
                      CommandTimeout, DataTimeout, MaxConnections, MaxBadCommands, MaxMessages, StrictLineEndings,
-                     BareLineEndings, LogLevel,
+                     BareLineEndings, Scenario, ScenarioName, LogLevel,
                  })
         {
             command.Options.Add(option);
