@@ -78,6 +78,52 @@ public class CliTests
         Assert.That(err, Does.Contain("cannot listen on"));
     }
 
+    [Test]
+    public async Task Validate_exits_0_for_good_files_and_2_with_file_line_column_for_each_problem()
+    {
+        var dir = Directory.CreateTempSubdirectory("smtpmock-validate-").FullName;
+        try
+        {
+            var good = Path.Combine(dir, "good.yaml");
+            var bad = Path.Combine(dir, "bad.yaml");
+            await File.WriteAllTextAsync(good, "name: good\nrules:\n  - on: RCPT\n    reply: 503\n");
+            await File.WriteAllTextAsync(bad, "name: bad\nrules:\n  - on: RCTP\n    reply: 700\n");
+
+            var (ok, output, _) = await RunAsync(["validate", good]);
+            Assert.That(ok, Is.Zero);
+            Assert.That(output, Does.Contain("good.yaml: ok"));
+
+            var (code, _, err) = await RunAsync(["validate", good, bad]);
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(err.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[]
+            {
+                $"{bad}:3:9: unknown point 'RCTP' (expected one of: CONNECT, EHLO, HELO, MAIL, RCPT, DATA, MESSAGE, BDAT, RSET, NOOP, QUIT, VRFY, EXPN, HELP, STARTTLS, AUTH, UNKNOWN, ANY)",
+                $"{bad}:4:12: reply code must be from 200 to 599, not 700",
+            }));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Serve_refuses_a_broken_scenario_with_its_problems_and_exit_code_2()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"smtpmock-broken-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(file, "name: x\nrules:\n  - on: MAIL\n    when: { nth: 0 }\n    reply: 503\n");
+        try
+        {
+            var (code, _, err) = await RunAsync(["serve", "--port", "0", "--scenario", file]);
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(err, Does.Contain($"{file}:4:18: nth must be from 1"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>A writer that completes a task when a line containing the marker is written.</summary>
     private sealed class SignallingWriter(string marker) : StringWriter
     {

@@ -46,7 +46,7 @@ public sealed partial class ScenarioHost : IDisposable
 
         if (problems.Count > 0)
         {
-            throw new ScenarioException(problems);
+            throw new ScenarioException([.. problems.OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line).ThenBy(p => p.Column)]);
         }
 
         var active = options.ActiveScenario ?? _byFile.Values.OrderBy(s => s.SourcePath, StringComparer.Ordinal).FirstOrDefault()?.Name;

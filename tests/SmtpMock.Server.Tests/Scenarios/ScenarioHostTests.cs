@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using SmtpMock.Server.Hosting;
+using SmtpMock.Server.Scenarios;
+
+namespace SmtpMock.Server.Tests.Scenarios;
+
+public class ScenarioHostTests
+{
+    private string _dir = null!;
+
+    [SetUp]
+    public void CreateFolder() => _dir = Directory.CreateTempSubdirectory("smtpmock-scenarios-").FullName;
+
+    [TearDown]
+    public void RemoveFolder() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, string yaml)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    private static ScenarioHost Host(params string[] paths) => HostNamed(null, paths);
+
+    private static ScenarioHost HostNamed(string? active, params string[] paths) =>
+        new(new SmtpServerOptions { ScenarioPaths = paths, ActiveScenario = active }, NullLogger.Instance);
+
+    [Test]
+    public void A_folder_loads_every_yaml_file_and_the_first_is_active()
+    {
+        Write("b.yaml", "name: second\nrules: []\n");
+        Write("a.yml", "name: first\nrules: []\n");
+        Write("notes.txt", "not a scenario");
+        using var host = Host(_dir);
+        Assert.That(host.Loaded.Select(s => s.Name), Is.EqualTo(new[] { "first", "second" }));
+        Assert.That(host.Active!.Name, Is.EqualTo("first"));
+    }
+
+    [Test]
+    public void One_scenario_is_chosen_by_name_and_can_be_switched()
+    {
+        var a = Write("a.yaml", "name: first\nrules: []\n");
+        var b = Write("b.yaml", "name: second\nrules: []\n");
+        using var host = HostNamed("second", a, b);
+        Assert.That(host.Active!.Name, Is.EqualTo("second"));
+        host.Activate("first");
+        Assert.That(host.Current.Engine!.Scenario.Name, Is.EqualTo("first"));
+        Assert.That(() => host.Activate("third"), Throws.TypeOf<ScenarioException>().With.Message.Contains("no scenario named 'third'"));
+        host.Activate((Scenario?)null);
+        Assert.That(host.Active, Is.Null);
+    }
+
+    [Test]
+    public void Every_problem_of_every_file_is_reported_at_start()
+    {
+        var a = Write("a.yaml", "name: a\nrules:\n  - on: NOPE\n    reply: 503\n");
+        var b = Write("b.yaml", "name: b\nrules:\n  - on: MAIL\n    reply: 999\n");
+        var e = Assert.Throws<ScenarioException>(() => Host(a, b, Path.Combine(_dir, "missing.yaml")));
+        Assert.That(e!.Problems.Select(p => Path.GetFileName(p.File)), Is.EqualTo(new[] { "a.yaml", "b.yaml", "missing.yaml" }));
+    }
+
+    [Test]
+    public void Two_scenarios_with_one_name_are_refused()
+    {
+        Write("a.yaml", "name: same\nrules: []\n");
+        Write("b.yaml", "name: same\nrules: []\n");
+        Assert.That(() => Host(_dir), Throws.TypeOf<ScenarioException>().With.Message.Contains("two scenarios are named 'same'"));
+    }
+
+    [Test]
+    public void A_reload_takes_a_good_change_and_a_broken_change_keeps_the_last_good_version()
+    {
+        var path = Write("a.yaml", "name: a\nrules:\n  - on: NOOP\n    reply: 451\n");
+        using var host = Host(path);
+        File.WriteAllText(path, "name: a\nrules:\n  - on: NOOP\n    reply: 452\n");
+        Assert.That(host.Reload(path), Is.True);
+        Assert.That(Code(host), Is.EqualTo(452));
+
+        File.WriteAllText(path, "name: a\nrules:\n  - on: NOOP\n    reply: 999\n");
+        Assert.That(host.Reload(path), Is.False);
+        Assert.That(Code(host), Is.EqualTo(452));
+    }
+
+    [Test]
+    public async Task A_change_on_disk_is_picked_up_without_a_restart()
+    {
+        var path = Write("a.yaml", "name: a\nrules:\n  - on: NOOP\n    reply: 451\n");
+        using var host = Host(path);
+        var changed = new TaskCompletionSource<Scenario?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Changed += s => changed.TrySetResult(s);
+        host.Watch();
+        await File.WriteAllTextAsync(path, "name: a\nrules:\n  - on: NOOP\n    reply: 550\n");
+        var reloaded = await changed.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.That(reloaded!.Name, Is.EqualTo("a"));
+        Assert.That(Code(host), Is.EqualTo(550));
+    }
+
+    private static int Code(ScenarioHost host) =>
+        ((RuleReply.Standard)host.Current.Engine!.Scenario.Rules[0].Reply!).Reply.Code;
+}
