@@ -16,6 +16,7 @@ public sealed record Recipient(MailPath Path, IReadOnlyList<EsmtpParameter> Para
 public sealed class CapturedMessage
 {
     private readonly Lazy<MimeMessage> _message;
+    private readonly byte[]? _raw;
 
     public CapturedMessage(
         string id,
@@ -27,6 +28,22 @@ public sealed class CapturedMessage
         IReadOnlyList<EsmtpParameter> senderParameters,
         IReadOnlyList<Recipient> recipients,
         byte[] raw)
+        : this(id, sessionId, receivedAt, client, heloName, sender, senderParameters, recipients, raw, null)
+    {
+    }
+
+    /// <summary>A message whose content is either in memory (<paramref name="raw"/>) or in a file.</summary>
+    internal CapturedMessage(
+        string id,
+        long sessionId,
+        DateTimeOffset receivedAt,
+        string client,
+        string heloName,
+        MailPath sender,
+        IReadOnlyList<EsmtpParameter> senderParameters,
+        IReadOnlyList<Recipient> recipients,
+        byte[]? raw,
+        string? contentFile)
     {
         Id = id;
         SessionId = sessionId;
@@ -36,8 +53,14 @@ public sealed class CapturedMessage
         Sender = sender;
         SenderParameters = senderParameters;
         Recipients = recipients;
-        Raw = raw;
-        _message = new Lazy<MimeMessage>(() => MimeMessage.Load(new MemoryStream(raw, writable: false)));
+        _raw = raw;
+        ContentFile = contentFile;
+        Size = raw?.LongLength ?? new FileInfo(contentFile!).Length;
+        _message = new Lazy<MimeMessage>(() =>
+        {
+            using var content = OpenContent();
+            return MimeMessage.Load(content);
+        });
     }
 
     public string Id { get; }
@@ -60,10 +83,25 @@ public sealed class CapturedMessage
 
     public IReadOnlyList<Recipient> Recipients { get; }
 
-    /// <summary>The content exactly as stored: what the client sent, dot-unstuffed.</summary>
-    public ReadOnlyMemory<byte> Raw { get; }
+    /// <summary>
+    /// The content exactly as stored: what the client sent, dot-unstuffed. A large message captured with a store
+    /// directory lives on disk and is read each time this is asked for; <see cref="OpenContent"/> streams it.
+    /// </summary>
+    public ReadOnlyMemory<byte> Raw => _raw ?? File.ReadAllBytes(ContentFile!);
 
-    public long Size => Raw.Length;
+    /// <summary>The content's size in octets.</summary>
+    public long Size { get; }
+
+    /// <summary>Where the content is on disk, when it is not kept in memory.</summary>
+    public string? ContentFile { get; internal set; }
+
+    /// <summary>Octets this message holds in memory (what the in-memory store's budget counts).</summary>
+    public long MemorySize => _raw?.LongLength ?? 0;
+
+    /// <summary>Reads the content without loading it whole.</summary>
+    public Stream OpenContent() => _raw is not null
+        ? new MemoryStream(_raw, writable: false)
+        : new FileStream(ContentFile!, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024);
 
     /// <summary>The content parsed by MimeKit (on first use).</summary>
     public MimeMessage Message => _message.Value;

@@ -47,6 +47,15 @@ internal sealed class MessageBuffer : IBufferWriter<byte>, IDisposable
         return result;
     }
 
+    /// <summary>Writes the content to a stream, block by block.</summary>
+    public void CopyTo(Stream stream)
+    {
+        for (var i = 0; i < _blocks.Count; i++)
+        {
+            stream.Write(_blocks[i], 0, i == _blocks.Count - 1 ? _used : _blockUsed[i]);
+        }
+    }
+
     /// <summary>Forgets the content and gives the blocks back to the pool.</summary>
     public void Clear()
     {

@@ -11,7 +11,7 @@ namespace SmtpMock.Server.Capture;
 /// </summary>
 public sealed class MessageDirectory
 {
-    private const string TempSuffix = ".tmp";
+    internal const string TempSuffix = ".tmp";
 
     public MessageDirectory(string path)
     {
@@ -38,7 +38,17 @@ public sealed class MessageDirectory
             message.Recipients.Select(r => new EnvelopeRecipient(r.Address, r.Parameters.Select(p => p.ToString()).ToList())).ToList(),
             message.Size);
         WriteAtomically(message.Id + ".json", JsonSerializer.SerializeToUtf8Bytes(envelope, EnvelopeJson.Default.EnvelopeFile));
-        WriteAtomically(message.Id + ".eml", message.Raw.Span);
+        var eml = System.IO.Path.Combine(Path, message.Id + ".eml");
+        if (message.ContentFile is { } spooled)
+        {
+            // Spooled content is already whole and flushed in this folder: a rename puts it in place.
+            File.Move(spooled, eml, overwrite: true);
+            message.ContentFile = eml;
+        }
+        else
+        {
+            WriteAtomically(message.Id + ".eml", message.Raw.Span);
+        }
     }
 
     /// <summary>The messages whose .eml and .json are both whole, oldest first.</summary>
@@ -59,6 +69,8 @@ public sealed class MessageDirectory
                 continue;
             }
 
+            // Large messages stay on disk and are read when asked for; small ones are loaded.
+            var size = new FileInfo(eml).Length;
             messages.Add(new CapturedMessage(
                 envelope.Id,
                 envelope.SessionId,
@@ -68,7 +80,8 @@ public sealed class MessageDirectory
                 ToPath(envelope.MailFrom),
                 envelope.MailParameters.Select(ToParameter).ToList(),
                 envelope.Recipients.Select(r => new Recipient(ToPath(r.Address), r.Parameters.Select(ToParameter).ToList())).ToList(),
-                File.ReadAllBytes(eml)));
+                size > MessageContent.SpillThreshold ? null : File.ReadAllBytes(eml),
+                size > MessageContent.SpillThreshold ? eml : null));
         }
 
         return [.. messages.OrderBy(m => m.ReceivedAt)];

@@ -79,11 +79,11 @@ public sealed class MessageStore
         lock (_gate)
         {
             _messages.AddLast(message);
-            _bytes += message.Size;
+            _bytes += message.MemorySize;
             _total++;
             while (_messages.Count > 1 && (_messages.Count > _maxMessages || _bytes > _maxBytes))
             {
-                _bytes -= _messages.First!.Value.Size;
+                _bytes -= _messages.First!.Value.MemorySize;
                 _messages.RemoveFirst();
             }
 

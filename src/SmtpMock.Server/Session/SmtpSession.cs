@@ -28,7 +28,7 @@ public sealed class SmtpSession
     private readonly ILogger _logger;
     private readonly LineFramer _framer;
     private readonly DataReader _dataReader;
-    private readonly MessageBuffer _content = new();
+    private readonly MessageContent _content;
 
     private PipeWriter _output = null!;
     private Mode _mode = Mode.Command;
@@ -49,6 +49,7 @@ public sealed class SmtpSession
         Context = context;
         _framer = new LineFramer(options.MaxCommandLineLength + CommandParser.MailLineAllowance);
         _dataReader = new DataReader(_responder.MaxMessageSize, options.MaxDataLineLength, options.BareLineEndingsInData);
+        _content = new MessageContent(store.Directory?.Path);
     }
 
     private enum Mode
@@ -285,8 +286,16 @@ public sealed class SmtpSession
         var final = intervention?.Reply is RuleReply.Standard { Reply: var reply } ? reply : outcome.Reply;
         if (final.IsPositiveCompletion && outcome.Reply.IsPositiveCompletion && intervention?.Reply is not RuleReply.Silence)
         {
+            string? spooled = null;
             try
             {
+                if (_content.Failed)
+                {
+                    throw new IOException("the spool file could not be written");
+                }
+
+                var (bytes, file, _) = _content.Take();
+                spooled = file;
                 _store.Add(new CapturedMessage(
                     id,
                     Context.Id,
@@ -296,13 +305,20 @@ public sealed class SmtpSession
                     Context.Sender ?? MailPath.Null,
                     Context.SenderParameters,
                     [.. Context.Recipients],
-                    _content.ToArray()));
+                    bytes,
+                    file));
                 Context.AcceptedMessages.Add(id);
                 Note($"message {id} stored");
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 SessionLog.StoreFailed(_logger, e, Context.Id, id);
+                Note($"message {id} not stored: {e.Message}");
+                if (spooled is not null && File.Exists(spooled))
+                {
+                    File.Delete(spooled);
+                }
+
                 outcome = outcome with { Reply = LocalError };
                 intervention = intervention is null ? null : intervention with { Reply = null };
             }
