@@ -29,8 +29,8 @@ public static class CommandParser
             return Fail(new SmtpCommand(SmtpVerb.Unknown, text, string.Empty), StandardReplies.NonAsciiVerb);
         }
 
-        var verbText = Encoding.ASCII.GetString(verbBytes);
-        var verb = verbText.AsSpan().IndexOfAny('\0', '\r') >= 0 ? SmtpVerb.Unknown : SmtpVerbs.Recognise(verbText);
+        var verb = SmtpVerbs.Recognise(verbBytes);
+        var verbText = verb == SmtpVerb.Unknown || !Ascii.IsValid(verbBytes) ? Encoding.ASCII.GetString(verbBytes) : Keyword(verb, verbBytes);
         var argument = Encoding.UTF8.GetString(argBytes);
         var command = new SmtpCommand(verb, verbText, argument);
 
@@ -74,6 +74,13 @@ public static class CommandParser
     }
 
     private static ParseResult Ok(SmtpCommand command) => new(command, null);
+
+    /// <summary>The keyword string without allocating when the client wrote it in capitals (the usual case).</summary>
+    private static string Keyword(SmtpVerb verb, ReadOnlySpan<byte> written)
+    {
+        var keyword = verb.Keyword();
+        return Ascii.Equals(written, keyword) ? keyword : Encoding.ASCII.GetString(written);
+    }
 
     private static ParseResult Fail(SmtpCommand command, SmtpReply error) => new(command, error);
 

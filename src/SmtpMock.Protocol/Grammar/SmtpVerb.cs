@@ -32,22 +32,31 @@ public static class SmtpVerbs
         SmtpVerb.Noop, SmtpVerb.Quit, SmtpVerb.Vrfy, SmtpVerb.Expn, SmtpVerb.Help, SmtpVerb.StartTls, SmtpVerb.Auth,
     ];
 
+    private static readonly string[] Keywords = Enum.GetValues<SmtpVerb>()
+        .Select(v => v switch
+        {
+            SmtpVerb.StartTls => "STARTTLS",
+            SmtpVerb.Unknown => "UNKNOWN",
+            _ => v.ToString().ToUpperInvariant(),
+        })
+        .ToArray();
+
     /// <summary>The verb as it is written on the wire.</summary>
-    public static string Keyword(this SmtpVerb verb) => verb switch
-    {
-        SmtpVerb.StartTls => "STARTTLS",
-        SmtpVerb.Unknown => "UNKNOWN",
-        _ => verb.ToString().ToUpperInvariant(),
-    };
+    public static string Keyword(this SmtpVerb verb) => Keywords[(int)verb];
 
     /// <summary>Recognises a verb by its ASCII keyword, ignoring case.</summary>
-    public static SmtpVerb Recognise(ReadOnlySpan<char> keyword)
+    public static SmtpVerb Recognise(ReadOnlySpan<byte> keyword)
     {
-        foreach (var verb in Known)
+        if (keyword.Length is < 4 or > 8)
         {
-            if (keyword.Equals(verb.Keyword(), StringComparison.OrdinalIgnoreCase))
+            return SmtpVerb.Unknown;
+        }
+
+        for (var i = 1; i < Keywords.Length; i++)
+        {
+            if (System.Text.Ascii.EqualsIgnoreCase(keyword, Keywords[i]))
             {
-                return verb;
+                return (SmtpVerb)i;
             }
         }
 

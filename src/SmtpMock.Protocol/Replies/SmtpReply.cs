@@ -47,6 +47,9 @@ public sealed class SmtpReply : IEquatable<SmtpReply>
         Lines = lines;
     }
 
+    private string[]? _wireLines;
+    private byte[]? _wireBytes;
+
     public int Code { get; }
 
     /// <summary>The RFC 3463 code such as <c>5.5.1</c>, or null (greeting, EHLO/HELO, 354).</summary>
@@ -56,6 +59,12 @@ public sealed class SmtpReply : IEquatable<SmtpReply>
 
     public bool IsPositive => Code < 400;
 
+    /// <summary>The reply's lines as they go on the wire, without CRLF (made once: most replies are shared).</summary>
+    public IReadOnlyList<string> WireLines => _wireLines ??= MakeWireLines();
+
+    /// <summary>The reply's bytes on the wire, CRLF included (made once).</summary>
+    public ReadOnlyMemory<byte> WireBytes => _wireBytes ??= Encoding.UTF8.GetBytes(string.Concat(WireLines.Select(l => l + "\r\n")));
+
     public bool IsPositiveCompletion => Code is >= 200 and < 300;
 
     /// <summary>How many octets one line of this reply takes on the wire, CRLF included.</summary>
@@ -63,26 +72,18 @@ public sealed class SmtpReply : IEquatable<SmtpReply>
         4 + (enhanced is null ? 0 : enhanced.Length + 1) + Encoding.UTF8.GetByteCount(text) + 2;
 
     /// <summary>The reply as it goes on the wire, lines joined by CRLF (no final CRLF).</summary>
-    public override string ToString()
+    public override string ToString() => string.Join("\r\n", WireLines);
+
+    private string[] MakeWireLines()
     {
-        var sb = new StringBuilder();
-        for (var i = 0; i < Lines.Count; i++)
+        var lines = new string[Lines.Count];
+        var prefix = Enhanced is null ? string.Empty : Enhanced + " ";
+        for (var i = 0; i < lines.Length; i++)
         {
-            if (i > 0)
-            {
-                sb.Append("\r\n");
-            }
-
-            sb.Append(Code).Append(i == Lines.Count - 1 ? ' ' : '-');
-            if (Enhanced is not null)
-            {
-                sb.Append(Enhanced).Append(' ');
-            }
-
-            sb.Append(Lines[i]);
+            lines[i] = $"{Code}{(i == lines.Length - 1 ? ' ' : '-')}{prefix}{Lines[i]}";
         }
 
-        return sb.ToString();
+        return lines;
     }
 
     public bool Equals(SmtpReply? other) =>

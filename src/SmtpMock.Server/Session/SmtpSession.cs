@@ -174,8 +174,9 @@ public sealed class SmtpSession
         var bytes = line.IsSingleSegment ? line.FirstSpan : line.ToArray();
         var parsed = CommandParser.Parse(bytes, octets, _options.MaxCommandLineLength);
         var command = parsed.Command;
-        Context.Transcript.Add(TranscriptDirection.In, command.ToString());
-        SessionLog.LineIn(_logger, Context.Id, command.ToString());
+        var text = command.ToString();
+        Context.Transcript.Add(TranscriptDirection.In, text);
+        SessionLog.LineIn(_logger, Context.Id, text);
 
         if (ending == LineEnding.BareLf && _options.StrictLineEndings)
         {
@@ -455,7 +456,7 @@ public sealed class SmtpSession
         }
 
         ReplyWriter.Write(_output, reply);
-        foreach (var line in reply.ToString().Split("\r\n"))
+        foreach (var line in reply.WireLines)
         {
             Context.Transcript.Add(TranscriptDirection.Out, line, rule);
             SessionLog.LineOut(_logger, Context.Id, line);
