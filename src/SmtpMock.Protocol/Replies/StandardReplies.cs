@@ -41,8 +41,8 @@ public static class StandardReplies
     public static readonly SmtpReply HeloFirst = new(503, "5.5.1", "Bad sequence of commands: send EHLO/HELO first");
     public static readonly SmtpReply NestedMail = new(503, "5.5.1", "Bad sequence of commands: sender already given");
     public static readonly SmtpReply MailFirst = new(503, "5.5.1", "Bad sequence of commands: need MAIL before RCPT");
-    public static readonly SmtpReply MailFirstForData = new(503, "5.5.1", "Bad sequence of commands: need MAIL and RCPT before DATA");
-    public static readonly SmtpReply RcptFirst = new(503, "5.5.1", "Bad sequence of commands: need RCPT before DATA");
+    public static readonly SmtpReply MailFirstForData = new(503, "5.5.1", "Bad sequence of commands: need MAIL and RCPT first");
+    public static readonly SmtpReply RcptFirst = new(503, "5.5.1", "Bad sequence of commands: need RCPT first");
     public static readonly SmtpReply DataAfterBdat = new(503, "5.5.1", "Bad sequence of commands: DATA after BDAT");
     public static readonly SmtpReply ParameterNotImplemented = new(504, "5.5.4", "Command parameter not implemented");
     public static readonly SmtpReply NoValidRecipients = new(554, "5.5.1", "No valid recipients");

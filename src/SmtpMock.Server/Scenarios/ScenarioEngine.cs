@@ -33,6 +33,13 @@ public sealed class ScenarioEngine
     public Intervention? Decide(ScenarioPoint point, SessionContext session, SmtpCommand? command)
     {
         var isCommand = point is not (ScenarioPoint.Connect or ScenarioPoint.Message);
+        if (point == ScenarioPoint.Mail)
+        {
+            // A transaction starts at MAIL: what was counted since the last one ended (a RCPT refused for want of
+            // a transaction, say) belongs to no transaction.
+            session.Hits.ResetTransaction();
+        }
+
         Count(session, point);
         if (isCommand)
         {

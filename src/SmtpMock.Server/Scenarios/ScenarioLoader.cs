@@ -44,6 +44,13 @@ public static class ScenarioLoader
             reading.Fail((int)e.Start.Line, (int)e.Start.Column, $"not valid YAML: {e.InnerException?.Message ?? e.Message}");
             return (null, reading.Problems);
         }
+        catch (Exception e) when (e is InvalidOperationException or NullReferenceException or ArgumentException or IndexOutOfRangeException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input (found by fuzzing): still a problem
+            // report, never a crash.
+            reading.Fail(1, 1, $"not valid YAML (the parser gave up: {e.Message})");
+            return (null, reading.Problems);
+        }
 
         if (stream.Documents.Count != 1)
         {
