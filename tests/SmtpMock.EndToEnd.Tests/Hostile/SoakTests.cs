@@ -1,0 +1,297 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+using SmtpMock.Server.Capture;
+
+namespace SmtpMock.EndToEnd.Tests.Hostile;
+
+/// <summary>
+/// A bounded soak: thousands of sessions, eight at a time, mixing clean clients, clients that give up mid-DATA or
+/// reset, and a scenario that drops the connection at the final dot, delays, and refuses with 421/451/554 by
+/// seeded probability. Every message the client saw a 250 for is captured exactly once, nothing else is, and the
+/// heap returns near where it started.
+/// </summary>
+[TestFixture]
+public sealed partial class SoakTests
+{
+    private const int Sessions = 2000;
+    private const int Concurrency = 8;
+    private const int WarmUp = 100;
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(60);
+
+    private const string Scenario = """
+        name: soak
+        description: Drops, delays and refusals for the soak test.
+        seed: 20240601
+        rules:
+          - name: drop-at-dot
+            on: MESSAGE
+            when: { sender: 'drop-*@soak.test' }
+            reply: none
+            then: close
+          - name: refuse-mail
+            on: MAIL
+            when: { probability: 0.04 }
+            reply: 451
+          - name: slow-rcpt
+            on: RCPT
+            when: { probability: 0.2 }
+            delay: 3ms
+          - name: close-at-data
+            on: DATA
+            when: { probability: 0.02 }
+            reply: 421
+          - name: temp-fail-message
+            on: MESSAGE
+            when: { probability: 0.08 }
+            reply: 451
+          - name: reject-message
+            on: MESSAGE
+            when: { probability: 0.05 }
+            reply: 554
+            delay: 1ms
+        """;
+
+    private enum Kind
+    {
+        Clean,
+        Pipelined,
+        DroppedAtDot,
+        AbandonedMidData,
+        ResetMidData,
+        RsetThenQuit,
+    }
+
+    private enum Outcome
+    {
+        Acknowledged,
+        Refused,
+        Dropped,
+        Abandoned,
+        NoMessage,
+    }
+
+    [Test]
+    public async Task EveryAcknowledgedMessageIsCapturedExactlyOnceAndMemoryReturnsNearItsStart()
+    {
+        var folder = Directory.CreateTempSubdirectory("smtpmock-soak-").FullName;
+        var file = Path.Combine(folder, "soak.yaml");
+        await File.WriteAllTextAsync(file, Scenario);
+        var server = await TestServer.StartAsync(o => o with
+        {
+            ScenarioPaths = [file],
+            MaxStoredMessages = 20,
+            MaxTranscripts = 20,
+        });
+        var captured = new ConcurrentDictionary<string, int>();
+        var capturedSession = new ConcurrentDictionary<string, int>();
+        void OnCaptured(CapturedMessage message)
+        {
+            captured.AddOrUpdate(message.Id, 1, (_, n) => n + 1);
+            var marker = SoakMarker().Match(Encoding.ASCII.GetString(message.Raw.Span));
+            capturedSession[message.Id] = marker.Success ? int.Parse(marker.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
+        }
+
+        server.Messages.Captured += OnCaptured;
+        var acknowledged = new ConcurrentDictionary<int, string>();
+        var outcomes = new ConcurrentDictionary<int, Outcome>();
+        try
+        {
+            Assert.That(server.Scenarios.Active?.Name, Is.EqualTo("soak"));
+            var clock = Stopwatch.StartNew();
+
+            await RunAsync(server, 0, WarmUp, acknowledged, outcomes, clock);
+            var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+            await RunAsync(server, WarmUp, Sessions, acknowledged, outcomes, clock);
+            var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+
+            var counts = outcomes.Values.GroupBy(o => o).ToDictionary(g => g.Key, g => g.Count());
+            TestContext.Out.WriteLine($"{Sessions} sessions in {clock.Elapsed.TotalSeconds:0.0} s: "
+                + string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"))
+                + $"; heap {heapBefore} -> {heapAfter} ({heapAfter - heapBefore:+#;-#;0})");
+
+            Assert.That(outcomes, Has.Count.EqualTo(Sessions), $"every session ran within {Budget.TotalSeconds} s");
+            Assert.That(counts.GetValueOrDefault(Outcome.Acknowledged), Is.GreaterThan(Sessions / 2), "most messages go through");
+            Assert.That(counts.GetValueOrDefault(Outcome.Refused), Is.GreaterThan(0), "the scenario refused some");
+            Assert.That(counts.GetValueOrDefault(Outcome.Dropped), Is.GreaterThan(0), "the scenario dropped some");
+
+            // Exactly the acknowledged messages were captured, each once, each the one its session sent.
+            Assert.That(captured.Keys, Is.EquivalentTo(acknowledged.Values), "captured ids are the acknowledged ids");
+            Assert.That(captured.Values, Has.All.EqualTo(1), "no message captured twice");
+            Assert.That(acknowledged.Select(a => capturedSession[a.Value] == a.Key), Has.All.True, "each id holds its own session's message");
+            Assert.That(server.Messages.TotalCaptured, Is.EqualTo(acknowledged.Count));
+            Assert.That(server.Messages.Count, Is.LessThanOrEqualTo(20));
+
+            // The store keeps 20 small messages and 20 transcripts: 1900 sessions later the heap is where it was.
+            Assert.That(heapAfter - heapBefore, Is.LessThan(8L * 1024 * 1024), "managed heap growth over 1900 sessions");
+
+            await server.AssertBystanderServedAsync("after-soak");
+        }
+        finally
+        {
+            server.Messages.Captured -= OnCaptured;
+            await server.DisposeAsync();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task RunAsync(
+        Server.Hosting.SmtpMockServer server, int from, int to,
+        ConcurrentDictionary<int, string> acknowledged, ConcurrentDictionary<int, Outcome> outcomes, Stopwatch clock)
+    {
+        var next = from - 1;
+        var workers = Enumerable.Range(0, Concurrency).Select(async _ =>
+        {
+            await Task.Yield();
+            for (var i = Interlocked.Increment(ref next); i < to && clock.Elapsed < Budget; i = Interlocked.Increment(ref next))
+            {
+                var (outcome, id) = await OneSessionAsync(server, i);
+                outcomes[i] = outcome;
+                if (id is not null)
+                {
+                    acknowledged[i] = id;
+                }
+            }
+        });
+        await Task.WhenAll(workers);
+    }
+
+    private static async Task<(Outcome, string?)> OneSessionAsync(Server.Hosting.SmtpMockServer server, int i)
+    {
+        var kind = (Kind)(i % 6);
+        if (kind == Kind.ResetMidData)
+        {
+            return await ResetMidDataAsync(server, i);
+        }
+
+        var sender = kind == Kind.DroppedAtDot ? $"drop-{i}@soak.test" : $"s{i}@soak.test";
+        var content = $"Subject: soak {i}\r\nX-Soak-Session: {i}\r\n\r\nBody of soak message {i}.\r\n";
+        await using var client = await LineClient.ConnectAndGreetAsync(server.EndPoint, $"soak{i}.test");
+        if (kind == Kind.Pipelined)
+        {
+            await client.WriteAsync($"MAIL FROM:<{sender}>\r\nRCPT TO:<r{i}@example.org>\r\nDATA\r\n");
+            var mail = await ReplyAsync(client);
+            var rcpt = await ReplyAsync(client);
+            var data = await ReplyAsync(client);
+            Assert.That(new[] { mail, rcpt, data }, Has.None.Null, $"session {i}: a reply to each pipelined command");
+            if (!data!.StartsWith("354 ", StringComparison.Ordinal))
+            {
+                // A refused MAIL makes RCPT 503 and DATA 503; a 421 at DATA closes.
+                Assert.That(mail!.StartsWith("250 ", StringComparison.Ordinal) ? data : mail, Does.Match("^(421|451|503) "), $"session {i}");
+                return (Outcome.Refused, null);
+            }
+
+            return await FinishAsync(client, content + ".\r\n", i);
+        }
+
+        var reply = await CommandAsync(client, $"MAIL FROM:<{sender}>");
+        if (reply is not { } r1 || !r1.StartsWith("250 ", StringComparison.Ordinal))
+        {
+            Assert.That(reply, Does.StartWith("451 "), $"session {i}: MAIL");
+            await QuitAsync(client);
+            return (Outcome.Refused, null);
+        }
+
+        Assert.That(await CommandAsync(client, $"RCPT TO:<r{i}@example.org>"), Does.StartWith("250 2.1.5"), $"session {i}: RCPT");
+        if (kind == Kind.RsetThenQuit)
+        {
+            Assert.That(await CommandAsync(client, "RSET"), Does.StartWith("250 "));
+            await QuitAsync(client);
+            return (Outcome.NoMessage, null);
+        }
+
+        var dataReply = await CommandAsync(client, "DATA");
+        if (dataReply is null || dataReply.StartsWith("421 ", StringComparison.Ordinal))
+        {
+            Assert.That(await client.ReadUntilClosedAsync(), Is.Empty, $"session {i}: closed after the 421");
+            return (Outcome.Refused, null);
+        }
+
+        Assert.That(dataReply, Does.StartWith("354 "), $"session {i}: DATA");
+        if (kind == Kind.AbandonedMidData)
+        {
+            // Half the message, then the client goes away (FIN): nothing is captured.
+            await client.WriteAsync(content[..(content.Length / 2)]);
+            return (Outcome.Abandoned, null);
+        }
+
+        return await FinishAsync(client, content + ".\r\n", i);
+    }
+
+    private static async Task<(Outcome, string?)> FinishAsync(LineClient client, string payload, int i)
+    {
+        await client.WriteAsync(payload);
+        var final = await ReplyAsync(client);
+        if (final is null)
+        {
+            Assert.That(await client.ReadUntilClosedAsync(), Is.Empty);
+            return (Outcome.Dropped, null);
+        }
+
+        if (!final.StartsWith("250 ", StringComparison.Ordinal))
+        {
+            Assert.That(final, Does.Match("^(451|554) "), $"session {i}: end of data");
+            await QuitAsync(client);
+            return (Outcome.Refused, null);
+        }
+
+        var id = TestServer.QueuedId(final);
+        await QuitAsync(client);
+        return (Outcome.Acknowledged, id);
+    }
+
+    private static async Task<(Outcome, string?)> ResetMidDataAsync(Server.Hosting.SmtpMockServer server, int i)
+    {
+        using var client = await ResettingClient.ConnectAndGreetAsync(server.EndPoint, $"soak{i}.test");
+        await client.WriteAsync($"MAIL FROM:<reset-{i}@soak.test>\r\nRCPT TO:<r{i}@example.org>\r\nDATA\r\n");
+        var replies = new List<string>();
+        for (var n = 0; n < 3; n++)
+        {
+            var reply = (await client.ReadReplyAsync()).Single();
+            replies.Add(reply);
+            if (reply.StartsWith("421 ", StringComparison.Ordinal) || reply.StartsWith("354 ", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        if (replies[^1].StartsWith("354 ", StringComparison.Ordinal))
+        {
+            await client.WriteAsync($"Subject: reset {i}\r\nX-Soak-Session: {i}\r\n\r\nCut by a reset");
+        }
+
+        client.Reset();
+        return (Outcome.Abandoned, null);
+    }
+
+    private static async Task<string?> CommandAsync(LineClient client, string command)
+    {
+        await client.WriteAsync(command + "\r\n");
+        return await ReplyAsync(client);
+    }
+
+    /// <summary>One reply's last line, or null when the server closed the connection instead.</summary>
+    private static async Task<string?> ReplyAsync(LineClient client)
+    {
+        for (var n = 0; n < 50; n++)
+        {
+            var line = await client.ReadLineAsync();
+            if (line is null || line.Length < 4 || line[3] == ' ')
+            {
+                return line;
+            }
+        }
+
+        throw new AssertionException("a reply of more than 50 lines");
+    }
+
+    private static async Task QuitAsync(LineClient client)
+    {
+        Assert.That(await CommandAsync(client, "QUIT"), Does.StartWith("221 "));
+        Assert.That(await client.ReadUntilClosedAsync(), Is.Empty);
+    }
+
+    [GeneratedRegex(@"X-Soak-Session: (\d+)\r\n")]
+    private static partial Regex SoakMarker();
+}
