@@ -65,6 +65,23 @@ internal static class SessionDriver
         return result;
     }
 
+    /// <summary>Runs a dialog cut into exactly these reads.</summary>
+    public static async Task<DriveResult> RunChunksAsync(IEnumerable<byte[]> chunks, SmtpServerOptions? options = null)
+    {
+        options ??= Options();
+        var store = new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes);
+        var input = new ScriptedPipeReader(chunks);
+        var buffer = new CountingStream();
+        var output = PipeWriter.Create(buffer);
+        var context = new SessionContext(1, new IPEndPoint(IPAddress.Loopback, 40000), options.TimeProvider.GetUtcNow(), new Transcript(options.TimeProvider, options.MaxTranscriptLines));
+        var session = new SmtpSession(options, SessionRules.Plain(options), store, context, NullLogger.Instance);
+        await session.RunAsync(input, output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await output.FlushAsync();
+        var result = new DriveResult(Encoding.UTF8.GetString(buffer.ToArray()), context, store) { Writes = buffer.Writes };
+        ReplyOracle.AssertWellFormed(result.Output);
+        return result;
+    }
+
     /// <summary>Message ids are unique per run; everything else must be identical.</summary>
     private static string WithoutIds(string output) => System.Text.RegularExpressions.Regex.Replace(output, "queued as [0-9a-f]{32}", "queued as <id>");
 
