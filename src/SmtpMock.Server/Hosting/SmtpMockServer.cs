@@ -22,7 +22,9 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, Task> _sessions = new();
-    private readonly ConcurrentQueue<SessionContext> _finished = new();
+    private readonly Queue<SessionContext> _finished = new();
+    private readonly Lock _finishedGate = new();
+    private long _finishedLines;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private Task? _acceptLoop;
@@ -67,7 +69,16 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     public int ActiveSessions => Volatile.Read(ref _active);
 
     /// <summary>The transcripts of finished sessions, oldest first (the last <see cref="SmtpServerOptions.MaxTranscripts"/>).</summary>
-    public IReadOnlyList<SessionContext> FinishedSessions => [.. _finished];
+    public IReadOnlyList<SessionContext> FinishedSessions
+    {
+        get
+        {
+            lock (_finishedGate)
+            {
+                return [.. _finished];
+            }
+        }
+    }
 
     /// <summary>Binds and starts accepting. Returns once the port is open.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
@@ -146,7 +157,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         SessionEnded += OnEnded;
         try
         {
-            var finished = _finished.FirstOrDefault(s => s.Id == id);
+            var finished = FinishedSessions.FirstOrDefault(s => s.Id == id);
             if (finished is not null)
             {
                 return finished;
@@ -229,17 +240,30 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
 
             await stream.DisposeAsync().ConfigureAwait(false);
             Interlocked.Decrement(ref _active);
-            if (_options.MaxTranscripts > 0)
-            {
-                _finished.Enqueue(context);
-                while (_finished.Count > _options.MaxTranscripts && _finished.TryDequeue(out _))
-                {
-                }
-            }
+            Keep(context);
 
             _sessions.TryRemove(id, out _);
             ended.TrySetResult();
             SessionEnded?.Invoke(context);
+        }
+    }
+
+    /// <summary>Keeps a finished session's transcript within both the count and the total line budget.</summary>
+    private void Keep(SessionContext context)
+    {
+        if (_options.MaxTranscripts == 0)
+        {
+            return;
+        }
+
+        lock (_finishedGate)
+        {
+            _finished.Enqueue(context);
+            _finishedLines += context.Transcript.Count;
+            while (_finished.Count > 1 && (_finished.Count > _options.MaxTranscripts || _finishedLines > _options.MaxTranscriptLinesKept))
+            {
+                _finishedLines -= _finished.Dequeue().Transcript.Count;
+            }
         }
     }
 

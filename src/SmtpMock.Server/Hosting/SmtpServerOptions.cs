@@ -54,6 +54,12 @@ public sealed record SmtpServerOptions
     /// <summary>Session transcripts kept after their sessions end; the oldest go first.</summary>
     public int MaxTranscripts { get; init; } = 1000;
 
+    /// <summary>
+    /// Lines all kept transcripts hold together; the oldest transcripts go first past it, so a long run of busy
+    /// sessions keeps memory bounded however many lines each had.
+    /// </summary>
+    public int MaxTranscriptLinesKept { get; init; } = 200_000;
+
     /// <summary>Lines one transcript keeps; past it, one note says how many were left out.</summary>
     public int MaxTranscriptLines { get; init; } = 10_000;
 
@@ -108,7 +114,7 @@ public sealed record SmtpServerOptions
         }
 
         if (MaxConnections < 1 || MaxBadCommands < 1 || MaxStoredMessages < 1 || MaxStoredBytes < 1
-            || MaxTranscripts < 0 || MaxTranscriptLines < 10)
+            || MaxTranscripts < 0 || MaxTranscriptLines < 10 || MaxTranscriptLinesKept < MaxTranscriptLines)
         {
             problems.Add("connection, error, store and transcript limits must be positive");
         }

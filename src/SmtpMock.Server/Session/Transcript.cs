@@ -46,6 +46,18 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
         }
     }
 
+    /// <summary>Lines kept (what counts towards the server's transcript budget).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lines.Count;
+            }
+        }
+    }
+
     public void Add(TranscriptDirection direction, string text, string? rule = null)
     {
         var line = new TranscriptLine(clock.GetUtcNow(), direction, text) { Rule = rule };
