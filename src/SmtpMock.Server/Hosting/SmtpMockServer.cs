@@ -210,7 +210,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     {
         await Task.Yield();
         var stream = new NetworkStream(socket, ownsSocket: true);
-        var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: false));
+        var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         var transcript = new Transcript(_options.TimeProvider, _options.MaxTranscriptLines);
         var context = new SessionContext(id, socket.RemoteEndPoint, _options.TimeProvider.GetUtcNow(), transcript);
