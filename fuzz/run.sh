@@ -2,7 +2,8 @@
 # Fuzz a target with AFL++ and SharpFuzz for a bounded time; loopback-free, no network.
 #   fuzz/run.sh [SECONDS=60] [session|scenario]
 # Prints executions and crashes; new crashes are copied to fuzz/crashes/TARGET/ (commit them: the replay test
-# in tests/ then keeps them as regressions). Exits 1 if the run found a crash.
+# in tests/ then keeps them as regressions). Exits 1 if the run found a crash, unless FUZZ_CRASH_OK=1 (CI: a
+# crash is reported loudly, with the input saved, but does not by itself stop a landing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
@@ -34,7 +35,7 @@ timeout $((secs + 60)) afl-fuzz -V "$secs" -i "fuzz/seeds/$target" -o "$findings
   -- dotnet "$build/SmtpMock.Fuzz.dll" "$target" > "$findings.log" 2>&1 || true
 
 stats="$findings/default/fuzzer_stats"
-if [ ! -f "$stats" ]; then
+if [ ! -f "$stats" ] || [ "$(awk -F: '/^execs_done/ {gsub(/ /,"",$2); print $2}' "$stats")" = 0 ]; then
   echo "afl-fuzz did not start; its log:" >&2
   tail -30 "$findings.log" >&2
   exit 1
@@ -49,5 +50,6 @@ if [ "$crashes" -gt 0 ]; then
   mkdir -p "fuzz/crashes/$target"
   for f in "$findings"/default/crashes/id:*; do cp "$f" "fuzz/crashes/$target/$(sha1sum "$f" | cut -c1-12)"; done
   echo "crashes copied to fuzz/crashes/$target/; replay: dotnet $build/SmtpMock.Fuzz.dll replay $target fuzz/crashes/$target/*" >&2
+  [ "${FUZZ_CRASH_OK:-0}" = 1 ] && { echo "!! FUZZ CRASH FOUND (reported, not failing: FUZZ_CRASH_OK=1)" >&2; exit 0; }
   exit 1
 fi
