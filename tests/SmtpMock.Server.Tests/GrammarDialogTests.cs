@@ -77,6 +77,17 @@ public class GrammarDialogTests
     }
 
     [Test]
+    public async Task Client_text_quoted_in_a_reply_is_cut_short_so_no_reply_line_passes_512_octets()
+    {
+        var domain = new string('d', 500);
+        var keyword = new string('K', 480);
+        var result = await ExpectAsync($"HELO {domain}\r\nEHLO {domain}\r\nMAIL FROM:<a@b.example> {keyword}\r\n", "250", "250", "555 5.5.4");
+        Assert.That(result.Lines[1], Is.EqualTo($"250 mx.test Hello {domain[..64]}..."));
+        Assert.That(result.Lines[2], Is.EqualTo($"250-mx.test greets {domain[..64]}..."));
+        Assert.That(result.Lines.Last(), Is.EqualTo($"555 5.5.4 Unsupported parameter {keyword[..64]}..."));
+    }
+
+    [Test]
     public async Task Help_lists_the_commands_on_214_lines()
     {
         var result = await ExpectAsync("HELP\r\n", "214 2.0.0");

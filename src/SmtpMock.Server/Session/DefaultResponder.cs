@@ -95,7 +95,7 @@ public sealed partial class DefaultResponder
         return command.Verb switch
         {
             SmtpVerb.Ehlo => Ehlo(command),
-            SmtpVerb.Helo => new Outcome(new SmtpReply(250, null, $"{_hostname} Hello {command.Domain}"), SessionState.Ready, SessionEffect.Greet),
+            SmtpVerb.Helo => new Outcome(new SmtpReply(250, null, $"{_hostname} Hello {Echo(command.Domain)}"), SessionState.Ready, SessionEffect.Greet),
             SmtpVerb.Mail => Mail(session, command),
             SmtpVerb.Rcpt => Rcpt(session, command),
             SmtpVerb.Data => new Outcome(StandardReplies.StartData, session.State, SessionEffect.BeginData),
@@ -152,7 +152,7 @@ public sealed partial class DefaultResponder
 
     private Outcome Ehlo(SmtpCommand command)
     {
-        var lines = new List<string>(Extensions.Count + 1) { $"{_hostname} greets {command.Domain}" };
+        var lines = new List<string>(Extensions.Count + 1) { $"{_hostname} greets {Echo(command.Domain)}" };
         lines.AddRange(Extensions);
         return new Outcome(new SmtpReply(250, null, lines), SessionState.Ready, SessionEffect.Greet);
     }
@@ -237,7 +237,14 @@ public sealed partial class DefaultResponder
     }
 
     private static SmtpReply UnknownParameter(EsmtpParameter parameter) =>
-        new(555, "5.5.4", $"Unsupported parameter {parameter.Keyword}");
+        new(555, "5.5.4", $"Unsupported parameter {Echo(parameter.Keyword)}");
+
+    /// <summary>
+    /// Client text quoted in a reply, cut short: a reply line may not pass 512 octets whatever the client sent
+    /// (found by fuzzing: a 500-octet parameter keyword made the 555 reply impossible to send).
+    /// </summary>
+    private static string Echo(string? text, int max = 64) =>
+        text is null ? string.Empty : text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "...");
 
     private static SmtpReply OutOfSequence(SessionContext session, SmtpVerb verb) => (session.State, verb) switch
     {
