@@ -112,6 +112,16 @@ public class CommandParserTests
         Assert.That(result.Command.Argument, Does.EndWith("SIZE=1"));
     }
 
+    [TestCase("NOOP\r x")]
+    [TestCase("NOOP\r")]
+    [TestCase("MAIL\rFROM:<a@b.example>")]
+    public void Refuses_a_bare_cr_glued_to_the_verb_with_501_and_keeps_the_verb(string line)
+    {
+        var result = Parse(line);
+        Assert.That(result.Error!.Code, Is.EqualTo(501));
+        Assert.That(result.Command.Verb, Is.Not.EqualTo(SmtpVerb.Unknown));
+    }
+
     [Test]
     public void Refuses_a_bare_cr_inside_a_command()
     {

@@ -14,9 +14,10 @@ public static class CommandParser
     /// <param name="maxLineOctets">The limit for a plain command line (RFC 5321: at least 512).</param>
     public static ParseResult Parse(ReadOnlySpan<byte> line, int lineOctets, int maxLineOctets)
     {
-        var space = line.IndexOf((byte)' ');
-        var verbBytes = space < 0 ? line : line[..space];
-        var argBytes = space < 0 ? [] : line[(space + 1)..];
+        // The verb ends at the first space, or at a bare CR glued to it ("NOOP\r x").
+        var end = line.IndexOfAny((byte)' ', (byte)'\r');
+        var verbBytes = end < 0 ? line : line[..end];
+        var argBytes = end < 0 ? [] : line[end] == ' ' ? line[(end + 1)..] : line[end..];
 
         if (line.IsEmpty)
         {
@@ -34,6 +35,12 @@ public static class CommandParser
         var argument = Encoding.UTF8.GetString(argBytes);
         var command = new SmtpCommand(verb, verbText, argument);
 
+        if (line.Contains((byte)'\r'))
+        {
+            // A bare CR anywhere in a command line is refused as such, before the verb is judged.
+            return Fail(command, StandardReplies.BareCrInCommand);
+        }
+
         if (verb == SmtpVerb.Unknown)
         {
             return Fail(command, StandardReplies.CommandUnrecognized);
@@ -48,11 +55,6 @@ public static class CommandParser
         if (argBytes.Contains((byte)0))
         {
             return Fail(command, StandardReplies.NulInCommand);
-        }
-
-        if (argBytes.Contains((byte)'\r'))
-        {
-            return Fail(command, StandardReplies.BareCrInCommand);
         }
 
         if (!System.Text.Unicode.Utf8.IsValid(argBytes))
