@@ -35,6 +35,7 @@ namespace SmtpMock.Bench
             root.Subcommands.Add(LatencyCommand());
             root.Subcommands.Add(ConnsCommand());
             root.Subcommands.Add(SmokeCommand());
+            root.Subcommands.Add(AllocCommand());
             return root;
         }
 
@@ -61,6 +62,22 @@ namespace SmtpMock.Bench
                 }
             });
             return option;
+        }
+
+        private static Command AllocCommand()
+        {
+            var messages = Bounded(new Option<int>("--messages", "-m") { Description = "Measured messages", DefaultValueFactory = _ => 20000 }, 100, 1_000_000);
+            var sessions = Bounded(new Option<int>("--sessions", "-s") { Description = "Concurrent sessions", DefaultValueFactory = _ => 20 }, 1, 500);
+            var command = new Command("alloc", "Runs SmtpMock in this process and reports managed allocations and GC collections per message (server and load client together)");
+            command.Options.Add(messages);
+            command.Options.Add(sessions);
+            command.SetAction(async (ParseResult p, CancellationToken ct) =>
+            {
+                var line = await Alloc.RunAsync(p.GetValue(messages), p.GetValue(sessions), Console.Error, ct).ConfigureAwait(false);
+                Console.WriteLine(line);
+                return line.Contains("errors=0", StringComparison.Ordinal) ? 0 : Failed;
+            });
+            return command;
         }
 
         private static Command ThroughputCommand()
