@@ -21,6 +21,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     private readonly SmtpServerOptions _options;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly ILogger _sessionLogger;
     private readonly ConcurrentDictionary<long, Task> _sessions = new();
     private readonly Queue<SessionContext> _finished = new();
     private readonly Lock _finishedGate = new();
@@ -42,6 +43,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         _options = options;
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger("SmtpMock.Server");
+        _sessionLogger = _loggers.CreateLogger("SmtpMock.Session");
         Scenarios = new ScenarioHost(options, _loggers.CreateLogger("SmtpMock.Scenarios"));
         var directory = options.StoreDirectory is null ? null : new MessageDirectory(options.StoreDirectory);
         Messages = new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes, directory);
@@ -208,13 +210,12 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
 
     private async Task RunSessionAsync(long id, Socket socket, TaskCompletionSource ended)
     {
-        await Task.Yield();
         var stream = new NetworkStream(socket, ownsSocket: true);
         var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         var transcript = new Transcript(_options.TimeProvider, _options.MaxTranscriptLines);
         var context = new SessionContext(id, socket.RemoteEndPoint, _options.TimeProvider.GetUtcNow(), transcript);
-        var session = new SmtpSession(_options, Scenarios.Current, Messages, context, _loggers.CreateLogger("SmtpMock.Session"));
+        var session = new SmtpSession(_options, Scenarios.Current, Messages, context, _sessionLogger);
         try
         {
             socket.NoDelay = true;

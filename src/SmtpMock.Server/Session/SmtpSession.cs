@@ -73,8 +73,8 @@ public sealed class SmtpSession
         try
         {
             Greet();
-            await WriteDelayedAsync(shutdown).ConfigureAwait(false);
-            await FlushAsync().ConfigureAwait(false);
+            await WriteDelayedAsync(shutdown, linked.Token).ConfigureAwait(false);
+            await FlushAsync(linked.Token).ConfigureAwait(false);
             deadline.CancelAfter(_options.CommandTimeout);
             while (!_close)
             {
@@ -84,7 +84,7 @@ public sealed class SmtpSession
                 var modeBefore = _mode;
                 while (!_close && Step(ref buffer))
                 {
-                    await WriteDelayedAsync(shutdown).ConfigureAwait(false);
+                    await WriteDelayedAsync(shutdown, linked.Token).ConfigureAwait(false);
                 }
 
                 input.AdvanceTo(buffer.Start, buffer.End);
@@ -105,10 +105,11 @@ public sealed class SmtpSession
                     deadline.CancelAfter(_mode == Mode.Command ? _options.CommandTimeout : _options.DataTimeout);
                 }
 
-                await FlushAsync().ConfigureAwait(false);
+                // A client that never reads its replies blocks this flush: the same deadline bounds it.
+                await FlushAsync(linked.Token).ConfigureAwait(false);
             }
 
-            await FlushAsync().ConfigureAwait(false);
+            await FlushAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
@@ -429,7 +430,7 @@ public sealed class SmtpSession
         Write(reply, raw, intervention?.Rule.Name);
     }
 
-    private async ValueTask WriteDelayedAsync(CancellationToken shutdown)
+    private async ValueTask WriteDelayedAsync(CancellationToken shutdown, CancellationToken flushDeadline)
     {
         if (_delayed is not { } delayed)
         {
@@ -437,7 +438,7 @@ public sealed class SmtpSession
         }
 
         _delayed = null;
-        await FlushAsync().ConfigureAwait(false);
+        await FlushAsync(flushDeadline).ConfigureAwait(false);
         Note($"rule '{delayed.Rule}' delays the reply by {delayed.Delay.TotalMilliseconds:0} ms");
         await Task.Delay(delayed.Delay, _options.TimeProvider, shutdown).ConfigureAwait(false);
         Write(delayed.Reply!, delayed.Raw, delayed.Rule);
@@ -463,12 +464,12 @@ public sealed class SmtpSession
         }
     }
 
-    private async ValueTask FlushAsync()
+    private async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
         if (_unflushed)
         {
             _unflushed = false;
-            await _output.FlushAsync().ConfigureAwait(false);
+            await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
