@@ -214,7 +214,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         var transcript = new Transcript(_options.TimeProvider, _options.MaxTranscriptLines);
-        var context = new SessionContext(id, socket.RemoteEndPoint, _options.TimeProvider.GetUtcNow(), transcript);
+        var context = new SessionContext(id, RemoteEndPoint(socket), _options.TimeProvider.GetUtcNow(), transcript);
         var session = new SmtpSession(_options, Scenarios.Current, Messages, context, _sessionLogger);
         try
         {
@@ -228,17 +228,20 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         }
         finally
         {
-            await input.CompleteAsync().ConfigureAwait(false);
-            await output.CompleteAsync().ConfigureAwait(false);
+            // The socket goes first: completing the writer flushes what is left, and a client that never reads
+            // would hold that flush (and the session) forever. Every reply that mattered was flushed already.
             try
             {
                 socket.Shutdown(SocketShutdown.Both);
             }
-            catch (SocketException)
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
                 // Already gone.
             }
 
+            socket.Dispose();
+            await CompleteQuietlyAsync(input.CompleteAsync()).ConfigureAwait(false);
+            await CompleteQuietlyAsync(output.CompleteAsync()).ConfigureAwait(false);
             await stream.DisposeAsync().ConfigureAwait(false);
             Interlocked.Decrement(ref _active);
             Keep(context);
@@ -246,6 +249,31 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
             _sessions.TryRemove(id, out _);
             ended.TrySetResult();
             SessionEnded?.Invoke(context);
+        }
+    }
+
+    private static EndPoint? RemoteEndPoint(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint;
+        }
+        catch (SocketException)
+        {
+            // The client left between accept and now.
+            return null;
+        }
+    }
+
+    private static async ValueTask CompleteQuietlyAsync(ValueTask completing)
+    {
+        try
+        {
+            await completing.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or SocketException)
+        {
+            // The connection is closed; what was not sent is not wanted.
         }
     }
 
