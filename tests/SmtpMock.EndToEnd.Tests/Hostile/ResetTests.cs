@@ -114,6 +114,31 @@ public sealed class ResetTests
         }
     }
 
+    [Test]
+    public async Task AHalfCloseRightAfterTheDotStillGetsThe250AndTheMessageIsKept()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await ResettingClient.ConnectAndGreetAsync(server.EndPoint, "half-close.test");
+        const string content = "Subject: half-close\r\n\r\nThe client sends FIN after the dot, without QUIT.\r\n";
+
+        // Everything in one write and then FIN, as `nc -N` piping a file does.
+        await client.WriteAsync("MAIL FROM:<half-close@example.com>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n" + content + ".\r\n");
+        client.ShutdownSend();
+
+        Assert.That((await client.ReadReplyAsync()).Single(), Does.StartWith("250 2.1.0"));
+        Assert.That((await client.ReadReplyAsync()).Single(), Does.StartWith("250 2.1.5"));
+        Assert.That((await client.ReadReplyAsync()).Single(), Does.StartWith("354 "));
+        var accepted = (await client.ReadReplyAsync()).Single();
+        Assert.That(accepted, Does.StartWith("250 2.0.0 OK: queued as "));
+        Assert.That(await client.ReadLineAsync(), Is.Null, "then the server closes too");
+
+        var captured = await server.WaitForMessageAsync(m => m.Id == TestServer.QueuedId(accepted));
+        Assert.That(captured.Raw.ToArray(), Is.EqualTo(Encoding.ASCII.GetBytes(content)));
+        var session = await server.WaitForEndedSessionAsync("half-close.test");
+        Assert.That(session.EndReason, Is.EqualTo("client closed the connection"));
+        await server.AssertBystanderServedAsync("after-half-close");
+    }
+
     private static async Task<string> CompleteMessageAsync(ResettingClient client, string tag)
     {
         await client.WriteAsync($"MAIL FROM:<{tag}@example.com>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n");

@@ -80,11 +80,16 @@ internal sealed class ResettingClient : IDisposable
         _socket.Close();
     }
 
+    /// <summary>Half-closes: sends FIN, as <c>nc -N</c> does at the end of its input; replies can still be read.</summary>
+    public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
+
     public void Dispose() => _socket.Dispose();
 
-    private async Task<string?> ReadLineAsync()
+    /// <summary>One line without its CRLF, or null when the server closed the connection first.</summary>
+    public async Task<string?> ReadLineAsync()
     {
-        while (true)
+        // Each pass reads at least one byte into a buffer of 8 KiB, or ends: at most that many passes.
+        for (var pass = 0; pass <= _buffer.Length; pass++)
         {
             var lf = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
             if (lf >= 0)
@@ -120,5 +125,7 @@ internal sealed class ResettingClient : IDisposable
 
             _end += read;
         }
+
+        throw new AssertionException("no end of line within the read buffer");
     }
 }

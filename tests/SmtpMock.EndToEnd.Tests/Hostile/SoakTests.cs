@@ -112,7 +112,7 @@ public sealed partial class SoakTests
                 + $"; heap {heapBefore} -> {heapAfter} ({heapAfter - heapBefore:+#;-#;0})");
 
             Assert.That(outcomes, Has.Count.EqualTo(Sessions), $"every session ran within {Budget.TotalSeconds} s");
-            Assert.That(counts.GetValueOrDefault(Outcome.Acknowledged), Is.GreaterThan(Sessions / 2), "most messages go through");
+            Assert.That(counts.GetValueOrDefault(Outcome.Acknowledged), Is.GreaterThan(Sessions / 3), "six sessions in ten send a message; most of those go through");
             Assert.That(counts.GetValueOrDefault(Outcome.Refused), Is.GreaterThan(0), "the scenario refused some");
             Assert.That(counts.GetValueOrDefault(Outcome.Dropped), Is.GreaterThan(0), "the scenario dropped some");
 
@@ -126,6 +126,8 @@ public sealed partial class SoakTests
             // The store keeps 20 small messages and 20 transcripts: 1900 sessions later the heap is where it was.
             Assert.That(heapAfter - heapBefore, Is.LessThan(8L * 1024 * 1024), "managed heap growth over 1900 sessions");
 
+            // Without the scenario (it would refuse by chance), the server serves a clean session as before.
+            server.Scenarios.Activate((Server.Scenarios.Scenario?)null);
             await server.AssertBystanderServedAsync("after-soak");
         }
         finally
@@ -159,7 +161,15 @@ public sealed partial class SoakTests
 
     private static async Task<(Outcome, string?)> OneSessionAsync(Server.Hosting.SmtpMockServer server, int i)
     {
-        var kind = (Kind)(i % 6);
+        var kind = (i % 10) switch
+        {
+            < 4 => Kind.Clean,
+            < 6 => Kind.Pipelined,
+            6 => Kind.DroppedAtDot,
+            7 => Kind.AbandonedMidData,
+            8 => Kind.ResetMidData,
+            _ => Kind.RsetThenQuit,
+        };
         if (kind == Kind.ResetMidData)
         {
             return await ResetMidDataAsync(server, i);
