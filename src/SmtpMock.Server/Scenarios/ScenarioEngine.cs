@@ -28,6 +28,12 @@ public sealed class ScenarioEngine
     public Scenario Scenario { get; }
 
     /// <summary>
+    /// Keys remembered for <c>times</c>/<c>key</c> rules; past it the older half is forgotten (a client inventing a
+    /// new recipient per RCPT cannot grow the server without bound).
+    /// </summary>
+    internal int MaxKeys { get; init; } = 100_000;
+
+    /// <summary>
     /// Counts that <paramref name="point"/> was reached and returns the first rule that fires there, if any.
     /// </summary>
     public Intervention? Decide(ScenarioPoint point, SessionContext session, SmtpCommand? command)
@@ -70,6 +76,18 @@ public sealed class ScenarioEngine
         }
 
         return null;
+    }
+
+    /// <summary>How many keys are remembered now.</summary>
+    internal int KeyCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _keys.Count;
+            }
+        }
     }
 
     /// <summary>How many times each rule (by index) has fired.</summary>
@@ -157,6 +175,14 @@ public sealed class ScenarioEngine
         var now = _clock.GetUtcNow();
         if (!_keys.TryGetValue((index, key), out var state))
         {
+            if (_keys.Count >= MaxKeys)
+            {
+                foreach (var old in _keys.OrderBy(k => k.Value.FirstFired).Take(_keys.Count / 2).Select(k => k.Key).ToList())
+                {
+                    _keys.Remove(old);
+                }
+            }
+
             state = new KeyState(now);
             _keys[(index, key)] = state;
         }

@@ -212,6 +212,20 @@ public class ScenarioEngineTests
     }
 
     [Test]
+    public void Keys_are_bounded_the_older_half_forgotten_past_the_cap()
+    {
+        var options = SessionDriver.Options();
+        var engine = new ScenarioEngine(Parse("name: x\nrules:\n  - on: RCPT\n    key: recipient\n    reply: 451\n"), options.TimeProvider) { MaxKeys = 100 };
+        var session = new Session.SessionContext(1, null, options.TimeProvider.GetUtcNow(), new Session.Transcript(options.TimeProvider, 100));
+        for (var i = 0; i < 250; i++)
+        {
+            var command = new Protocol.Grammar.SmtpCommand(Protocol.Grammar.SmtpVerb.Rcpt, "RCPT", "x") { Path = new Protocol.Grammar.MailPath($"r{i}", "example.com", null) };
+            Assert.That(engine.Decide(ScenarioPoint.Rcpt, session, command), Is.Not.Null, "a new key fires once");
+            Assert.That(engine.KeyCount, Is.LessThanOrEqualTo(100));
+        }
+    }
+
+    [Test]
     public async Task Times_limits_how_often_a_rule_fires()
     {
         await ExpectAsync("name: x\nrules:\n  - on: NOOP\n    times: 2\n    reply: 451\n", "NOOP\r\nNOOP\r\nNOOP\r\n", "451 4.3.0", "451 4.3.0", "250 2.0.0");
