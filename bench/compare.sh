@@ -97,6 +97,8 @@ apt_install() {
   apt-get install -y -qq "$@" >&2 || die "apt-get install $* failed"
 }
 command -v dotnet >/dev/null || die "the .NET 10 SDK is required (dotnet not on PATH)"
+# SmtpMock publishes as Native AOT, which links with clang against zlib.
+if has_server smtpmock && { ! command -v clang >/dev/null || [[ ! -e /usr/include/zlib.h ]]; }; then apt_install clang zlib1g-dev; fi
 if [[ ! -x /usr/sbin/smtp-source ]] || { has_server smtp-sink && [[ ! -x /usr/sbin/smtp-sink ]]; }; then
   # Only the test tools are used; "No configuration" leaves Postfix without main.cf, so no daemon starts.
   [[ ${SKIP_INSTALL:-0} == 1 || $(id -u) != 0 ]] || echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
