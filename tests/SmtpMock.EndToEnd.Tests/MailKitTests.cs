@@ -1,28 +1,19 @@
 using System.Text;
 using MimeKit;
-using SmtpMock.Server.Hosting;
 
 namespace SmtpMock.EndToEnd.Tests;
 
 /// <summary>MailKit, the most used .NET SMTP client, against a real server over loopback.</summary>
 [TestFixture]
-public sealed class MailKitTests
+public sealed class MailKitTests : ServerFixture
 {
-    private SmtpMockServer _server = null!;
-
-    [SetUp]
-    public async Task StartServer() => _server = await TestServer.StartAsync();
-
-    [TearDown]
-    public async Task StopServer() => await _server.DisposeAsync();
-
     [Test]
     public async Task PlainTextMessageIsCapturedByteForByte()
     {
         var message = MailKitSender.NewMessage("Plain text", "alice@example.com", "bob@example.org");
         message.Body = new TextPart("plain") { Text = "Hello Bob,\r\n\r\nThis is a plain text message.\r\n-- \r\nAlice\r\n" };
 
-        var sent = await MailKitSender.SendOneAsync(_server, message);
+        var sent = await MailKitSender.SendOneAsync(Server, message);
 
         MailKitSender.AssertRoundTrip(sent);
         var captured = sent.Captured;
@@ -48,7 +39,7 @@ public sealed class MailKitTests
         builder.Attachments.Add("report.bin", attachment, new ContentType("application", "octet-stream"));
         message.Body = builder.ToMessageBody();
 
-        var sent = await MailKitSender.SendOneAsync(_server, message);
+        var sent = await MailKitSender.SendOneAsync(Server, message);
 
         MailKitSender.AssertRoundTrip(sent);
         var captured = sent.Captured;
@@ -73,7 +64,7 @@ public sealed class MailKitTests
         body.SetText(Encoding.UTF8, text);
         message.Body = body;
 
-        var sent = await MailKitSender.SendOneAsync(_server, message);
+        var sent = await MailKitSender.SendOneAsync(Server, message);
 
         MailKitSender.AssertRoundTrip(sent);
         var captured = sent.Captured;
@@ -95,7 +86,7 @@ public sealed class MailKitTests
         var international = FormatOptions.Default.Clone();
         international.International = true;
 
-        var sent = await MailKitSender.SendOneAsync(_server, message, international);
+        var sent = await MailKitSender.SendOneAsync(Server, message, international);
 
         MailKitSender.AssertRoundTrip(sent);
         var captured = sent.Captured;
@@ -118,7 +109,7 @@ public sealed class MailKitTests
             return message;
         }).ToList();
 
-        var (sent, wire) = await MailKitSender.SendAsync(_server, messages);
+        var (sent, wire) = await MailKitSender.SendAsync(Server, messages);
 
         for (var i = 0; i < messages.Count; i++)
         {
@@ -129,7 +120,7 @@ public sealed class MailKitTests
         }
 
         Assert.That(sent.Select(s => s.Captured.SessionId).Distinct().Count(), Is.EqualTo(1), "all on one connection");
-        Assert.That(_server.Messages.Messages.Select(m => m.Id), Is.EqualTo(sent.Select(s => s.Captured.Id)), "stored in the order sent");
+        Assert.That(Server.Messages.Messages.Select(m => m.Id), Is.EqualTo(sent.Select(s => s.Captured.Id)), "stored in the order sent");
 
         // MailKit pipelines when PIPELINING is advertised: MAIL and both RCPTs leave in one socket write.
         var pipelined = wire.Writes.Select(Encoding.UTF8.GetString)
@@ -138,7 +129,7 @@ public sealed class MailKitTests
         Assert.That(pipelined, Has.Count.EqualTo(messages.Count));
         Assert.That(pipelined, Has.All.Contains("\r\nRCPT TO:<first").And.All.Contains("\r\nRCPT TO:<second"));
 
-        var session = await _server.WaitForSessionAsync(sent[0].Captured.SessionId);
+        var session = await Server.WaitForSessionAsync(sent[0].Captured.SessionId);
         var commands = session.ClientLines();
         Assert.That(commands.Count(c => c.StartsWith("MAIL FROM:", StringComparison.Ordinal)), Is.EqualTo(messages.Count));
         Assert.That(commands.Count(c => c.StartsWith("RCPT TO:", StringComparison.Ordinal)), Is.EqualTo(2 * messages.Count));
@@ -156,7 +147,7 @@ public sealed class MailKitTests
         message.Bcc.AddRange(bcc.Select(MailboxAddress.Parse));
         message.Body = new TextPart("plain") { Text = "To all of you.\r\n" };
 
-        var sent = await MailKitSender.SendOneAsync(_server, message);
+        var sent = await MailKitSender.SendOneAsync(Server, message);
 
         MailKitSender.AssertRoundTrip(sent);
         Assert.That(sent.Captured.Sender.Address, Is.EqualTo("list@example.com"));
@@ -171,10 +162,10 @@ public sealed class MailKitTests
         var message = MailKitSender.NewMessage("Via DATA");
         message.Body = new TextPart("plain") { Text = "Sent with DATA.\r\n" };
 
-        var sent = await MailKitSender.SendOneAsync(_server, message);
+        var sent = await MailKitSender.SendOneAsync(Server, message);
 
         MailKitSender.AssertRoundTrip(sent);
-        var session = await _server.WaitForSessionAsync(sent.Captured.SessionId);
+        var session = await Server.WaitForSessionAsync(sent.Captured.SessionId);
         Assert.That(session.ClientLines(), Does.Contain("DATA"));
         Assert.That(session.ClientLines().Where(l => l.StartsWith("BDAT", StringComparison.OrdinalIgnoreCase)), Is.Empty);
         Assert.That(sent.Wire.Command, Is.EqualTo("DATA"));
@@ -191,13 +182,13 @@ public sealed class MailKitTests
             ContentTransferEncoding = ContentEncoding.SevenBit,
         };
 
-        var sent = await MailKitSender.SendOneAsync(_server, message, bdat: true);
+        var sent = await MailKitSender.SendOneAsync(Server, message, bdat: true);
 
         MailKitSender.AssertRoundTrip(sent);
         Assert.That(sent.Wire.Command, Is.EqualTo($"BDAT {sent.Expected.Length} LAST"));
         Assert.That(IndexOf(sent.Captured.Raw.ToArray(), "\r\n.\r\n..two dots\r\n.leading dot\r\n"u8.ToArray()), Is.GreaterThan(0));
         Assert.That(sent.Captured.Message.TextBody, Is.EqualTo(Lf("Sent with BDAT.\r\n.\r\n..two dots\r\n.leading dot\r\nlast line\r\n")), "MimeKit gives text with LF line ends");
-        var session = await _server.WaitForSessionAsync(sent.Captured.SessionId);
+        var session = await Server.WaitForSessionAsync(sent.Captured.SessionId);
         var bdatLines = session.ClientLines().Where(l => l.StartsWith("BDAT", StringComparison.Ordinal)).ToList();
         Assert.That(bdatLines, Is.EqualTo(new[] { $"BDAT {sent.Expected.Length} LAST" }));
         Assert.That(session.ClientLines(), Does.Not.Contain("DATA"));
@@ -210,7 +201,7 @@ public sealed class MailKitTests
         var message = MailKitSender.NewMessage("Dots");
         message.Body = new TextPart("plain") { Text = text, ContentTransferEncoding = ContentEncoding.SevenBit };
 
-        var sent = await MailKitSender.SendOneAsync(_server, message);
+        var sent = await MailKitSender.SendOneAsync(Server, message);
 
         MailKitSender.AssertRoundTrip(sent);
         Assert.That(sent.Wire.Command, Is.EqualTo("DATA"));

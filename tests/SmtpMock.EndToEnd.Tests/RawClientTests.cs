@@ -1,24 +1,15 @@
 using System.Text;
-using SmtpMock.Server.Hosting;
 
 namespace SmtpMock.EndToEnd.Tests;
 
 /// <summary>What a person at telnet or netcat sees: the dialog byte by byte.</summary>
 [TestFixture]
-public sealed class RawClientTests
+public sealed class RawClientTests : ServerFixture
 {
-    private SmtpMockServer _server = null!;
-
-    [SetUp]
-    public async Task StartServer() => _server = await TestServer.StartAsync();
-
-    [TearDown]
-    public async Task StopServer() => await _server.DisposeAsync();
-
     [Test]
     public async Task GreetingIs220WithTheHostname()
     {
-        await using var client = await LineClient.ConnectAsync(_server.EndPoint);
+        await using var client = await LineClient.ConnectAsync(Server.EndPoint);
 
         var greeting = await client.ReadReplyAsync();
 
@@ -30,7 +21,7 @@ public sealed class RawClientTests
     [Test]
     public async Task EhloAdvertisesTheExtensions()
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(_server.EndPoint, ehlo: null);
+        await using var client = await LineClient.ConnectAndGreetAsync(Server.EndPoint, ehlo: null);
 
         var reply = await client.CommandAsync("EHLO telnet.test");
 
@@ -45,7 +36,7 @@ public sealed class RawClientTests
     [Test]
     public async Task HelpAnswersWith214Lines()
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(_server.EndPoint, ehlo: null);
+        await using var client = await LineClient.ConnectAndGreetAsync(Server.EndPoint, ehlo: null);
 
         var reply = await client.CommandAsync("HELP");
 
@@ -58,7 +49,7 @@ public sealed class RawClientTests
     [Test]
     public async Task MailBeforeEhloIsOutOfSequence()
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(_server.EndPoint, ehlo: null);
+        await using var client = await LineClient.ConnectAndGreetAsync(Server.EndPoint, ehlo: null);
 
         var reply = await client.CommandAsync("MAIL FROM:<a@example.com>");
 
@@ -68,7 +59,7 @@ public sealed class RawClientTests
     [Test]
     public async Task RcptBeforeMailIsOutOfSequence()
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(_server.EndPoint);
+        await using var client = await LineClient.ConnectAndGreetAsync(Server.EndPoint);
 
         var reply = await client.CommandAsync("RCPT TO:<b@example.com>");
 
@@ -78,7 +69,7 @@ public sealed class RawClientTests
     [Test]
     public async Task DataBeforeRcptIsOutOfSequence()
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(_server.EndPoint);
+        await using var client = await LineClient.ConnectAndGreetAsync(Server.EndPoint);
         Assert.That((await client.CommandAsync("MAIL FROM:<a@example.com>")).Single(), Does.StartWith("250 "));
 
         var reply = await client.CommandAsync("DATA");
@@ -92,7 +83,7 @@ public sealed class RawClientTests
     [Test]
     public async Task UnknownVerbIs500()
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(_server.EndPoint);
+        await using var client = await LineClient.ConnectAndGreetAsync(Server.EndPoint);
 
         var reply = await client.CommandAsync("FROB something");
 
@@ -103,7 +94,7 @@ public sealed class RawClientTests
     [Test]
     public async Task FullDialogWithBareLfCommandsIsAccepted()
     {
-        await using var client = await LineClient.ConnectAsync(_server.EndPoint);
+        await using var client = await LineClient.ConnectAsync(Server.EndPoint);
         Assert.That((await client.ReadReplyAsync())[0], Does.StartWith("220 "));
 
         // A terminal sends LF only; the server accepts that in commands (StrictLineEndings is off by default).
@@ -123,7 +114,7 @@ public sealed class RawClientTests
         Assert.That((await client.ReadReplyAsync()).Single(), Does.StartWith("221 2.0.0"));
 
         var id = TestServer.QueuedId(accepted);
-        var captured = await _server.WaitForMessageAsync(m => m.Id == id);
+        var captured = await Server.WaitForMessageAsync(m => m.Id == id);
         Assert.That(captured.Raw.ToArray(), Is.EqualTo(Encoding.ASCII.GetBytes(content)));
         Assert.That(captured.HeloName, Is.EqualTo("telnet.test"));
         Assert.That(captured.Sender.Address, Is.EqualTo("a@example.com"));
@@ -134,7 +125,7 @@ public sealed class RawClientTests
     [Test]
     public async Task PipelinedCommandsInOneWriteGetTheirRepliesInOrder()
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(_server.EndPoint);
+        await using var client = await LineClient.ConnectAndGreetAsync(Server.EndPoint);
 
         await client.WriteAsync("MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\nRCPT TO:<c@example.com>\r\nDATA\r\n");
 
@@ -147,7 +138,7 @@ public sealed class RawClientTests
         var accepted = (await client.CommandAsync(content + ".")).Single();
         Assert.That(accepted, Does.StartWith("250 2.0.0 OK: queued as "));
         var id = TestServer.QueuedId(accepted);
-        var captured = await _server.WaitForMessageAsync(m => m.Id == id);
+        var captured = await Server.WaitForMessageAsync(m => m.Id == id);
         Assert.That(captured.RecipientAddresses(), Is.EqualTo(new[] { "b@example.com", "c@example.com" }));
         Assert.That(captured.Raw.ToArray(), Is.EqualTo(Encoding.ASCII.GetBytes(content)));
     }
@@ -155,13 +146,13 @@ public sealed class RawClientTests
     [Test]
     public async Task QuitGets221AndTheServerClosesTheConnection()
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(_server.EndPoint);
+        await using var client = await LineClient.ConnectAndGreetAsync(Server.EndPoint);
 
         var reply = await client.CommandAsync("QUIT");
 
         Assert.That(reply.Single(), Does.StartWith("221 2.0.0"));
         Assert.That(await client.ReadUntilClosedAsync(), Is.Empty, "nothing after 221, then end of stream");
-        var session = await _server.WaitForSessionAsync(1);
+        var session = await Server.WaitForSessionAsync(1);
         Assert.That(session.EndReason, Is.EqualTo("QUIT"));
     }
 }

@@ -1,20 +1,11 @@
 using System.Net.Mail;
-using SmtpMock.Server.Hosting;
 
 namespace SmtpMock.EndToEnd.Tests;
 
 /// <summary>The SmtpClient built into .NET (still what much legacy code sends with).</summary>
 [TestFixture]
-public sealed class SystemNetMailTests
+public sealed class SystemNetMailTests : ServerFixture
 {
-    private SmtpMockServer _server = null!;
-
-    [SetUp]
-    public async Task StartServer() => _server = await TestServer.StartAsync();
-
-    [TearDown]
-    public async Task StopServer() => await _server.DisposeAsync();
-
     [Test]
     public async Task MessageIsCapturedWithItsEnvelopeSubjectAndBody()
     {
@@ -28,7 +19,7 @@ public sealed class SystemNetMailTests
         message.CC.Add("audit@example.net");
 
 #pragma warning disable CS0618, SYSLIB0014 // System.Net.Mail.SmtpClient is discouraged, but it is exactly what is under test.
-        using var client = new SmtpClient(_server.EndPoint.Address.ToString(), _server.EndPoint.Port)
+        using var client = new SmtpClient(Server.EndPoint.Address.ToString(), Server.EndPoint.Port)
         {
             DeliveryMethod = SmtpDeliveryMethod.Network,
             EnableSsl = false,
@@ -41,7 +32,7 @@ public sealed class SystemNetMailTests
             await client.SendMailAsync(message, timeout.Token);
         }
 
-        var captured = await _server.WaitForMessageAsync(m => m.Sender.Address == "legacy@example.com");
+        var captured = await Server.WaitForMessageAsync(m => m.Sender.Address == "legacy@example.com");
         Assert.That(captured.Sender.Address, Is.EqualTo("legacy@example.com"));
         Assert.That(captured.RecipientAddresses(), Is.EquivalentTo(new[] { "ops@example.org", "oncall@example.org", "audit@example.net" }));
         Assert.That(captured.Message.Subject, Is.EqualTo("Nightly report"));
