@@ -2,7 +2,7 @@ using System.Buffers;
 
 namespace SmtpMock.Protocol.Replies;
 
-/// <summary>The only code that formats <c>250-</c>/<c>250 </c> lines onto the wire.</summary>
+/// <summary>The only code that puts replies on the wire: a reply's lines are formatted once, by <see cref="SmtpReply.WireLines"/>.</summary>
 public static class ReplyWriter
 {
     public static void Write(IBufferWriter<byte> output, SmtpReply reply) => output.Write(reply.WireBytes.Span);

@@ -5,7 +5,7 @@ namespace SmtpMock.Protocol.Replies;
 /// <summary>
 /// One SMTP reply: a code, an optional enhanced status code and one or more text lines.
 /// It is a value so that the default responder, a scenario and the transcript can all hold it,
-/// while only <see cref="ReplyWriter"/> turns it into bytes.
+/// while only <see cref="ReplyWriter"/> writes it (its wire form is made once and shared).
 /// </summary>
 public sealed class SmtpReply : IEquatable<SmtpReply>
 {
