@@ -469,7 +469,27 @@ public sealed class SmtpSession
         if (_unflushed)
         {
             _unflushed = false;
-            await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            await FlushOutputAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Flushes, and retries once when the writer says "cancelled" for a token that did not fire: StreamPipeWriter
+    /// cancels its internal token when a token it was given fires as that flush is finishing, and then reports the
+    /// NEXT flush cancelled without writing a byte (a stop landing just after the greeting lost its 421 that way).
+    /// The writer starts a fresh token after such a result, and the bytes are still buffered, so the retry sends them.
+    /// </summary>
+    private async ValueTask FlushOutputAsync(CancellationToken cancellationToken)
+    {
+        var result = await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (result.IsCanceled)
+        {
+            result = await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (result.IsCanceled)
+        {
+            throw new OperationCanceledException("the transport cancelled the flush", cancellationToken);
         }
     }
 
@@ -481,7 +501,7 @@ public sealed class SmtpSession
         {
             Write(reply, null, null);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await _output.FlushAsync(timeout.Token).ConfigureAwait(false);
+            await FlushOutputAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
