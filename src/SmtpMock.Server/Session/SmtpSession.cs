@@ -522,5 +522,5 @@ public sealed class SmtpSession
         SessionLog.Note(_logger, Context.Id, text);
     }
 
-    private static string NewMessageId() => Guid.CreateVersion7().ToString("N");
+    private string NewMessageId() => MessageIds.Next(_options.TimeProvider.GetUtcNow());
 }
