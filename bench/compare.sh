@@ -3,7 +3,9 @@
 #
 # Usage (from the repository root):
 #   flock /tmp/smtpmock-build.lock bash bench/compare.sh [SERVER ...]
-# SERVER: smtp-sink smtpmock aiosmtpd node-smtp-server (default: all four). Without an outer flock the script takes
+# SERVER: smtp-sink smtpmock dotnet-floor aiosmtpd node-smtp-server (default: all five). dotnet-floor
+# (bench/peers/dotnet-floor) is not a product: a 150-line .NET sink with nothing but sockets, published like SmtpMock,
+# to show what the runtime's socket layer costs by itself and how much of a gap is SmtpMock's own. Without an outer flock the script takes
 # /tmp/smtpmock-build.lock itself (and waits for it); with one it uses the lock it inherited. Either way the lock is
 # held for the whole run, the builds included, so nobody builds while it measures.
 #
@@ -11,6 +13,7 @@
 #   1. installs what is missing (Debian, as root): postfix (smtp-source, smtp-sink; debconf "No configuration", no
 #      daemon started), python3-aiosmtpd, nodejs + npm, and `npm ci` of smtp-server into bench/node/node_modules;
 #   2. dotnet publish src/SmtpMock.Cli -c Release -o <tmp dir>; dotnet build bench/SmtpMock.Bench -c Release;
+#      dotnet publish bench/peers/dotnet-floor -c Release -o <tmp dir>/floor;
 #   3. for every measurement, starts the server FRESH on a free 127.0.0.1 port, waits for its 220 banner, measures,
 #      reads its VmHWM, stops that PID (TERM, KILL after 5 s);
 #   4. prints one markdown table (each figure and its ratio to smtp-sink), saves it and the raw lines under
@@ -49,7 +52,7 @@ K=${K:-5000}
 K_SMTPMOCK=${K_SMTPMOCK:-10000}
 MAX_SECONDS=${MAX_SECONDS:-120}
 PHASES=${PHASES:-"startup throughput reconnect latency conns"}
-ALL_SERVERS="smtp-sink smtpmock aiosmtpd node-smtp-server"
+ALL_SERVERS="smtp-sink smtpmock dotnet-floor aiosmtpd node-smtp-server"
 LOCK=/tmp/smtpmock-build.lock
 
 for v in REPS STARTUP_REPS N SESSIONS SIZE N_RECONNECT LAT_N LAT_N_RECONNECT K K_SMTPMOCK MAX_SECONDS; do
@@ -98,7 +101,7 @@ apt_install() {
 }
 command -v dotnet >/dev/null || die "the .NET 10 SDK is required (dotnet not on PATH)"
 # SmtpMock publishes as Native AOT, which links with clang against zlib.
-if has_server smtpmock && { ! command -v clang >/dev/null || [[ ! -e /usr/include/zlib.h ]]; }; then apt_install clang zlib1g-dev; fi
+if { has_server smtpmock || has_server dotnet-floor; } && { ! command -v clang >/dev/null || [[ ! -e /usr/include/zlib.h ]]; }; then apt_install clang zlib1g-dev; fi
 if [[ ! -x /usr/sbin/smtp-source ]] || { has_server smtp-sink && [[ ! -x /usr/sbin/smtp-sink ]]; }; then
   # Only the test tools are used; "No configuration" leaves Postfix without main.cf, so no daemon starts.
   [[ ${SKIP_INSTALL:-0} == 1 || $(id -u) != 0 ]] || echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
@@ -144,6 +147,11 @@ log "dotnet build bench/SmtpMock.Bench -c Release"
 (cd "$REPO_DIR" && dotnet build bench/SmtpMock.Bench -c Release >"$OUT/logs/build-bench.log" 2>&1) \
   || die "dotnet build bench/SmtpMock.Bench failed: see $OUT/logs/build-bench.log"
 TOOL="$BENCH_DIR/SmtpMock.Bench/bin/Release/net10.0/smtpmock-bench"
+if has_server dotnet-floor; then
+  log "dotnet publish bench/peers/dotnet-floor -c Release -o $PUB/floor"
+  (cd "$REPO_DIR" && dotnet publish bench/peers/dotnet-floor -c Release -o "$PUB/floor" >"$OUT/logs/publish-floor.log" 2>&1) \
+    || die "dotnet publish bench/peers/dotnet-floor failed: see $OUT/logs/publish-floor.log"
+fi
 [[ -x $TOOL ]] || die "no $TOOL after the build"
 
 # ---- open-files limit: the conns phase needs K (+ margin) in this shell, the client and the server ----
@@ -185,6 +193,8 @@ server_cmd() {
       CMD+=(-m "$maxconn" "127.0.0.1:$port" 1000) ;;
     smtpmock)
       CMD=("${SMTPMOCK[@]}" serve --port "$port" --max-connections 20000) ;;
+    dotnet-floor)
+      CMD=("$PUB/floor/dotnet-floor" "$port") ;;
     aiosmtpd)
       CMD=(/usr/bin/python3 "$BENCH_DIR/peers/aiosmtpd_sink.py" "$port" 127.0.0.1) ;;
     node-smtp-server)
@@ -345,7 +355,7 @@ cell() {
     print s }'
 }
 mib() { [[ -n ${1:-} && $1 != NA ]] && awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }' || echo NA; }
-names() { case $1 in smtp-sink) echo smtp-sink ;; smtpmock) echo "**SmtpMock**" ;; aiosmtpd) echo aiosmtpd ;; node-smtp-server) echo "node smtp-server" ;; esac; }
+names() { case $1 in smtp-sink) echo smtp-sink ;; smtpmock) echo "**SmtpMock**" ;; dotnet-floor) echo ".NET floor" ;; aiosmtpd) echo aiosmtpd ;; node-smtp-server) echo "node smtp-server" ;; esac; }
 
 row() { # LABEL KEY DECIMALS [TRANSFORM]
   local label=$1 key=$2 d=$3 tr=${4:-} base line v
