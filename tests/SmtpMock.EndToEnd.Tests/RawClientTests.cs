@@ -9,7 +9,7 @@ public sealed class RawClientTests : ServerFixture
     [Test]
     public async Task GreetingIs220WithTheHostname()
     {
-        await using var client = await LineClient.ConnectAsync(Server.EndPoint);
+        await using var client = await WireClient.ConnectAsync(Server.EndPoint);
 
         var greeting = await client.ReadReplyAsync();
 
@@ -21,7 +21,7 @@ public sealed class RawClientTests : ServerFixture
     [Test]
     public async Task EhloAdvertisesTheExtensions()
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(Server.EndPoint, ehlo: null);
+        await using var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint, ehlo: null);
 
         var reply = await client.CommandAsync("EHLO telnet.test");
 
@@ -36,7 +36,7 @@ public sealed class RawClientTests : ServerFixture
     [Test]
     public async Task HelpAnswersWith214Lines()
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(Server.EndPoint, ehlo: null);
+        await using var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint, ehlo: null);
 
         var reply = await client.CommandAsync("HELP");
 
@@ -49,7 +49,7 @@ public sealed class RawClientTests : ServerFixture
     [Test]
     public async Task MailBeforeEhloIsOutOfSequence()
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(Server.EndPoint, ehlo: null);
+        await using var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint, ehlo: null);
 
         var reply = await client.CommandAsync("MAIL FROM:<a@example.com>");
 
@@ -59,7 +59,7 @@ public sealed class RawClientTests : ServerFixture
     [Test]
     public async Task RcptBeforeMailIsOutOfSequence()
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(Server.EndPoint);
+        await using var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint);
 
         var reply = await client.CommandAsync("RCPT TO:<b@example.com>");
 
@@ -69,7 +69,7 @@ public sealed class RawClientTests : ServerFixture
     [Test]
     public async Task DataBeforeRcptIsOutOfSequence()
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(Server.EndPoint);
+        await using var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint);
         Assert.That((await client.CommandAsync("MAIL FROM:<a@example.com>")).Single(), Does.StartWith("250 "));
 
         var reply = await client.CommandAsync("DATA");
@@ -83,7 +83,7 @@ public sealed class RawClientTests : ServerFixture
     [Test]
     public async Task UnknownVerbIs500()
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(Server.EndPoint);
+        await using var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint);
 
         var reply = await client.CommandAsync("FROB something");
 
@@ -94,7 +94,7 @@ public sealed class RawClientTests : ServerFixture
     [Test]
     public async Task FullDialogWithBareLfCommandsIsAccepted()
     {
-        await using var client = await LineClient.ConnectAsync(Server.EndPoint);
+        await using var client = await WireClient.ConnectAsync(Server.EndPoint);
         Assert.That((await client.ReadReplyAsync())[0], Does.StartWith("220 "));
 
         // A terminal sends LF only; the server accepts that in commands (StrictLineEndings is off by default).
@@ -125,7 +125,7 @@ public sealed class RawClientTests : ServerFixture
     [Test]
     public async Task PipelinedCommandsInOneWriteGetTheirRepliesInOrder()
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(Server.EndPoint);
+        await using var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint);
 
         await client.WriteAsync("MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\nRCPT TO:<c@example.com>\r\nDATA\r\n");
 
@@ -146,7 +146,7 @@ public sealed class RawClientTests : ServerFixture
     [Test]
     public async Task QuitGets221AndTheServerClosesTheConnection()
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(Server.EndPoint);
+        await using var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint);
 
         var reply = await client.CommandAsync("QUIT");
 

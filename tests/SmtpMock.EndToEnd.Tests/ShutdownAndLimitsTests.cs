@@ -13,8 +13,8 @@ public sealed class ShutdownAndLimitsTests
         var server = await TestServer.StartAsync();
         try
         {
-            await using var sender = await LineClient.ConnectAndGreetAsync(server.EndPoint, "sender.test");
-            await using var idle = await LineClient.ConnectAndGreetAsync(server.EndPoint, "idle.test");
+            await using var sender = await WireClient.ConnectAndGreetAsync(server.EndPoint, "sender.test");
+            await using var idle = await WireClient.ConnectAndGreetAsync(server.EndPoint, "idle.test");
             await sender.WriteAsync("MAIL FROM:<before-stop@example.com>\r\nRCPT TO:<kept@example.org>\r\nDATA\r\n");
             Assert.That((await sender.ReadReplyAsync()).Single(), Does.StartWith("250 "));
             Assert.That((await sender.ReadReplyAsync()).Single(), Does.StartWith("250 "));
@@ -48,10 +48,10 @@ public sealed class ShutdownAndLimitsTests
     public async Task ConnectionOverTheCapGets421AndTheOthersKeepWorking()
     {
         await using var server = await TestServer.StartAsync(o => o with { MaxConnections = 2 });
-        await using var first = await LineClient.ConnectAndGreetAsync(server.EndPoint, "first.test");
-        await using var second = await LineClient.ConnectAndGreetAsync(server.EndPoint, "second.test");
+        await using var first = await WireClient.ConnectAndGreetAsync(server.EndPoint, "first.test");
+        await using var second = await WireClient.ConnectAndGreetAsync(server.EndPoint, "second.test");
 
-        await using (var third = await LineClient.ConnectAsync(server.EndPoint))
+        await using (var third = await WireClient.ConnectAsync(server.EndPoint))
         {
             Assert.That((await third.ReadReplyAsync()).Single(), Does.StartWith("421 4.7.0"));
             Assert.That(await third.ReadUntilClosedAsync(), Is.Empty, "the refused connection is closed after the 421");
@@ -65,7 +65,7 @@ public sealed class ShutdownAndLimitsTests
         Assert.That((await first.CommandAsync("QUIT")).Single(), Does.StartWith("221 "));
         await first.ReadUntilClosedAsync();
         await server.WaitForSessionAsync(1);
-        await using var fourth = await LineClient.ConnectAndGreetAsync(server.EndPoint, "fourth.test");
+        await using var fourth = await WireClient.ConnectAndGreetAsync(server.EndPoint, "fourth.test");
         Assert.That((await fourth.CommandAsync("NOOP")).Single(), Does.StartWith("250 "));
     }
 
@@ -73,7 +73,7 @@ public sealed class ShutdownAndLimitsTests
     public async Task ClientThatDisconnectsMidDataLeavesNoMessageAndTheNextOneIsCaptured()
     {
         await using var server = await TestServer.StartAsync();
-        await using (var quitter = await LineClient.ConnectAndGreetAsync(server.EndPoint, "quitter.test"))
+        await using (var quitter = await WireClient.ConnectAndGreetAsync(server.EndPoint, "quitter.test"))
         {
             await quitter.WriteAsync("MAIL FROM:<lost@example.com>\r\nRCPT TO:<nobody@example.org>\r\nDATA\r\n");
             Assert.That((await quitter.ReadReplyAsync()).Single(), Does.StartWith("250 "));
@@ -86,7 +86,7 @@ public sealed class ShutdownAndLimitsTests
         Assert.That(lost.EndReason, Does.Contain("mid-message"));
         Assert.That(lost.AcceptedMessages, Is.Empty);
 
-        await using var next = await LineClient.ConnectAndGreetAsync(server.EndPoint, "next.test");
+        await using var next = await WireClient.ConnectAndGreetAsync(server.EndPoint, "next.test");
         await next.WriteAsync("MAIL FROM:<next@example.com>\r\nRCPT TO:<somebody@example.org>\r\nDATA\r\n");
         Assert.That((await next.ReadReplyAsync()).Single(), Does.StartWith("250 "));
         Assert.That((await next.ReadReplyAsync()).Single(), Does.StartWith("250 "));

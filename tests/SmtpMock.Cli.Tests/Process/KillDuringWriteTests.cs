@@ -24,13 +24,13 @@ public sealed class KillDuringWriteTests
         var server = await ServerProcess.StartAsync("--store", store.Path);
         try
         {
-            using (var first = await WireClient.ConnectAsync(server.EndPoint, "earlier.test"))
+            using (var first = await WireClient.ConnectAndGreetAsync(server.EndPoint, "earlier.test"))
             {
                 earlierId = await first.SendMessageAsync("earlier@example.com", "b@example.org", earlierContent);
                 Assert.That((await first.CommandAsync("QUIT")).Single(), Does.StartWith("221 "));
             }
 
-            using var large = await WireClient.ConnectAsync(server.EndPoint, "large.test");
+            using var large = await WireClient.ConnectAndGreetAsync(server.EndPoint, "large.test");
             await large.BeginDataAsync("large@example.com", "b@example.org");
             using var stop = new CancellationTokenSource();
             var writer = StreamContentAsync(large, stop.Token);
@@ -60,7 +60,7 @@ public sealed class KillDuringWriteTests
         try
         {
             Assert.That(store.Names("*.tmp"), Is.Empty, "leftover .tmp files are removed at start");
-            using (var client = await WireClient.ConnectAsync(restarted.EndPoint, "later.test"))
+            using (var client = await WireClient.ConnectAndGreetAsync(restarted.EndPoint, "later.test"))
             {
                 laterId = await client.SendMessageAsync("later@example.com", "b@example.org", laterContent);
                 Assert.That((await client.CommandAsync("QUIT")).Single(), Does.StartWith("221 "));

@@ -24,13 +24,13 @@ public sealed class ShutdownUnderLoadTests
             var acknowledged = new Dictionary<string, string>();
             for (var i = 0; i < 4; i++)
             {
-                var client = await WireClient.ConnectAsync(server.EndPoint, $"done{i}.test");
+                var client = await WireClient.ConnectAndGreetAsync(server.EndPoint, $"done{i}.test");
                 open.Add(($"completed {i}", client));
                 var content = $"Subject: completed {i}\r\n\r\nAcknowledged before the SIGTERM.\r\n";
                 acknowledged[await client.SendMessageAsync($"done{i}@example.com", "b@example.org", content)] = content;
             }
 
-            var inTransaction = await WireClient.ConnectAsync(server.EndPoint, "envelope.test");
+            var inTransaction = await WireClient.ConnectAndGreetAsync(server.EndPoint, "envelope.test");
             open.Add(("in a transaction", inTransaction));
             await inTransaction.WriteAsync("MAIL FROM:<envelope@example.com>\r\nRCPT TO:<b@example.org>\r\n");
             Assert.That((await inTransaction.ReadReplyAsync()).Single(), Does.StartWith("250 2.1.0"));
@@ -38,14 +38,14 @@ public sealed class ShutdownUnderLoadTests
 
             for (var i = 0; i < 4; i++)
             {
-                var client = await WireClient.ConnectAsync(server.EndPoint, $"partial{i}.test");
+                var client = await WireClient.ConnectAndGreetAsync(server.EndPoint, $"partial{i}.test");
                 open.Add(($"mid-DATA {i}", client));
                 await client.BeginDataAsync($"partial{i}@example.com", "b@example.org");
                 await client.WriteAsync($"Subject: partial {i}\r\n\r\nPARTIAL-{i}: the first half of a message, and then\r\n.");
             }
 
             // One partial message past the 4 MiB in-memory threshold: the server is spooling it to DIR.
-            var large = await WireClient.ConnectAsync(server.EndPoint, "large.test");
+            var large = await WireClient.ConnectAndGreetAsync(server.EndPoint, "large.test");
             open.Add(("mid-DATA, spooled", large));
             await large.BeginDataAsync("large@example.com", "b@example.org");
             var block = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(new string('L', 78) + "\r\n", 800)));

@@ -20,7 +20,7 @@ public sealed class EnvelopeLimitTests
     public async Task AnAbsurdSizeIs552AndOpensNoTransaction(string size)
     {
         await using var server = await TestServer.StartAsync();
-        await using var hostile = await LineClient.ConnectAndGreetAsync(server.EndPoint, "size.test");
+        await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "size.test");
 
         Assert.That((await hostile.CommandAsync($"MAIL FROM:<big@example.com> SIZE={size}")).Single(), Is.EqualTo(TooBig));
 
@@ -33,7 +33,7 @@ public sealed class EnvelopeLimitTests
     public async Task AFourHundredDigitSizeIs552()
     {
         await using var server = await TestServer.StartAsync();
-        await using var hostile = await LineClient.ConnectAndGreetAsync(server.EndPoint, "digits.test");
+        await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "digits.test");
 
         // 400 digits: the MAIL line stays under 512 + 26 octets, so it is judged on its SIZE, not its length.
         Assert.That((await hostile.CommandAsync("MAIL FROM:<a@b.test> SIZE=" + new string('9', 400))).Single(), Is.EqualTo(TooBig));
@@ -46,7 +46,7 @@ public sealed class EnvelopeLimitTests
         const int limit = 100;
         const int sent = 150;
         await using var server = await TestServer.StartAsync(o => o with { MaxRecipients = limit });
-        await using var hostile = await LineClient.ConnectAndGreetAsync(server.EndPoint, "flood.test");
+        await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "flood.test");
 
         var burst = new StringBuilder("MAIL FROM:<flood@example.com>\r\n");
         for (var i = 0; i < sent; i++)

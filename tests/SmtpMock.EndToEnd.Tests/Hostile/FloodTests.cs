@@ -14,7 +14,7 @@ public sealed class FloodTests
     {
         const int limit = 5;
         await using var server = await TestServer.StartAsync(o => o with { MaxBadCommands = limit });
-        await using var hostile = await LineClient.ConnectAndGreetAsync(server.EndPoint, "bad-commands.test");
+        await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "bad-commands.test");
 
         for (var i = 0; i < limit - 1; i++)
         {
@@ -45,7 +45,7 @@ public sealed class FloodTests
     public async Task TheDefaultLimitIsTwentyBadCommands()
     {
         await using var server = await TestServer.StartAsync();
-        await using var hostile = await LineClient.ConnectAndGreetAsync(server.EndPoint, "twenty.test");
+        await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "twenty.test");
 
         var flood = new StringBuilder();
         for (var i = 0; i < 30; i++)
@@ -70,15 +70,15 @@ public sealed class FloodTests
         const int cap = 3;
         const int flood = 40;
         await using var server = await TestServer.StartAsync(o => o with { MaxConnections = cap });
-        var hogs = new List<LineClient>();
+        var hogs = new List<WireClient>();
         try
         {
             for (var i = 0; i < cap - 1; i++)
             {
-                hogs.Add(await LineClient.ConnectAndGreetAsync(server.EndPoint, $"hog{i}.test"));
+                hogs.Add(await WireClient.ConnectAndGreetAsync(server.EndPoint, $"hog{i}.test"));
             }
 
-            await using var resident = await LineClient.ConnectAndGreetAsync(server.EndPoint, "resident.test");
+            await using var resident = await WireClient.ConnectAndGreetAsync(server.EndPoint, "resident.test");
             Assert.That(server.ActiveSessions, Is.EqualTo(cap));
 
             // The flood and a whole transaction of a session that was already open, at the same time.
@@ -112,7 +112,7 @@ public sealed class FloodTests
     /// <summary>Connects and returns everything the server sent before it closed the connection.</summary>
     private static async Task<string> RefusedAsync(Server.Hosting.SmtpMockServer server)
     {
-        await using var client = await LineClient.ConnectAsync(server.EndPoint);
+        await using var client = await WireClient.ConnectAsync(server.EndPoint);
         return await client.ReadUntilClosedAsync();
     }
 }

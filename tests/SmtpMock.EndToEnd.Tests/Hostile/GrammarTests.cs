@@ -36,7 +36,7 @@ public sealed class GrammarTests
     public async Task ABrokenLineGetsItsOneReplyAndTheSessionGoesOn(string? before, string line, string expected)
     {
         await using var server = await TestServer.StartAsync();
-        await using var client = await LineClient.ConnectAndGreetAsync(server.EndPoint, "grammar.test");
+        await using var client = await WireClient.ConnectAndGreetAsync(server.EndPoint, "grammar.test");
         foreach (var setup in (before ?? string.Empty).Split("\r\n", StringSplitOptions.RemoveEmptyEntries))
         {
             Assert.That((await client.CommandAsync(setup)).Single(), Does.StartWith("250 "), setup);
@@ -56,7 +56,7 @@ public sealed class GrammarTests
         // CVE-2011-0411 is about input buffered before a TLS handshake. STARTTLS is not implemented (502), so no
         // handshake happens and the NOOP behind it is an ordinary command: it gets its reply, in order.
         await using var server = await TestServer.StartAsync();
-        await using var client = await LineClient.ConnectAndGreetAsync(server.EndPoint, "starttls.test");
+        await using var client = await WireClient.ConnectAndGreetAsync(server.EndPoint, "starttls.test");
         await client.WriteAsync("STARTTLS\r\nNOOP\r\n");
         Assert.That((await client.ReadReplyAsync()).Single(), Is.EqualTo("502 5.5.1 Command not implemented"));
         Assert.That((await client.ReadReplyAsync()).Single(), Is.EqualTo("250 2.0.0 OK"));
@@ -69,13 +69,13 @@ public sealed class GrammarTests
     {
         await using (var lenient = await TestServer.StartAsync())
         {
-            await using var client = await LineClient.ConnectAndGreetAsync(lenient.EndPoint, "lenient.test");
+            await using var client = await WireClient.ConnectAndGreetAsync(lenient.EndPoint, "lenient.test");
             await client.WriteAsync("NOOP\n");
             Assert.That((await client.ReadReplyAsync()).Single(), Is.EqualTo("250 2.0.0 OK"));
         }
 
         await using var strict = await TestServer.StartAsync(o => o with { StrictLineEndings = true });
-        await using var hostile = await LineClient.ConnectAndGreetAsync(strict.EndPoint, "strict.test");
+        await using var hostile = await WireClient.ConnectAndGreetAsync(strict.EndPoint, "strict.test");
         await hostile.WriteAsync("MAIL FROM:<a@example.com>\n");
         Assert.That((await hostile.ReadReplyAsync()).Single(), Is.EqualTo("500 5.5.2 Command line must end with CRLF"));
         await strict.AssertBystanderServedAsync("strict");

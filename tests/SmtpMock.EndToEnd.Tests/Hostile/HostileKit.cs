@@ -17,7 +17,7 @@ internal static class HostileKit
     /// </summary>
     public static async Task<string> AssertBystanderServedAsync(this SmtpMockServer server, string tag)
     {
-        await using var client = await LineClient.ConnectAndGreetAsync(server.EndPoint, $"{tag}.bystander.test");
+        await using var client = await WireClient.ConnectAndGreetAsync(server.EndPoint, $"{tag}.bystander.test");
         var id = await server.AssertTransactionAsync(client, tag);
         Assert.That((await client.CommandAsync("QUIT")).Single(), Does.StartWith("221 2.0.0"));
         return id;
@@ -27,7 +27,7 @@ internal static class HostileKit
     /// MAIL, RCPT, DATA and a small message on a connection that has said EHLO; asserts the replies and the
     /// capture. Returns the message's id.
     /// </summary>
-    public static async Task<string> AssertTransactionAsync(this SmtpMockServer server, LineClient client, string tag)
+    public static async Task<string> AssertTransactionAsync(this SmtpMockServer server, WireClient client, string tag)
     {
         var sender = $"{tag}@bystander.test";
         Assert.That((await client.CommandAsync($"MAIL FROM:<{sender}>")).Single(), Does.StartWith("250 2.1.0"));

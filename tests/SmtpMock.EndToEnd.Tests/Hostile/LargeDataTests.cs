@@ -16,7 +16,7 @@ public sealed class LargeDataTests
         const long limit = 1024 * 1024;
         const int blocks = 1280; // of 80 KiB: 100 MiB
         await using var server = await TestServer.StartAsync(o => o with { MaxMessageSize = limit });
-        await using var hostile = await LineClient.ConnectAndGreetAsync(server.EndPoint, "huge.test");
+        await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "huge.test");
         await hostile.WriteAsync("MAIL FROM:<huge@example.com>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n");
         Assert.That((await hostile.ReadReplyAsync()).Single(), Does.StartWith("250 2.1.0"));
         Assert.That((await hostile.ReadReplyAsync()).Single(), Does.StartWith("250 2.1.5"));

@@ -18,7 +18,7 @@ public sealed class LongLineTests
     public async Task A512OctetCommandIsServedAndA513OctetOneIs500()
     {
         await using var server = await TestServer.StartAsync();
-        await using var client = await LineClient.ConnectAndGreetAsync(server.EndPoint, "limit.test");
+        await using var client = await WireClient.ConnectAndGreetAsync(server.EndPoint, "limit.test");
 
         // "NOOP " + argument + CRLF: 5 + n + 2 octets.
         Assert.That((await client.CommandAsync("NOOP " + new string('x', 505))).Single(), Is.EqualTo("250 2.0.0 OK"));
@@ -30,7 +30,7 @@ public sealed class LongLineTests
     public async Task AMegabyteWithoutCrlfIs500WhenTheLineEndsAndTheSessionStillAnswersNoop()
     {
         await using var server = await TestServer.StartAsync();
-        await using var hostile = await LineClient.ConnectAndGreetAsync(server.EndPoint, "megabyte.test");
+        await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "megabyte.test");
 
         await hostile.WriteAsync("MAIL FROM:<");
         var chunk = Encoding.ASCII.GetBytes(new string('a', 64 * 1024));
@@ -57,7 +57,7 @@ public sealed class LongLineTests
         const int chunks = 800; // 50 MiB
         const long sent = (long)chunkSize * chunks;
         await using var server = await TestServer.StartAsync();
-        await using var hostile = await LineClient.ConnectAndGreetAsync(server.EndPoint, "fifty.test");
+        await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "fifty.test");
         var chunk = Encoding.ASCII.GetBytes(new string('z', chunkSize));
         await hostile.WriteAsync("NOOP ");
         await hostile.WriteAsync(chunk); // warm up the paths that allocate once
@@ -100,7 +100,7 @@ public sealed class LongLineTests
         var server = await TestServer.StartAsync(o => o with { StoreDirectory = store });
         try
         {
-            await using var hostile = await LineClient.ConnectAndGreetAsync(server.EndPoint, "long-data.test");
+            await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "long-data.test");
             await hostile.WriteAsync("MAIL FROM:<long@example.com>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n");
             Assert.That((await hostile.ReadReplyAsync()).Single(), Does.StartWith("250 2.1.0"));
             Assert.That((await hostile.ReadReplyAsync()).Single(), Does.StartWith("250 2.1.5"));

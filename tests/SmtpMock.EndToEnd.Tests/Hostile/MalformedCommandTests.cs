@@ -23,7 +23,7 @@ public sealed class MalformedCommandTests
     public async Task BareCrInsideACommandIs501AndChangesNothing(string line)
     {
         await using var server = await TestServer.StartAsync();
-        await using var hostile = await LineClient.ConnectAndGreetAsync(server.EndPoint, "bare-cr.test");
+        await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "bare-cr.test");
 
         Assert.That((await hostile.CommandAsync(line)).Single(), Is.EqualTo(BareCr));
 
@@ -41,7 +41,7 @@ public sealed class MalformedCommandTests
     public async Task NulInACommandIs501AndChangesNothing(string line)
     {
         await using var server = await TestServer.StartAsync();
-        await using var hostile = await LineClient.ConnectAndGreetAsync(server.EndPoint, "nul.test");
+        await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "nul.test");
 
         Assert.That((await hostile.CommandAsync(line)).Single(), Is.EqualTo(Nul));
 
@@ -60,7 +60,7 @@ public sealed class MalformedCommandTests
     public async Task ANonAsciiVerbIs500AndTheSessionGoesOn(string line)
     {
         await using var server = await TestServer.StartAsync();
-        await using var hostile = await LineClient.ConnectAndGreetAsync(server.EndPoint, "non-ascii.test");
+        await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "non-ascii.test");
 
         Assert.That((await hostile.CommandAsync(line)).Single(), Is.EqualTo(NotAscii));
 
@@ -73,7 +73,7 @@ public sealed class MalformedCommandTests
     public async Task AVerbOfInvalidUtf8Is500AndTheSessionGoesOn()
     {
         await using var server = await TestServer.StartAsync();
-        await using var hostile = await LineClient.ConnectAndGreetAsync(server.EndPoint, "invalid-utf8.test");
+        await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "invalid-utf8.test");
 
         await hostile.WriteAsync([0xFF, 0xFE, (byte)'L', (byte)'O', (byte)' ', (byte)'x', (byte)'\r', (byte)'\n']);
         Assert.That((await hostile.ReadReplyAsync()).Single(), Is.EqualTo(NotAscii));
@@ -82,7 +82,7 @@ public sealed class MalformedCommandTests
         Assert.That((await hostile.CommandAsync("NOOP")).Single(), Is.EqualTo("250 2.0.0 OK"));
     }
 
-    private static async Task<SessionContext> QuitAsync(SmtpMockServer server, LineClient client, string helo)
+    private static async Task<SessionContext> QuitAsync(SmtpMockServer server, WireClient client, string helo)
     {
         Assert.That((await client.CommandAsync("QUIT")).Single(), Does.StartWith("221 2.0.0"));
         Assert.That(await client.ReadUntilClosedAsync(), Is.Empty);

@@ -13,7 +13,7 @@ public sealed class ResetTests
     public async Task AResetMidCommandEndsTheSessionAndKeepsTheEarlierMessage()
     {
         await using var server = await TestServer.StartAsync();
-        var hostile = await ResettingClient.ConnectAndGreetAsync(server.EndPoint, "reset-command.test");
+        var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "reset-command.test");
         string kept;
         try
         {
@@ -39,8 +39,8 @@ public sealed class ResetTests
     public async Task AResetMidDataDiscardsThatTransactionAndKeepsTheEarlierMessage()
     {
         await using var server = await TestServer.StartAsync();
-        await using var bystander = await LineClient.ConnectAndGreetAsync(server.EndPoint, "bystander-open.test");
-        var hostile = await ResettingClient.ConnectAndGreetAsync(server.EndPoint, "reset-data.test");
+        await using var bystander = await WireClient.ConnectAndGreetAsync(server.EndPoint, "bystander-open.test");
+        var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "reset-data.test");
         string kept;
         try
         {
@@ -74,7 +74,7 @@ public sealed class ResetTests
         var server = await TestServer.StartAsync(o => o with { StoreDirectory = store });
         try
         {
-            var hostile = await ResettingClient.ConnectAndGreetAsync(server.EndPoint, "reset-spool.test");
+            var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "reset-spool.test");
             string kept;
             try
             {
@@ -118,7 +118,7 @@ public sealed class ResetTests
     public async Task AHalfCloseRightAfterTheDotStillGetsThe250AndTheMessageIsKept()
     {
         await using var server = await TestServer.StartAsync();
-        using var client = await ResettingClient.ConnectAndGreetAsync(server.EndPoint, "half-close.test");
+        using var client = await WireClient.ConnectAndGreetAsync(server.EndPoint, "half-close.test");
         const string content = "Subject: half-close\r\n\r\nThe client sends FIN after the dot, without QUIT.\r\n";
 
         // Everything in one write and then FIN, as `nc -N` piping a file does.
@@ -139,7 +139,7 @@ public sealed class ResetTests
         await server.AssertBystanderServedAsync("after-half-close");
     }
 
-    private static async Task<string> CompleteMessageAsync(ResettingClient client, string tag)
+    private static async Task<string> CompleteMessageAsync(WireClient client, string tag)
     {
         await client.WriteAsync($"MAIL FROM:<{tag}@example.com>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n");
         Assert.That((await client.ReadReplyAsync()).Single(), Does.StartWith("250 2.1.0"));

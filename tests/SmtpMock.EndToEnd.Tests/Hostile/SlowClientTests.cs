@@ -31,7 +31,7 @@ public sealed class SlowClientTests
     [Test]
     public async Task ACommandSentOneByteAMinuteGets421WhenTheCommandDeadlinePasses()
     {
-        await using var slow = await LineClient.ConnectAndGreetAsync(_server.EndPoint, "slow.test");
+        await using var slow = await WireClient.ConnectAndGreetAsync(_server.EndPoint, "slow.test");
         // The EHLO reply has arrived, so the deadline for the next command is set: now + 5 min.
 
         var bytes = "MAIL FROM:<slow@example.com>\r\n";
@@ -59,7 +59,7 @@ public sealed class SlowClientTests
     [Test]
     public async Task AClientThatFinishesEachCommandInTimeIsNeverCut()
     {
-        await using var patient = await LineClient.ConnectAndGreetAsync(_server.EndPoint, "patient.test");
+        await using var patient = await WireClient.ConnectAndGreetAsync(_server.EndPoint, "patient.test");
         var almost = CommandTimeout - TimeSpan.FromSeconds(1);
 
         for (var i = 0; i < 5; i++)
@@ -75,7 +75,7 @@ public sealed class SlowClientTests
     [Test]
     public async Task SilenceInsideDataGets421AfterTheDataTimeoutAndTheMessageIsNotCaptured()
     {
-        await using var silent = await LineClient.ConnectAndGreetAsync(_server.EndPoint, "silent.test");
+        await using var silent = await WireClient.ConnectAndGreetAsync(_server.EndPoint, "silent.test");
         await silent.WriteAsync("MAIL FROM:<silent@example.com>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n");
         Assert.That((await silent.ReadReplyAsync()).Single(), Does.StartWith("250 2.1.0"));
         Assert.That((await silent.ReadReplyAsync()).Single(), Does.StartWith("250 2.1.5"));

@@ -26,7 +26,7 @@ public sealed class SmugglingTests
     public async Task AFakeEndOfDataNeitherEndsNorSplitsTheMessage(string ending, BareLineEndingPolicy policy)
     {
         await using var server = await TestServer.StartAsync(o => o with { BareLineEndingsInData = policy });
-        await using var smuggler = await LineClient.ConnectAndGreetAsync(server.EndPoint, "smuggler.test");
+        await using var smuggler = await WireClient.ConnectAndGreetAsync(server.EndPoint, "smuggler.test");
         await smuggler.WriteAsync("MAIL FROM:<smuggler@example.com>\r\nRCPT TO:<victim@example.org>\r\nDATA\r\n");
         Assert.That((await smuggler.ReadReplyAsync()).Single(), Does.StartWith("250 2.1.0"));
         Assert.That((await smuggler.ReadReplyAsync()).Single(), Does.StartWith("250 2.1.5"));

@@ -177,7 +177,7 @@ public sealed partial class SoakTests
 
         var sender = kind == Kind.DroppedAtDot ? $"drop-{i}@soak.test" : $"s{i}@soak.test";
         var content = $"Subject: soak {i}\r\nX-Soak-Session: {i}\r\n\r\nBody of soak message {i}.\r\n";
-        await using var client = await LineClient.ConnectAndGreetAsync(server.EndPoint, $"soak{i}.test");
+        await using var client = await WireClient.ConnectAndGreetAsync(server.EndPoint, $"soak{i}.test");
         if (kind == Kind.Pipelined)
         {
             await client.WriteAsync($"MAIL FROM:<{sender}>\r\nRCPT TO:<r{i}@example.org>\r\nDATA\r\n");
@@ -229,7 +229,7 @@ public sealed partial class SoakTests
         return await FinishAsync(client, content + ".\r\n", i);
     }
 
-    private static async Task<(Outcome, string?)> FinishAsync(LineClient client, string payload, int i)
+    private static async Task<(Outcome, string?)> FinishAsync(WireClient client, string payload, int i)
     {
         await client.WriteAsync(payload);
         var final = await ReplyAsync(client);
@@ -253,7 +253,7 @@ public sealed partial class SoakTests
 
     private static async Task<(Outcome, string?)> ResetMidDataAsync(Server.Hosting.SmtpMockServer server, int i)
     {
-        using var client = await ResettingClient.ConnectAndGreetAsync(server.EndPoint, $"soak{i}.test");
+        using var client = await WireClient.ConnectAndGreetAsync(server.EndPoint, $"soak{i}.test");
         await client.WriteAsync($"MAIL FROM:<reset-{i}@soak.test>\r\nRCPT TO:<r{i}@example.org>\r\nDATA\r\n");
         var replies = new List<string>();
         for (var n = 0; n < 3; n++)
@@ -275,14 +275,14 @@ public sealed partial class SoakTests
         return (Outcome.Abandoned, null);
     }
 
-    private static async Task<string?> CommandAsync(LineClient client, string command)
+    private static async Task<string?> CommandAsync(WireClient client, string command)
     {
         await client.WriteAsync(command + "\r\n");
         return await ReplyAsync(client);
     }
 
     /// <summary>One reply's last line, or null when the server closed the connection instead.</summary>
-    private static async Task<string?> ReplyAsync(LineClient client)
+    private static async Task<string?> ReplyAsync(WireClient client)
     {
         for (var n = 0; n < 50; n++)
         {
@@ -296,7 +296,7 @@ public sealed partial class SoakTests
         throw new AssertionException("a reply of more than 50 lines");
     }
 
-    private static async Task QuitAsync(LineClient client)
+    private static async Task QuitAsync(WireClient client)
     {
         Assert.That(await CommandAsync(client, "QUIT"), Does.StartWith("221 "));
         Assert.That(await client.ReadUntilClosedAsync(), Is.Empty);

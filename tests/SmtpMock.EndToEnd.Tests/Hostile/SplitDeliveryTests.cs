@@ -52,7 +52,7 @@ public sealed partial class SplitDeliveryTests
     private static async Task<(string Replies, byte[] Message)> RunAsync(Delivery delivery)
     {
         await using var server = await TestServer.StartAsync();
-        await using var client = await LineClient.ConnectAsync(server.EndPoint);
+        await using var client = await WireClient.ConnectAsync(server.EndPoint);
         var bytes = Encoding.UTF8.GetBytes(Dialog);
         switch (delivery)
         {

@@ -16,7 +16,7 @@ public sealed class WrongProtocolTests
     public async Task HttpOnTheSmtpPortGets421AndTheClose(string request)
     {
         await using var server = await TestServer.StartAsync();
-        await using var browser = await LineClient.ConnectAsync(server.EndPoint);
+        await using var browser = await WireClient.ConnectAsync(server.EndPoint);
 
         // An HTTP client writes at once, without waiting for a greeting.
         await browser.WriteAsync(request);
@@ -36,7 +36,7 @@ public sealed class WrongProtocolTests
     public async Task HttpMidSessionGets421AndTheClose()
     {
         await using var server = await TestServer.StartAsync();
-        await using var hostile = await LineClient.ConnectAndGreetAsync(server.EndPoint, "confused.test");
+        await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "confused.test");
 
         Assert.That((await hostile.CommandAsync("GET /index.html HTTP/1.1")).Single(), Is.EqualTo("421 4.7.0 This is an SMTP server, not HTTP; closing connection"));
         Assert.That(await hostile.ReadUntilClosedAsync(), Is.Empty);
@@ -47,7 +47,7 @@ public sealed class WrongProtocolTests
     public async Task AClientTalkingBeforeTheGreetingGetsThe220FirstAndEveryReplyInOrder()
     {
         await using var server = await TestServer.StartAsync();
-        await using var eager = await LineClient.ConnectAsync(server.EndPoint);
+        await using var eager = await WireClient.ConnectAsync(server.EndPoint);
 
         const string content = "Subject: eager\r\n\r\nSent before the greeting was read.\r\n";
         await eager.WriteAsync(

@@ -93,7 +93,7 @@ public sealed class BadSequenceTests
     public async Task FirstRecipientOfATransactionAfterARefusedMailIsAccepted()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario);
-        await using (var client = await LineClient.ConnectAndGreetAsync(server.EndPoint))
+        await using (var client = await WireClient.ConnectAndGreetAsync(server.EndPoint))
         {
             for (var i = 1; i <= 2; i++)
             {

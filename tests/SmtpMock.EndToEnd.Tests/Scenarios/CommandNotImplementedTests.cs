@@ -66,7 +66,7 @@ public sealed class CommandNotImplementedTests
     public async Task HelpIsAnswered502()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario);
-        await using (var client = await LineClient.ConnectAndGreetAsync(server.EndPoint, ehlo: null))
+        await using (var client = await WireClient.ConnectAndGreetAsync(server.EndPoint, ehlo: null))
         {
             Assert.That(await client.CommandAsync("HELP"), Is.EqualTo(new[] { "502 5.5.1 Command not implemented" }));
             Assert.That(await client.CommandAsync("QUIT"), Is.EqualTo(new[] { "221 2.0.0 Bye" }));

@@ -42,7 +42,7 @@ public sealed class RejectAtConnectTests
     public async Task RawClientGets503UntilQuitAnd221ThenTheConnectionCloses()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario);
-        await using (var client = await LineClient.ConnectAsync(server.EndPoint))
+        await using (var client = await WireClient.ConnectAsync(server.EndPoint))
         {
             Assert.That(await client.ReadReplyAsync(), Is.EqualTo(new[] { "554 No SMTP service here" }));
             var ehlo = await client.CommandAsync("EHLO client.test");
