@@ -28,11 +28,26 @@ public sealed record TranscriptLine(DateTimeOffset At, TranscriptDirection Direc
 /// <summary>
 /// Every line in and out of one session, with its time. Bounded: past the cap one note counts what was left out,
 /// so a flood of commands cannot exhaust memory. Written by the session, read by anyone.
+/// <para>
+/// Stored compactly: the text of the lines goes into a few character blocks (256 characters first, doubling up to
+/// 4096) and each line is one reference-free struct. A record and a string per line made the kept transcripts the
+/// largest cost of the garbage collector under load; blocks of characters and of structs are never walked line by
+/// line. <see cref="Lines"/> builds the <see cref="TranscriptLine"/> records when someone asks.
+/// </para>
 /// </summary>
 public sealed class Transcript(TimeProvider clock, int maxLines)
 {
+    private const int FirstBlockChars = 256;
+    private const int MaxBlockChars = 4096;
+    private const int FirstEntries = 16;
+    private const int EntriesPerChunk = 256;
+
     private readonly Lock _gate = new();
-    private readonly List<TranscriptLine> _lines = [];
+    private readonly List<char[]> _blocks = [];
+    private readonly List<string> _rules = [];
+    private readonly List<Entry[]> _entries = [];
+    private int _count;
+    private int _used;
     private long _dropped;
 
     public IReadOnlyList<TranscriptLine> Lines
@@ -41,7 +56,23 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
         {
             lock (_gate)
             {
-                return _dropped == 0 ? [.. _lines] : [.. _lines, new TranscriptLine(clock.GetUtcNow(), TranscriptDirection.Note, $"{_dropped} more lines left out")];
+                var lines = new List<TranscriptLine>(_count + 1);
+                for (var i = 0; i < _count; i++)
+                {
+                    var entry = EntryAt(i);
+                    var text = new string(_blocks[entry.Block], entry.Start, entry.Length);
+                    lines.Add(new TranscriptLine(new DateTimeOffset(entry.UtcTicks, TimeSpan.Zero), entry.Direction, text)
+                    {
+                        Rule = entry.Rule < 0 ? null : _rules[entry.Rule],
+                    });
+                }
+
+                if (_dropped > 0)
+                {
+                    lines.Add(new TranscriptLine(clock.GetUtcNow(), TranscriptDirection.Note, $"{_dropped} more lines left out"));
+                }
+
+                return lines;
             }
         }
     }
@@ -53,26 +84,81 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
         {
             lock (_gate)
             {
-                return _lines.Count;
+                return _count;
             }
         }
     }
 
     public void Add(TranscriptDirection direction, string text, string? rule = null)
     {
-        var line = new TranscriptLine(clock.GetUtcNow(), direction, text) { Rule = rule };
+        var ticks = clock.GetUtcNow().UtcTicks;
         lock (_gate)
         {
-            if (_lines.Count < maxLines)
-            {
-                _lines.Add(line);
-            }
-            else
+            if (_count >= maxLines)
             {
                 _dropped++;
+                return;
             }
+
+            var block = Reserve(text.Length);
+            var start = _used - text.Length;
+            text.CopyTo(_blocks[block].AsSpan(start));
+            var (chunk, slot) = Locate(_count);
+            if (chunk == _entries.Count)
+            {
+                _entries.Add(new Entry[chunk == 0 ? FirstEntries : EntriesPerChunk]);
+            }
+
+            _entries[chunk][slot] = new Entry(ticks, direction, block, start, text.Length, RuleIndex(rule));
+            _count++;
         }
     }
 
     public override string ToString() => string.Join(Environment.NewLine, Lines);
+
+    /// <summary>Where line <paramref name="index"/> lives: a small first chunk (an idle session stays small), then fixed ones (no large arrays, no copies).</summary>
+    private static (int Chunk, int Slot) Locate(int index) =>
+        index < FirstEntries ? (0, index) : (1 + ((index - FirstEntries) / EntriesPerChunk), (index - FirstEntries) % EntriesPerChunk);
+
+    private Entry EntryAt(int index)
+    {
+        var (chunk, slot) = Locate(index);
+        return _entries[chunk][slot];
+    }
+
+    /// <summary>Room for <paramref name="length"/> characters at the end of the last block (a new one if needed); returns its index.</summary>
+    private int Reserve(int length)
+    {
+        if (_blocks.Count == 0 || _blocks[^1].Length - _used < length)
+        {
+            var size = _blocks.Count == 0 ? FirstBlockChars : Math.Min(_blocks[^1].Length * 2, MaxBlockChars);
+            _blocks.Add(new char[Math.Max(size, length)]);
+            _used = 0;
+        }
+
+        _used += length;
+        return _blocks.Count - 1;
+    }
+
+    private int RuleIndex(string? rule)
+    {
+        if (rule is null)
+        {
+            return -1;
+        }
+
+        // A session meets the few rules of its scenario.
+        for (var i = 0; i < _rules.Count; i++)
+        {
+            if (string.Equals(_rules[i], rule, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        _rules.Add(rule);
+        return _rules.Count - 1;
+    }
+
+    private readonly record struct Entry(long UtcTicks, TranscriptDirection Direction, int Block, int Start, int Length, int Rule);
 }

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Time.Testing;
+using SmtpMock.Server.Session;
+
+namespace SmtpMock.Server.Tests;
+
+public class TranscriptTests
+{
+    [Test]
+    public void Every_line_comes_back_in_order_with_its_time_direction_text_and_rule()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        var transcript = new Transcript(clock, 1000);
+        var expected = new List<TranscriptLine>();
+        var random = new Random(7);
+        for (var i = 0; i < 600; i++)
+        {
+            // Empty lines, short ones, and ones longer than a whole block (4096 characters).
+            var length = i % 97 == 0 ? 5000 + i : i % 13 == 0 ? 0 : random.Next(1, 300);
+            var text = string.Create(length, i, (span, seed) =>
+            {
+                for (var c = 0; c < span.Length; c++)
+                {
+                    span[c] = (char)('a' + ((seed + c) % 26));
+                }
+            });
+            var direction = (TranscriptDirection)(i % 3);
+            var rule = i % 5 == 0 ? $"rule-{i % 3}" : null;
+            transcript.Add(direction, text, rule);
+            expected.Add(new TranscriptLine(clock.GetUtcNow(), direction, text) { Rule = rule });
+            clock.Advance(TimeSpan.FromMilliseconds(3));
+        }
+
+        Assert.That(transcript.Count, Is.EqualTo(600));
+        Assert.That(transcript.Lines, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Past_the_cap_lines_are_counted_not_kept()
+    {
+        var clock = new FakeTimeProvider();
+        var transcript = new Transcript(clock, 10);
+        for (var i = 0; i < 25; i++)
+        {
+            transcript.Add(TranscriptDirection.In, $"NOOP {i}");
+        }
+
+        Assert.That(transcript.Count, Is.EqualTo(10));
+        var lines = transcript.Lines;
+        Assert.That(lines, Has.Count.EqualTo(11));
+        Assert.That(lines.Take(10).Select(l => l.Text), Is.EqualTo(Enumerable.Range(0, 10).Select(i => $"NOOP {i}")));
+        Assert.That(lines[^1].Direction, Is.EqualTo(TranscriptDirection.Note));
+        Assert.That(lines[^1].Text, Is.EqualTo("15 more lines left out"));
+    }
+}
