@@ -12,7 +12,7 @@ internal static class Segments
             return ReadOnlySequence<byte>.Empty;
         }
 
-        var first = new Segment(parts[0], 0);
+        var first = new ChainedSegment(parts[0], 0);
         var last = first;
         foreach (var part in parts.Skip(1))
         {
@@ -25,20 +25,4 @@ internal static class Segments
     /// <summary>The bytes split into segments of <paramref name="size"/> octets.</summary>
     public static ReadOnlySequence<byte> Split(byte[] bytes, int size) =>
         Of([.. bytes.Chunk(size)]);
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
-    }
 }

@@ -11,8 +11,8 @@ namespace SmtpMock.Server.Tests.Harness;
 /// </summary>
 internal sealed class ScriptedPipeReader : PipeReader
 {
-    private readonly Segment? _first;
-    private readonly List<Segment> _segments = [];
+    private readonly ChainedSegment? _first;
+    private readonly List<ChainedSegment> _segments = [];
     private readonly bool _hangAtEnd;
     private int _delivered;
     private SequencePosition _consumed;
@@ -25,10 +25,10 @@ internal sealed class ScriptedPipeReader : PipeReader
     {
         _hangAtEnd = hangAtEnd;
         _hanging = hanging;
-        Segment? last = null;
+        ChainedSegment? last = null;
         foreach (var chunk in chunks.Where(c => c.Length > 0))
         {
-            last = last is null ? new Segment(chunk, 0) : last.Append(chunk);
+            last = last is null ? new ChainedSegment(chunk, 0) : last.Append(chunk);
             _first ??= last;
             _segments.Add(last);
         }
@@ -93,31 +93,15 @@ internal sealed class ScriptedPipeReader : PipeReader
         }
 
         var end = _segments[_delivered - 1];
-        return new ReadOnlySequence<byte>((Segment)_consumed.GetObject()!, _consumed.GetInteger(), end, end.Memory.Length);
+        return new ReadOnlySequence<byte>((ChainedSegment)_consumed.GetObject()!, _consumed.GetInteger(), end, end.Memory.Length);
     }
 
     private bool IsEnd(SequencePosition position)
     {
         var end = _segments[_delivered - 1];
-        var segment = (Segment?)position.GetObject();
+        var segment = (ChainedSegment?)position.GetObject();
         return segment is null
             || (segment == end && position.GetInteger() == end.Memory.Length)
             || (segment.RunningIndex + position.GetInteger() == end.RunningIndex + end.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }
