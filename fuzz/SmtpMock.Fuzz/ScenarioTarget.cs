@@ -29,7 +29,7 @@ public static class ScenarioTarget
 
         if (scenario is not null)
         {
-            _ = SessionRules.For(new SmtpServerOptions(), scenario);
+            _ = ScenarioRules.For(new SmtpServerOptions(), scenario);
         }
     }
 }

@@ -35,10 +35,10 @@ public static partial class SessionTarget
         var chunk = input.Length == 0 ? 1 : 1 + (input[0] % 16);
         var data = input.Length == 0 ? input : input[1..];
         var store = new MessageStore(100, 1024 * 1024);
-        var context = new SessionContext(1, new IPEndPoint(IPAddress.Loopback, 1), Options.TimeProvider.GetUtcNow(), new Transcript(Options.TimeProvider, Options.MaxTranscriptLines));
         var output = new MemoryStream();
         var writer = PipeWriter.Create(output);
-        var session = new SmtpSession(Options, SessionRules.Plain(Options), store, context, NullLogger.Instance);
+        var session = SessionFactory.Create(Options, null, store, 1, new IPEndPoint(IPAddress.Loopback, 1), NullLogger.Instance);
+        var context = session.Context;
         var run = session.RunAsync(new ChunkedReader(data, chunk), writer, CancellationToken.None);
         if (!run.Wait(TimeSpan.FromSeconds(10)))
         {

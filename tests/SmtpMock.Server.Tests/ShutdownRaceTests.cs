@@ -1,3 +1,4 @@
+using SmtpMock.Server.Hosting;
 using System.IO.Pipelines;
 using System.Net;
 using System.Text;
@@ -25,8 +26,8 @@ public class ShutdownRaceTests
         var output = PipeWriter.Create(wire);
         var input = new ScriptedPipeReader([], hangAtEnd: true);
         var options = SessionDriver.Options();
-        var context = new SessionContext(1, new IPEndPoint(IPAddress.Loopback, 40000), options.TimeProvider.GetUtcNow(), new Transcript(options.TimeProvider, options.MaxTranscriptLines));
-        var session = new SmtpSession(options, SessionRules.Plain(options), new MessageStore(10, 1 << 20), context, NullLogger.Instance);
+        var session = SessionFactory.Create(options, null, new MessageStore(10, 1 << 20), 1, new IPEndPoint(IPAddress.Loopback, 40000), NullLogger.Instance);
+        var context = session.Context;
 
         await session.RunAsync(input, output, shutdown.Token).WaitAsync(TimeSpan.FromSeconds(30));
 

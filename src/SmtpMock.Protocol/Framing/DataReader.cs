@@ -47,6 +47,12 @@ public sealed class DataReader(long maxMessageOctets, int maxLineOctets, BareLin
         Dot,
         DotCr,
         Cr,
+
+        /// <summary>Just after a bare LF (a line start for a person typing, not for SMTP).</summary>
+        AfterLf,
+
+        /// <summary>A bare LF, then a dot.</summary>
+        AfterLfDot,
     }
 
     /// <summary>Octets of content after dot removal (and normalisation), counted even past the limit.</summary>
@@ -61,6 +67,12 @@ public sealed class DataReader(long maxMessageOctets, int maxLineOctets, BareLin
 
     public BareLineEndingPolicy Policy => bareLineEndings;
 
+    /// <summary>
+    /// How many lines held a lone dot ended by a bare LF (what telnet or <c>nc</c> without <c>-C</c> send to end a
+    /// message): they never end it, so the sender waits; the count lets the session say why.
+    /// </summary>
+    public int BareLfDotLines { get; private set; }
+
     /// <summary>Starts a new message.</summary>
     public void Reset()
     {
@@ -69,6 +81,7 @@ public sealed class DataReader(long maxMessageOctets, int maxLineOctets, BareLin
         Size = 0;
         LineTooLong = false;
         BareLineEndings = 0;
+        BareLfDotLines = 0;
     }
 
     /// <param name="buffer">Input; advanced past what was taken.</param>
@@ -122,9 +135,35 @@ public sealed class DataReader(long maxMessageOctets, int maxLineOctets, BareLin
                     else
                     {
                         BareEnding(Lf);
+                        _state = State.AfterLf;
                     }
 
                     i++;
+                    break;
+
+                case State.AfterLf:
+                    // The dot is content here (only CRLF starts an SMTP line); it is watched only to explain a wait.
+                    if (span[i] == '.')
+                    {
+                        Emit("."u8);
+                        _lineOctets = 1;
+                        _state = State.AfterLfDot;
+                        i++;
+                    }
+                    else
+                    {
+                        _state = State.Mid;
+                    }
+
+                    break;
+
+                case State.AfterLfDot:
+                    if (span[i] == '\n')
+                    {
+                        BareLfDotLines++;
+                    }
+
+                    _state = State.Mid;
                     break;
 
                 case State.LineStart:
@@ -150,6 +189,7 @@ public sealed class DataReader(long maxMessageOctets, int maxLineOctets, BareLin
                     }
                     else
                     {
+                        BareLfDotLines += span[i] == '\n' ? 1 : 0;
                         _state = State.Mid;
                     }
 

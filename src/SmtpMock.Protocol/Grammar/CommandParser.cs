@@ -31,7 +31,7 @@ public static class CommandParser
         }
 
         var verb = SmtpVerbs.Recognise(verbBytes);
-        var verbText = verb == SmtpVerb.Unknown || !Ascii.IsValid(verbBytes) ? Encoding.ASCII.GetString(verbBytes) : Keyword(verb, verbBytes);
+        var verbText = verb == SmtpVerb.Unknown ? Encoding.ASCII.GetString(verbBytes) : Keyword(verb, verbBytes);
         var argument = Encoding.UTF8.GetString(argBytes);
         var command = new SmtpCommand(verb, verbText, argument);
 

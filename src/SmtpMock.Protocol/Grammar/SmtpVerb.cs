@@ -25,7 +25,7 @@ public enum SmtpVerb
 
 public static class SmtpVerbs
 {
-    /// <summary>The verbs in the order HELP lists them.</summary>
+    /// <summary>Every verb, in the order HELP lists them (and scenario documentation).</summary>
     public static readonly IReadOnlyList<SmtpVerb> Known =
     [
         SmtpVerb.Ehlo, SmtpVerb.Helo, SmtpVerb.Mail, SmtpVerb.Rcpt, SmtpVerb.Data, SmtpVerb.Bdat, SmtpVerb.Rset,

@@ -5,7 +5,7 @@ namespace SmtpMock.Protocol.Replies;
 /// <summary>
 /// One SMTP reply: a code, an optional enhanced status code and one or more text lines.
 /// It is a value so that the default responder, a scenario and the transcript can all hold it,
-/// while only <see cref="ReplyWriter"/> writes it (its wire form is made once and shared).
+/// while only <see cref="ReplyWriter"/> formats and writes it (its wire form is made once and shared).
 /// </summary>
 public sealed class SmtpReply : IEquatable<SmtpReply>
 {
@@ -60,10 +60,10 @@ public sealed class SmtpReply : IEquatable<SmtpReply>
     public bool IsPositive => Code < 400;
 
     /// <summary>The reply's lines as they go on the wire, without CRLF (made once: most replies are shared).</summary>
-    public IReadOnlyList<string> WireLines => _wireLines ??= MakeWireLines();
+    public IReadOnlyList<string> WireLines => _wireLines ??= ReplyWriter.FormatLines(this);
 
     /// <summary>The reply's bytes on the wire, CRLF included (made once).</summary>
-    public ReadOnlyMemory<byte> WireBytes => _wireBytes ??= Encoding.UTF8.GetBytes(string.Concat(WireLines.Select(l => l + "\r\n")));
+    public ReadOnlyMemory<byte> WireBytes => _wireBytes ??= ReplyWriter.FormatBytes(WireLines);
 
     public bool IsPositiveCompletion => Code is >= 200 and < 300;
 
@@ -73,18 +73,6 @@ public sealed class SmtpReply : IEquatable<SmtpReply>
 
     /// <summary>The reply as it goes on the wire, lines joined by CRLF (no final CRLF).</summary>
     public override string ToString() => string.Join("\r\n", WireLines);
-
-    private string[] MakeWireLines()
-    {
-        var lines = new string[Lines.Count];
-        var prefix = Enhanced is null ? string.Empty : Enhanced + " ";
-        for (var i = 0; i < lines.Length; i++)
-        {
-            lines[i] = $"{Code}{(i == lines.Length - 1 ? ' ' : '-')}{prefix}{Lines[i]}";
-        }
-
-        return lines;
-    }
 
     public bool Equals(SmtpReply? other) =>
         other is not null && Code == other.Code && Enhanced == other.Enhanced && Lines.SequenceEqual(other.Lines);

@@ -43,6 +43,7 @@ public static class StandardReplies
     public static readonly SmtpReply MailFirst = new(503, "5.5.1", "Bad sequence of commands: need MAIL before RCPT");
     public static readonly SmtpReply MailFirstForData = new(503, "5.5.1", "Bad sequence of commands: need MAIL and RCPT first");
     public static readonly SmtpReply RcptFirst = new(503, "5.5.1", "Bad sequence of commands: need RCPT first");
+    public static readonly SmtpReply NoService = new(503, "5.5.1", "Bad sequence of commands: no service here, only QUIT");
     public static readonly SmtpReply DataAfterBdat = new(503, "5.5.1", "Bad sequence of commands: DATA after BDAT");
     public static readonly SmtpReply ParameterNotImplemented = new(504, "5.5.4", "Command parameter not implemented");
     public static readonly SmtpReply NoValidRecipients = new(554, "5.5.1", "No valid recipients");
@@ -55,6 +56,8 @@ public static class StandardReplies
     public static readonly SmtpReply NonAsciiAddress = new(553, "5.6.7", "Non-ASCII address needs SMTPUTF8");
     public static readonly SmtpReply BadSenderSyntax = new(501, "5.1.7", "Bad sender address syntax");
     public static readonly SmtpReply BadRecipientSyntax = new(501, "5.1.3", "Bad recipient address syntax");
+
+    public static readonly SmtpReply LocalError = new(451, "4.3.0", "Local error in processing: message not stored");
 
     public static readonly SmtpReply TooManyConnections = new(421, "4.7.0", "Too many connections, try again later");
     public static readonly SmtpReply TooManyErrors = new(421, "4.7.0", "Too many errors, closing connection");

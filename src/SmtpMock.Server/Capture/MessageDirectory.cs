@@ -119,7 +119,7 @@ public sealed class MessageDirectory
 }
 
 /// <summary>The JSON written beside each .eml.</summary>
-public sealed record EnvelopeFile(
+internal sealed record EnvelopeFile(
     string Id,
     long SessionId,
     DateTimeOffset ReceivedAt,
@@ -130,7 +130,7 @@ public sealed record EnvelopeFile(
     List<EnvelopeRecipient> Recipients,
     long Size);
 
-public sealed record EnvelopeRecipient(string Address, List<string> Parameters);
+internal sealed record EnvelopeRecipient(string Address, List<string> Parameters);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(EnvelopeFile))]

@@ -23,9 +23,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ILogger _sessionLogger;
     private readonly ConcurrentDictionary<long, Task> _sessions = new();
-    private readonly Queue<SessionContext> _finished = new();
-    private readonly Lock _finishedGate = new();
-    private long _finishedLines;
+    private readonly SessionHistory _history;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private Task? _acceptLoop;
@@ -44,6 +42,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger("SmtpMock.Server");
         _sessionLogger = _loggers.CreateLogger("SmtpMock.Session");
+        _history = new SessionHistory(options.MaxTranscripts, options.MaxTranscriptLinesKept);
         Scenarios = new ScenarioHost(options, _loggers.CreateLogger("SmtpMock.Scenarios"));
         var directory = options.StoreDirectory is null ? null : new MessageDirectory(options.StoreDirectory);
         Messages = new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes, directory);
@@ -71,16 +70,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     public int ActiveSessions => Volatile.Read(ref _active);
 
     /// <summary>The transcripts of finished sessions, oldest first (the last <see cref="SmtpServerOptions.MaxTranscripts"/>).</summary>
-    public IReadOnlyList<SessionContext> FinishedSessions
-    {
-        get
-        {
-            lock (_finishedGate)
-            {
-                return [.. _finished];
-            }
-        }
-    }
+    public IReadOnlyList<SessionContext> FinishedSessions => _history.Finished;
 
     /// <summary>Binds and starts accepting. Returns once the port is open.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
@@ -142,36 +132,15 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     }
 
     /// <summary>Raised when a session has ended, with its context (transcript included).</summary>
-    public event Action<SessionContext>? SessionEnded;
+    public event Action<SessionContext>? SessionEnded
+    {
+        add => _history.Ended += value;
+        remove => _history.Ended -= value;
+    }
 
     /// <summary>Completes when the session with this id has ended; cancel it to put a deadline on the wait.</summary>
-    public async Task<SessionContext> WaitForSessionEndAsync(long id, CancellationToken cancellationToken)
-    {
-        var done = new TaskCompletionSource<SessionContext>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnEnded(SessionContext context)
-        {
-            if (context.Id == id)
-            {
-                done.TrySetResult(context);
-            }
-        }
-
-        SessionEnded += OnEnded;
-        try
-        {
-            var finished = FinishedSessions.FirstOrDefault(s => s.Id == id);
-            if (finished is not null)
-            {
-                return finished;
-            }
-
-            return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            SessionEnded -= OnEnded;
-        }
-    }
+    public Task<SessionContext> WaitForSessionEndAsync(long id, CancellationToken cancellationToken) =>
+        _history.WaitForEndAsync(id, cancellationToken);
 
     private async Task AcceptLoopAsync(Socket listener)
     {
@@ -213,9 +182,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         var stream = new NetworkStream(socket, ownsSocket: true);
         var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
-        var transcript = new Transcript(_options.TimeProvider, _options.MaxTranscriptLines);
-        var context = new SessionContext(id, RemoteEndPoint(socket), _options.TimeProvider.GetUtcNow(), transcript);
-        var session = new SmtpSession(_options, Scenarios.Current, Messages, context, _sessionLogger);
+        var session = SessionFactory.Create(_options, Scenarios.Current, Messages, id, RemoteEndPoint(socket), _sessionLogger);
         try
         {
             socket.NoDelay = true;
@@ -244,11 +211,9 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
             await CompleteQuietlyAsync(output.CompleteAsync()).ConfigureAwait(false);
             await stream.DisposeAsync().ConfigureAwait(false);
             Interlocked.Decrement(ref _active);
-            Keep(context);
-
+            _history.Add(session.Context);
             _sessions.TryRemove(id, out _);
             ended.TrySetResult();
-            SessionEnded?.Invoke(context);
         }
     }
 
@@ -274,25 +239,6 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or SocketException)
         {
             // The connection is closed; what was not sent is not wanted.
-        }
-    }
-
-    /// <summary>Keeps a finished session's transcript within both the count and the total line budget.</summary>
-    private void Keep(SessionContext context)
-    {
-        if (_options.MaxTranscripts == 0)
-        {
-            return;
-        }
-
-        lock (_finishedGate)
-        {
-            _finished.Enqueue(context);
-            _finishedLines += context.Transcript.Count;
-            while (_finished.Count > 1 && (_finished.Count > _options.MaxTranscripts || _finishedLines > _options.MaxTranscriptLinesKept))
-            {
-                _finishedLines -= _finished.Dequeue().Transcript.Count;
-            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using SmtpMock.Protocol.Framing;
+using SmtpMock.Server.Session;
 
 namespace SmtpMock.Server.Hosting;
 
@@ -76,8 +77,24 @@ public sealed record SmtpServerOptions
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>The version in the greeting.</summary>
-    public static string Version { get; } =
-        typeof(SmtpServerOptions).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    public static string Version => ServerVersion.Text;
+
+    /// <summary>The part of these options a session reads.</summary>
+    internal SessionOptions ForSessions() => new()
+    {
+        Hostname = Hostname,
+        MaxMessageSize = MaxMessageSize,
+        MaxRecipients = MaxRecipients,
+        MaxCommandLineLength = MaxCommandLineLength,
+        MaxDataLineLength = MaxDataLineLength,
+        BareLineEndingsInData = BareLineEndingsInData,
+        StrictLineEndings = StrictLineEndings,
+        CommandTimeout = CommandTimeout,
+        DataTimeout = DataTimeout,
+        MaxBadCommands = MaxBadCommands,
+        MaxTranscriptLines = MaxTranscriptLines,
+        TimeProvider = TimeProvider,
+    };
 
     /// <summary>Checks the options, with one message for each problem.</summary>
     public IReadOnlyList<string> Validate()

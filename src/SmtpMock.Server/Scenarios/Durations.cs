@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace SmtpMock.Server.Scenarios;
 
 /// <summary>Durations as scenarios write them: <c>1500ms</c>, <c>2s</c>, <c>1.5s</c>, <c>5m</c>, <c>1h</c>, or a number of milliseconds.</summary>
-public static partial class Durations
+internal static partial class Durations
 {
     public static bool TryParse(string text, out TimeSpan duration)
     {

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace SmtpMock.Server.Scenarios;
 
 /// <summary>Address globs (<c>*@example.com</c>, <c>bob@*</c>, <c>user?@x</c>), case-insensitive, whole-address.</summary>
-public static class Glob
+internal static class Glob
 {
     public static Regex ToRegex(string glob)
     {

@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using SmtpMock.Protocol.Replies;
 using YamlDotNet.RepresentationModel;
 
+using SmtpMock.Server.Session;
+
 namespace SmtpMock.Server.Scenarios;
 
 /// <summary>Reads and checks one entry of <c>rules:</c>.</summary>
@@ -10,7 +12,7 @@ internal static class RuleLoader
 {
     private const int MaxRawOctets = 64 * 1024;
     private static readonly string[] RuleKeys = ["name", "on", "when", "reply", "raw", "delay", "then", "times", "key", "for"];
-    private static readonly string[] WhenKeys = ["nth", "per", "session", "argument", "sender", "recipient", "parameter", "probability"];
+    private static readonly string[] WhenKeys = ["nth", "per", "session", "argument", "sender", "recipient", "parameter", "probability", "sequence"];
     private static readonly HashSet<ScenarioPoint> NoEnhancedCode = [ScenarioPoint.Connect, ScenarioPoint.Ehlo, ScenarioPoint.Helo];
 
     public static ScenarioRule? Read(YamlReading reading, YamlNode node, int index)
@@ -30,7 +32,7 @@ internal static class RuleLoader
                 }
                 else
                 {
-                    reading.Fail(item, $"unknown point '{text}' (expected one of: {string.Join(", ", Enum.GetValues<ScenarioPoint>().Select(p => p.Name()))})");
+                    reading.Fail(item, $"unknown point '{text}' (expected one of: {string.Join(", ", ScenarioPoints.All.Select(p => p.Name()))})");
                 }
             }
         }
@@ -204,6 +206,19 @@ internal static class RuleLoader
         if (keys.TryGetValue("probability", out var probability))
         {
             conditions = conditions with { Probability = reading.Double(probability, "probability", 0, 1) };
+        }
+
+        if (keys.TryGetValue("sequence", out var sequence))
+        {
+            var text = reading.String(sequence, "sequence");
+            if (text is "in" or "out" or "any")
+            {
+                conditions = conditions with { Sequence = Enum.Parse<SequenceCondition>(text, ignoreCase: true) };
+            }
+            else if (text is not null)
+            {
+                reading.Fail(sequence, $"sequence must be in (the default: only where the command is in sequence), out or any, not '{text}'");
+            }
         }
 
         return conditions;

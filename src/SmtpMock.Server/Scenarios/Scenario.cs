@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using SmtpMock.Protocol.Replies;
+using SmtpMock.Server.Session;
 
 namespace SmtpMock.Server.Scenarios;
 
@@ -24,6 +25,19 @@ public enum CountScope
     Session,
     Transaction,
     Server,
+}
+
+/// <summary>Whether a rule fires at a command the state table accepts, refuses as out of sequence, or either.</summary>
+public enum SequenceCondition
+{
+    /// <summary>The default: only where the command is in sequence, as a real server checks order before policy.</summary>
+    In,
+
+    /// <summary>Only where the server would answer 503 (to answer a bad sequence some other way).</summary>
+    Out,
+
+    /// <summary>Wherever the command comes (a server that lies about the sequence).</summary>
+    Any,
 }
 
 /// <summary>A part of the key that <c>times</c> is counted for.</summary>
@@ -66,6 +80,9 @@ public sealed record RuleConditions
     public string? Parameter { get; init; }
 
     public double? Probability { get; init; }
+
+    /// <summary><c>sequence:</c> in (default), out or any.</summary>
+    public SequenceCondition Sequence { get; init; }
 }
 
 /// <summary>Which connections a rule applies to: numbers and ranges of the server's connection count.</summary>

@@ -3,13 +3,27 @@ using SmtpMock.Server.Session;
 
 namespace SmtpMock.Server.Scenarios;
 
+/// <summary>Builds what sessions run with from the server's options and the active scenario, if any.</summary>
+internal static class ScenarioRules
+{
+    public static SessionRules Plain(Hosting.SmtpServerOptions options) => SessionRules.Plain(options.ForSessions());
+
+    public static SessionRules For(Hosting.SmtpServerOptions options, Scenario scenario)
+    {
+        var sessionOptions = options.ForSessions();
+        var presented = scenario.Server;
+        var engine = new ScenarioEngine(scenario, options.TimeProvider);
+        return new SessionRules(new DefaultResponder(sessionOptions, presented.Hostname, presented.Greeting, presented.Extensions), engine.OpenSession);
+    }
+}
+
 /// <summary>
 /// Decides, at each point of a session, whether a rule of the scenario fires. Rules are tried in file order and
 /// the first that matches wins; a rule whose conditions fail costs nothing (no counter of its own moves, no
 /// random number is drawn). Shared by every session of the server: counters per server, per key and the seeded
 /// random sequence live here.
 /// </summary>
-public sealed class ScenarioEngine
+internal sealed class ScenarioEngine
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _clock;
@@ -33,23 +47,28 @@ public sealed class ScenarioEngine
     /// </summary>
     internal int MaxKeys { get; init; } = 100_000;
 
+    /// <summary>The engine as one session sees it, with that session's own counters.</summary>
+    public IScenarioSession OpenSession() => new SessionView(this);
+
     /// <summary>
     /// Counts that <paramref name="point"/> was reached and returns the first rule that fires there, if any.
+    /// By default a rule fires only at a command that is in sequence: a real server checks the order before any
+    /// policy, so a rule asks explicitly (<c>sequence: out</c> or <c>any</c>) to answer an out-of-sequence command.
     /// </summary>
-    public Intervention? Decide(ScenarioPoint point, SessionContext session, SmtpCommand? command)
+    private Intervention? Decide(PointHits hits, ScenarioPoint point, SessionContext session, SmtpCommand? command, bool inSequence)
     {
         var isCommand = point is not (ScenarioPoint.Connect or ScenarioPoint.Message);
         if (point == ScenarioPoint.Mail)
         {
             // A transaction starts at MAIL: what was counted since the last one ended (a RCPT refused for want of
             // a transaction, say) belongs to no transaction.
-            session.Hits.ResetTransaction();
+            hits.ResetTransaction();
         }
 
-        Count(session, point);
+        Count(hits, point);
         if (isCommand)
         {
-            Count(session, ScenarioPoint.Any);
+            Count(hits, ScenarioPoint.Any);
         }
 
         lock (_gate)
@@ -60,7 +79,7 @@ public sealed class ScenarioEngine
                 var counted = rule.Points.Contains(point) ? point
                     : isCommand && rule.Points.Contains(ScenarioPoint.Any) ? ScenarioPoint.Any
                     : (ScenarioPoint?)null;
-                if (counted is null || !Matches(rule.When, counted.Value, point, session, command) || !UseTimes(i, rule, session, command))
+                if (counted is null || !InSequence(rule.When.Sequence, inSequence) || !Matches(hits, rule.When, counted.Value, point, session, command) || !UseTimes(i, rule, session, command))
                 {
                     continue;
                 }
@@ -71,7 +90,14 @@ public sealed class ScenarioEngine
                 }
 
                 _fired[i] = _fired.GetValueOrDefault(i) + 1;
-                return new Intervention(rule, rule.Reply, rule.Delay, rule.Close);
+                return new Intervention(rule.Name, rule.Line)
+                {
+                    Reply = (rule.Reply as RuleReply.Standard)?.Reply,
+                    Raw = (rule.Reply as RuleReply.Raw)?.Bytes,
+                    Silent = rule.Reply is RuleReply.Silence,
+                    Delay = rule.Delay,
+                    Close = rule.Close,
+                };
             }
         }
 
@@ -102,14 +128,21 @@ public sealed class ScenarioEngine
         }
     }
 
-    private void Count(SessionContext session, ScenarioPoint point)
+    private static bool InSequence(SequenceCondition condition, bool inSequence) => condition switch
     {
-        session.Hits.Session[(int)point]++;
-        session.Hits.Transaction[(int)point]++;
+        SequenceCondition.Any => true,
+        SequenceCondition.Out => !inSequence,
+        _ => inSequence,
+    };
+
+    private void Count(PointHits hits, ScenarioPoint point)
+    {
+        hits.Session[(int)point]++;
+        hits.Transaction[(int)point]++;
         Interlocked.Increment(ref _serverHits[(int)point]);
     }
 
-    private bool Matches(RuleConditions when, ScenarioPoint counted, ScenarioPoint point, SessionContext session, SmtpCommand? command)
+    private bool Matches(PointHits hits, RuleConditions when, ScenarioPoint counted, ScenarioPoint point, SessionContext session, SmtpCommand? command)
     {
         if (when.Session is { } sessions && !sessions.Contains(session.Id))
         {
@@ -118,13 +151,13 @@ public sealed class ScenarioEngine
 
         if (when.Nth is { } nth)
         {
-            var hits = when.Per switch
+            var count = when.Per switch
             {
-                CountScope.Transaction => session.Hits.Transaction[(int)counted],
+                CountScope.Transaction => hits.Transaction[(int)counted],
                 CountScope.Server => Interlocked.Read(ref _serverHits[(int)counted]),
-                _ => session.Hits.Session[(int)counted],
+                _ => hits.Session[(int)counted],
             };
-            if (hits != nth)
+            if (count != nth)
             {
                 return false;
             }
@@ -201,5 +234,38 @@ public sealed class ScenarioEngine
         public DateTimeOffset FirstFired { get; } = firstFired;
 
         public int Count { get; set; }
+    }
+
+    /// <summary>How many times each point was reached in one session and in its open transaction.</summary>
+    private sealed class PointHits
+    {
+        private int _transactionResets;
+
+        public int[] Session { get; } = new int[ScenarioPoints.Count];
+
+        public int[] Transaction { get; } = new int[ScenarioPoints.Count];
+
+        /// <summary>Forgets the transaction's counts when the session has ended or dropped a transaction since.</summary>
+        public void Sync(SessionContext session)
+        {
+            if (session.TransactionResets != _transactionResets)
+            {
+                _transactionResets = session.TransactionResets;
+                ResetTransaction();
+            }
+        }
+
+        public void ResetTransaction() => Array.Clear(Transaction);
+    }
+
+    private sealed class SessionView(ScenarioEngine engine) : IScenarioSession
+    {
+        private readonly PointHits _hits = new();
+
+        public Intervention? Decide(ScenarioPoint point, SessionContext session, SmtpCommand? command, bool inSequence)
+        {
+            _hits.Sync(session);
+            return engine.Decide(_hits, point, session, command, inSequence);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SmtpMock.Server.Hosting;
+using SmtpMock.Server.Session;
 
 namespace SmtpMock.Server.Scenarios;
 
@@ -17,6 +18,7 @@ public sealed partial class ScenarioHost : IDisposable
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly Dictionary<string, ITimer> _pendingReloads = new(StringComparer.Ordinal);
     private string? _activeName;
+    private volatile Scenario? _active;
     private volatile SessionRules _current;
 
     /// <summary>Loads every file; throws <see cref="ScenarioException"/> listing every problem of every file.</summary>
@@ -24,7 +26,7 @@ public sealed partial class ScenarioHost : IDisposable
     {
         _options = options;
         _logger = logger;
-        _current = SessionRules.Plain(options);
+        _current = ScenarioRules.Plain(options);
         var problems = new List<ScenarioProblem>();
         foreach (var file in Files(options.ScenarioPaths, problems))
         {
@@ -60,10 +62,10 @@ public sealed partial class ScenarioHost : IDisposable
     public event Action<Scenario?>? Changed;
 
     /// <summary>The rules a session starting now runs with.</summary>
-    public SessionRules Current => _current;
+    internal SessionRules Current => _current;
 
     /// <summary>The active scenario, or null when the server behaves correctly.</summary>
-    public Scenario? Active => _current.Engine?.Scenario;
+    public Scenario? Active => _active;
 
     /// <summary>Every loaded scenario, by name.</summary>
     public IReadOnlyList<Scenario> Loaded
@@ -97,7 +99,8 @@ public sealed partial class ScenarioHost : IDisposable
             _activeName = scenario?.Name;
             if (scenario is null)
             {
-                _current = SessionRules.Plain(_options);
+                _active = null;
+                _current = ScenarioRules.Plain(_options);
                 Changed?.Invoke(null);
             }
             else
@@ -183,7 +186,8 @@ public sealed partial class ScenarioHost : IDisposable
 
     private void Use(Scenario scenario)
     {
-        _current = SessionRules.For(_options, scenario);
+        _active = scenario;
+        _current = ScenarioRules.For(_options, scenario);
         Log.Active(_logger, scenario.Name, scenario.Rules.Count, scenario.SourcePath ?? "(inline)");
         Changed?.Invoke(scenario);
     }

@@ -3,8 +3,6 @@ using System.Text.RegularExpressions;
 using SmtpMock.Protocol.Framing;
 using SmtpMock.Protocol.Grammar;
 using SmtpMock.Protocol.Replies;
-using SmtpMock.Server.Hosting;
-using SmtpMock.Server.Scenarios;
 
 namespace SmtpMock.Server.Session;
 
@@ -12,25 +10,26 @@ namespace SmtpMock.Server.Session;
 /// The correct, strict server: one place per command deciding the reply, the next state and the effect.
 /// It never writes; the session does, which is the seam where a scenario can answer instead.
 /// </summary>
-public sealed partial class DefaultResponder
+internal sealed partial class DefaultResponder
 {
-    private readonly SmtpServerOptions _options;
+    /// <summary>Verbs recognised but answered 502 (and so neither advertised nor listed by HELP).</summary>
+    private static readonly HashSet<SmtpVerb> NotImplementedVerbs = [SmtpVerb.StartTls, SmtpVerb.Auth];
+
+    private readonly SessionOptions _options;
     private readonly string _hostname;
     private readonly SmtpReply _greeting;
-    private readonly SmtpReply _help = new(214, "2.0.0",
-        $"SmtpMock {SmtpServerOptions.Version}, commands:",
-        "EHLO HELO MAIL RCPT DATA BDAT RSET",
-        "NOOP QUIT VRFY EXPN HELP",
-        "See RFC 5321");
+    private readonly SmtpReply _help = Help();
 
-    /// <param name="options">The server's options.</param>
-    /// <param name="presentation">A scenario's hostname, greeting and extension list, when it has them.</param>
-    public DefaultResponder(SmtpServerOptions options, ServerPresentation? presentation = null)
+    /// <param name="options">The session options.</param>
+    /// <param name="hostname">A scenario's hostname, when it has one.</param>
+    /// <param name="greeting">A scenario's greeting text, when it has one.</param>
+    /// <param name="extensions">A scenario's EHLO extension list, when it has one.</param>
+    public DefaultResponder(SessionOptions options, string? hostname = null, string? greeting = null, IReadOnlyList<string>? extensions = null)
     {
         _options = options;
-        _hostname = presentation?.Hostname ?? options.Hostname;
-        _greeting = new SmtpReply(220, null, presentation?.Greeting ?? $"{_hostname} ESMTP SmtpMock {SmtpServerOptions.Version} ready");
-        Extensions = presentation?.Extensions ??
+        _hostname = hostname ?? options.Hostname;
+        _greeting = new SmtpReply(220, null, greeting ?? $"{_hostname} ESMTP SmtpMock {ServerVersion.Text} ready");
+        Extensions = extensions ??
         [
             "PIPELINING",
             "SIZE " + options.MaxMessageSize.ToString(CultureInfo.InvariantCulture),
@@ -70,8 +69,8 @@ public sealed partial class DefaultResponder
 
     public SmtpReply Greeting => _greeting;
 
-    /// <summary>The verdict on a parsed command line.</summary>
-    public Outcome Respond(SessionContext session, ParseResult parsed)
+    /// <summary>The verdict on a parsed command line, given where the state table says it leads.</summary>
+    public Outcome Respond(SessionContext session, ParseResult parsed, Transition transition)
     {
         var command = parsed.Command;
         if (parsed.Error is { } error)
@@ -82,38 +81,40 @@ public sealed partial class DefaultResponder
             }
 
             // A malformed RCPT in a transaction is a refused recipient: DATA then answers 554, not 503.
-            return command.Verb == SmtpVerb.Rcpt && StateTable.IsAllowed(session.State, SmtpVerb.Rcpt)
+            return command.Verb == SmtpVerb.Rcpt && transition.Allowed
                 ? new Outcome(error, session.State, SessionEffect.RejectRecipient)
                 : Outcome.Refuse(error, session.State);
         }
 
-        if (!StateTable.IsAllowed(session.State, command.Verb))
+        if (!transition.Allowed)
         {
             return Outcome.Refuse(OutOfSequence(session, command.Verb), session.State);
         }
 
+        var next = transition.Next;
         return command.Verb switch
         {
-            SmtpVerb.Ehlo => Ehlo(command),
-            SmtpVerb.Helo => new Outcome(new SmtpReply(250, null, $"{_hostname} Hello {Echo(command.Domain)}"), SessionState.Ready, SessionEffect.Greet),
-            SmtpVerb.Mail => Mail(session, command),
-            SmtpVerb.Rcpt => Rcpt(session, command),
-            SmtpVerb.Data => new Outcome(StandardReplies.StartData, session.State, SessionEffect.BeginData),
-            SmtpVerb.Rset => new Outcome(StandardReplies.ResetOk, session.State == SessionState.Connected ? SessionState.Connected : SessionState.Ready, SessionEffect.Reset),
-            SmtpVerb.Noop => new Outcome(StandardReplies.Ok, session.State),
-            SmtpVerb.Quit => new Outcome(StandardReplies.Bye, session.State, SessionEffect.Close),
-            SmtpVerb.Vrfy => new Outcome(StandardReplies.CannotVerify, session.State),
-            SmtpVerb.Help => new Outcome(_help, session.State),
+            _ when NotImplementedVerbs.Contains(command.Verb) => Outcome.Refuse(StandardReplies.NotImplemented, session.State),
+            SmtpVerb.Ehlo => Ehlo(command, next),
+            SmtpVerb.Helo => new Outcome(new SmtpReply(250, null, $"{_hostname} Hello {Echo(command.Domain)}"), next, SessionEffect.Greet),
+            SmtpVerb.Mail => Mail(session, command, next),
+            SmtpVerb.Rcpt => Rcpt(session, command, next),
+            SmtpVerb.Data => new Outcome(StandardReplies.StartData, next, SessionEffect.BeginData),
+            SmtpVerb.Rset => new Outcome(StandardReplies.ResetOk, next, SessionEffect.Reset),
+            SmtpVerb.Noop => new Outcome(StandardReplies.Ok, next),
+            SmtpVerb.Quit => new Outcome(StandardReplies.Bye, next, SessionEffect.Close),
+            SmtpVerb.Vrfy => new Outcome(StandardReplies.CannotVerify, next),
+            SmtpVerb.Help => new Outcome(_help, next),
             _ => Outcome.Refuse(StandardReplies.NotImplemented, session.State),
         };
     }
 
     /// <summary>The verdict at the end of DATA (after CRLF.CRLF), before anything is stored.</summary>
-    public Outcome EndOfData(SessionContext session, DataReader reader, string messageId)
+    public static Outcome EndOfData(DataSummary content, string messageId)
     {
-        var reply = reader.SizeExceeded ? StandardReplies.MessageTooBig
-            : reader.LineTooLong ? StandardReplies.DataLineTooLong
-            : reader.BareLineEndings > 0 && reader.Policy == BareLineEndingPolicy.Reject ? StandardReplies.BareLineEndingInData
+        var reply = content.SizeExceeded ? StandardReplies.MessageTooBig
+            : content.LineTooLong ? StandardReplies.DataLineTooLong
+            : content.BareLineEndingsRefused ? StandardReplies.BareLineEndingInData
             : StandardReplies.MessageAccepted(messageId);
         return new Outcome(reply, SessionState.Ready, SessionEffect.EndTransaction);
     }
@@ -121,7 +122,7 @@ public sealed partial class DefaultResponder
     /// <summary>
     /// The verdict after a BDAT chunk was read (RFC 3030: the chunk is always consumed first, even when refused).
     /// </summary>
-    public Outcome EndOfChunk(SessionContext session, ParseResult parsed, long totalOctets, string messageId)
+    public Outcome EndOfChunk(SessionContext session, ParseResult parsed, Transition transition, long totalOctets, string messageId)
     {
         var command = parsed.Command;
         if (!HasChunking)
@@ -134,7 +135,7 @@ public sealed partial class DefaultResponder
             return Outcome.Refuse(error, session.State);
         }
 
-        if (!StateTable.IsAllowed(session.State, SmtpVerb.Bdat))
+        if (!transition.Allowed)
         {
             return Outcome.Refuse(OutOfSequence(session, SmtpVerb.Bdat), session.State);
         }
@@ -147,17 +148,27 @@ public sealed partial class DefaultResponder
 
         return command.IsLastChunk
             ? new Outcome(StandardReplies.MessageAccepted(messageId), SessionState.Ready, SessionEffect.EndTransaction)
-            : new Outcome(StandardReplies.ChunkReceived(command.ChunkSize), SessionState.Chunking);
+            : new Outcome(StandardReplies.ChunkReceived(command.ChunkSize), transition.Next);
     }
 
-    private Outcome Ehlo(SmtpCommand command)
+    private Outcome Ehlo(SmtpCommand command, SessionState next)
     {
         var lines = new List<string>(Extensions.Count + 1) { $"{_hostname} greets {Echo(command.Domain)}" };
         lines.AddRange(Extensions);
-        return new Outcome(new SmtpReply(250, null, lines), SessionState.Ready, SessionEffect.Greet);
+        return new Outcome(new SmtpReply(250, null, lines), next, SessionEffect.Greet);
     }
 
-    private Outcome Mail(SessionContext session, SmtpCommand command)
+    /// <summary>HELP lists every verb the server implements, seven to a line, from the one verb list.</summary>
+    private static SmtpReply Help()
+    {
+        var verbs = SmtpVerbs.Known.Where(v => !NotImplementedVerbs.Contains(v)).Select(v => v.Keyword()).ToList();
+        var lines = new List<string> { $"SmtpMock {ServerVersion.Text}, commands:" };
+        lines.AddRange(verbs.Chunk(7).Select(chunk => string.Join(' ', chunk)));
+        lines.Add("See RFC 5321");
+        return new SmtpReply(214, "2.0.0", lines);
+    }
+
+    private Outcome Mail(SessionContext session, SmtpCommand command, SessionState next)
     {
         if (!session.IsExtended && command.Parameters.Count > 0)
         {
@@ -213,10 +224,10 @@ public sealed partial class DefaultResponder
             return Outcome.Refuse(StandardReplies.NonAsciiAddress, session.State);
         }
 
-        return new Outcome(StandardReplies.SenderOk, SessionState.HaveSender, SessionEffect.SetSender);
+        return new Outcome(StandardReplies.SenderOk, next, SessionEffect.SetSender);
     }
 
-    private Outcome Rcpt(SessionContext session, SmtpCommand command)
+    private Outcome Rcpt(SessionContext session, SmtpCommand command, SessionState next)
     {
         if (command.Parameters.Count > 0)
         {
@@ -233,7 +244,7 @@ public sealed partial class DefaultResponder
             return new Outcome(StandardReplies.TooManyRecipients, session.State, SessionEffect.RejectRecipient);
         }
 
-        return new Outcome(StandardReplies.RecipientOk, SessionState.HaveRecipients, SessionEffect.AddRecipient);
+        return new Outcome(StandardReplies.RecipientOk, next, SessionEffect.AddRecipient);
     }
 
     private static SmtpReply UnknownParameter(EsmtpParameter parameter) =>
@@ -248,6 +259,7 @@ public sealed partial class DefaultResponder
 
     private static SmtpReply OutOfSequence(SessionContext session, SmtpVerb verb) => (session.State, verb) switch
     {
+        (SessionState.Refused, _) => StandardReplies.NoService,
         (SessionState.Connected, _) => StandardReplies.HeloFirst,
         (_, SmtpVerb.Mail) => StandardReplies.NestedMail,
         (SessionState.Ready, SmtpVerb.Rcpt) => StandardReplies.MailFirst,

@@ -3,7 +3,7 @@ using SmtpMock.Protocol.Replies;
 namespace SmtpMock.Server.Session;
 
 /// <summary>What accepting a command does to the session besides replying.</summary>
-public enum SessionEffect
+internal enum SessionEffect
 {
     None,
 
@@ -36,7 +36,7 @@ public enum SessionEffect
 /// The verdict on one command: the reply, the state after it and the effect. Handlers decide, the session writes:
 /// an outcome is only a value until the session applies it.
 /// </summary>
-public readonly record struct Outcome(SmtpReply Reply, SessionState Next, SessionEffect Effect = SessionEffect.None)
+internal readonly record struct Outcome(SmtpReply Reply, SessionState Next, SessionEffect Effect = SessionEffect.None)
 {
     /// <summary>An error: the reply, with the state left as it was (RFC 5321 §4.1.4).</summary>
     public static Outcome Refuse(SmtpReply reply, SessionState state) => new(reply, state);

@@ -5,20 +5,28 @@ using SmtpMock.Server.Capture;
 namespace SmtpMock.Server.Session;
 
 /// <summary>One session's facts: who connected, where the dialog stands, the open transaction and the counters.</summary>
-public sealed class SessionContext(long id, EndPoint? client, DateTimeOffset startedAt, Transcript transcript)
+public sealed class SessionContext
 {
-    /// <summary>1 for the server's first connection, 2 for the next, and so on.</summary>
-    public long Id { get; } = id;
+    internal SessionContext(long id, EndPoint? client, DateTimeOffset startedAt, Transcript transcript)
+    {
+        Id = id;
+        Client = client;
+        StartedAt = startedAt;
+        Transcript = transcript;
+    }
 
-    public EndPoint? Client { get; } = client;
+    /// <summary>1 for the server's first connection, 2 for the next, and so on.</summary>
+    public long Id { get; }
+
+    public EndPoint? Client { get; }
 
     public string ClientText => Client?.ToString() ?? "(unknown)";
 
-    public DateTimeOffset StartedAt { get; } = startedAt;
+    public DateTimeOffset StartedAt { get; }
 
     public DateTimeOffset? EndedAt { get; internal set; }
 
-    public Transcript Transcript { get; } = transcript;
+    public Transcript Transcript { get; }
 
     public SessionState State { get; internal set; } = SessionState.Connected;
 
@@ -32,7 +40,11 @@ public sealed class SessionContext(long id, EndPoint? client, DateTimeOffset sta
 
     public IReadOnlyList<EsmtpParameter> SenderParameters { get; internal set; } = [];
 
-    public List<Recipient> Recipients { get; } = [];
+    private readonly List<Recipient> _recipients = [];
+    private readonly List<string> _acceptedMessages = [];
+
+    /// <summary>The recipients accepted in the open transaction.</summary>
+    public IReadOnlyList<Recipient> Recipients => _recipients;
 
     /// <summary>RCPTs refused in the open transaction.</summary>
     public int RejectedRecipients { get; internal set; }
@@ -46,10 +58,10 @@ public sealed class SessionContext(long id, EndPoint? client, DateTimeOffset sta
     public int BadCommands { get; internal set; }
 
     /// <summary>Ids of the messages this session delivered.</summary>
-    public List<string> AcceptedMessages { get; } = [];
+    public IReadOnlyList<string> AcceptedMessages => _acceptedMessages;
 
-    /// <summary>Scenario point counters (for <c>nth</c>).</summary>
-    public PointHits Hits { get; } = new();
+    /// <summary>How many times a transaction was dropped or ended (EHLO, RSET, end of message): tells a new one apart.</summary>
+    public int TransactionResets { get; private set; }
 
     /// <summary>Why the session ended: QUIT, client closed, timeout, shutdown...</summary>
     public string? EndReason { get; internal set; }
@@ -58,9 +70,13 @@ public sealed class SessionContext(long id, EndPoint? client, DateTimeOffset sta
     {
         Sender = null;
         SenderParameters = [];
-        Recipients.Clear();
+        _recipients.Clear();
         RejectedRecipients = 0;
         ChunkedOctets = 0;
-        Hits.ResetTransaction();
+        TransactionResets++;
     }
+
+    internal void AddRecipient(Recipient recipient) => _recipients.Add(recipient);
+
+    internal void AddAcceptedMessage(string id) => _acceptedMessages.Add(id);
 }

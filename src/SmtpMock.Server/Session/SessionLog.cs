@@ -1,13 +1,35 @@
 using Microsoft.Extensions.Logging;
+using MimeKit;
+using SmtpMock.Server.Capture;
 
 namespace SmtpMock.Server.Session;
 
-/// <summary>Source-generated log messages of a session: one line per session at Information, every line at Debug.</summary>
+/// <summary>
+/// What a session tells the console. At Information: one line per session, one per captured message, one per rule
+/// that answered; at Debug every line in and out.
+/// </summary>
 internal static partial class SessionLog
 {
+    public static void SessionEnded(ILogger logger, SessionContext session, long elapsed)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            SessionEnded(logger, session.Id, session.ClientText, Count(session.Commands, "command"), Count(session.AcceptedMessages.Count, "message"), session.BadCommands, session.EndReason ?? "ended", elapsed);
+        }
+    }
+
+    public static void MessageCaptured(ILogger logger, long session, CapturedMessage message)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var to = string.Join(", ", message.Recipients.Select(r => $"<{r.Address}>"));
+            MessageCaptured(logger, session, message.Id, $"<{message.Sender.Address}>", to, Subject(message), message.Size);
+        }
+    }
+
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "Session {Session} from {Client}: {Commands} commands, {Messages} messages accepted, {Bad} refused as bad; ended: {Reason} ({Elapsed} ms)")]
-    public static partial void SessionEnded(ILogger logger, long session, string client, int commands, int messages, int bad, string reason, long elapsed);
+        Message = "Session {Session} from {Client}: {Commands}, {Messages} accepted, {Bad} refused as bad; ended: {Reason} ({Elapsed} ms)")]
+    private static partial void SessionEnded(ILogger logger, long session, string client, string commands, string messages, int bad, string reason, long elapsed);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "[{Session}] C: {Line}")]
     public static partial void LineIn(ILogger logger, long session, string line);
@@ -18,6 +40,33 @@ internal static partial class SessionLog
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "[{Session}] -- {Note}")]
     public static partial void Note(ILogger logger, long session, string note);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "[{Session}] message {Id} could not be stored")]
-    public static partial void StoreFailed(ILogger logger, Exception exception, long session, string id);
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "[{Session}] message {Id} was refused with 451 4.3.0: it could not be stored: {Reason}")]
+    public static partial void StoreFailed(ILogger logger, long session, string id, string reason);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "[{Session}] message {Id} from {From} to {To}: \"{Subject}\", {Size} octets")]
+    private static partial void MessageCaptured(ILogger logger, long session, string id, string from, string to, string subject, long size);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "[{Session}] rule '{Rule}' answered {Point}: {Reply}")]
+    public static partial void RuleFired(ILogger logger, long session, string rule, string point, string reply);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information,
+        Message = "[{Session}] a lone '.' ended by a bare LF does not end DATA (SMTP needs CRLF.CRLF): the client waits; use telnet or 'nc -C'")]
+    public static partial void BareLfDot(ILogger logger, long session);
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+
+    /// <summary>The Subject header only: the headers are parsed, the body is not.</summary>
+    private static string Subject(CapturedMessage message)
+    {
+        try
+        {
+            using var content = message.OpenContent();
+            var headers = HeaderList.Load(content);
+            return headers[HeaderId.Subject] ?? "(no subject)";
+        }
+        catch (Exception e) when (e is FormatException or IOException)
+        {
+            return "(unreadable headers)";
+        }
+    }
 }

@@ -1,6 +1,6 @@
 namespace SmtpMock.Server.Session;
 
-/// <summary>Where a session stands between commands (RFC 5321 §4.1.4, RFC 3030 §2).</summary>
+/// <summary>Where a session stands between commands (RFC 5321 §4.1.4, RFC 3030 §2). <see cref="StateTable"/> moves it.</summary>
 public enum SessionState
 {
     /// <summary>Greeting sent; no EHLO/HELO accepted yet.</summary>
@@ -17,4 +17,7 @@ public enum SessionState
 
     /// <summary>At least one BDAT chunk taken, the LAST one not yet.</summary>
     Chunking,
+
+    /// <summary>The greeting refused service (a scenario's 554 at connect): only QUIT is served (RFC 5321 §3.1).</summary>
+    Refused,
 }

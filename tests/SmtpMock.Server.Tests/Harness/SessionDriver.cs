@@ -43,20 +43,20 @@ internal static class SessionDriver
     public static Task<DriveResult> RunAsync(string dialog, Split split = Split.Whole, SmtpServerOptions? options = null) =>
         RunAsync(Splitter.Bytes(dialog), split, options);
 
-    public static async Task<DriveResult> RunAsync(byte[] dialog, Split split = Split.Whole, SmtpServerOptions? options = null, MessageStore? store = null, CancellationToken shutdown = default, bool hangAtEnd = false, TaskCompletionSource? hanging = null, SessionRules? rules = null, long sessionId = 1)
+    public static async Task<DriveResult> RunAsync(byte[] dialog, Split split = Split.Whole, SmtpServerOptions? options = null, MessageStore? store = null, CancellationToken shutdown = default, bool hangAtEnd = false, TaskCompletionSource? hanging = null, SessionRules? rules = null, long sessionId = 1, bool rawReplies = false)
     {
         options ??= Options();
         store ??= new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes);
         var input = new ScriptedPipeReader(Splitter.Cut(dialog, split), hangAtEnd || hanging is not null, hanging);
         var buffer = new CountingStream();
         var output = PipeWriter.Create(buffer);
-        var context = new SessionContext(sessionId, new IPEndPoint(IPAddress.Loopback, 40000), options.TimeProvider.GetUtcNow(), new Transcript(options.TimeProvider, options.MaxTranscriptLines));
-        var session = new SmtpSession(options, rules ?? SessionRules.Plain(options), store, context, NullLogger.Instance);
+        var session = SessionFactory.Create(options, rules, store, sessionId, new IPEndPoint(IPAddress.Loopback, 40000), NullLogger.Instance);
+        var context = session.Context;
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await session.RunAsync(input, output, shutdown).WaitAsync(deadline.Token);
         await output.FlushAsync();
         var result = new DriveResult(Encoding.UTF8.GetString(buffer.ToArray()), context, store) { Writes = buffer.Writes };
-        if (rules?.Engine?.Scenario.Rules.Any(r => r.Reply is RuleReply.Raw) != true)
+        if (!rawReplies)
         {
             // Raw replies are malformed on purpose; everything else must pass the oracle.
             ReplyOracle.AssertWellFormed(result.Output);
@@ -73,8 +73,8 @@ internal static class SessionDriver
         var input = new ScriptedPipeReader(chunks);
         var buffer = new CountingStream();
         var output = PipeWriter.Create(buffer);
-        var context = new SessionContext(1, new IPEndPoint(IPAddress.Loopback, 40000), options.TimeProvider.GetUtcNow(), new Transcript(options.TimeProvider, options.MaxTranscriptLines));
-        var session = new SmtpSession(options, SessionRules.Plain(options), store, context, NullLogger.Instance);
+        var session = SessionFactory.Create(options, null, store, 1, new IPEndPoint(IPAddress.Loopback, 40000), NullLogger.Instance);
+        var context = session.Context;
         await session.RunAsync(input, output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         await output.FlushAsync();
         var result = new DriveResult(Encoding.UTF8.GetString(buffer.ToArray()), context, store) { Writes = buffer.Writes };

@@ -1,3 +1,4 @@
+using SmtpMock.Server.Session;
 using Microsoft.Extensions.Time.Testing;
 using SmtpMock.Server.Hosting;
 using SmtpMock.Server.Scenarios;
@@ -20,7 +21,9 @@ public class ScenarioEngineTests
     private static async Task<DriveResult> RunAsync(string yaml, string dialog, SmtpServerOptions? options = null, Split split = Split.Whole, long sessionId = 1)
     {
         options ??= SessionDriver.Options();
-        return await SessionDriver.RunAsync(Splitter.Bytes(dialog), split, options, rules: SessionRules.For(options, Parse(yaml)), sessionId: sessionId);
+        var scenario = Parse(yaml);
+        var raw = scenario.Rules.Any(r => r.Reply is RuleReply.Raw);
+        return await SessionDriver.RunAsync(Splitter.Bytes(dialog), split, options, rules: ScenarioRules.For(options, scenario), sessionId: sessionId, rawReplies: raw);
     }
 
     private static async Task<DriveResult> ExpectAsync(string yaml, string dialog, params string[] codes)
@@ -60,7 +63,7 @@ public class ScenarioEngineTests
     public async Task Nth_per_server_counts_across_sessions()
     {
         var options = SessionDriver.Options();
-        var rules = SessionRules.For(options, Parse("name: x\nrules:\n  - on: MAIL\n    when: { nth: 2, per: server }\n    reply: 451\n"));
+        var rules = ScenarioRules.For(options, Parse("name: x\nrules:\n  - on: MAIL\n    when: { nth: 2, per: server }\n    reply: 451\n"));
         var first = await SessionDriver.RunAsync(Splitter.Bytes(Ehlo + Mail), options: options, rules: rules);
         var second = await SessionDriver.RunAsync(Splitter.Bytes(Ehlo + Mail + "RSET\r\n" + Mail), options: options, rules: rules, sessionId: 2);
         Assert.That(first.Codes, Is.EqualTo(new[] { "250", "250 2.1.0" }));
@@ -173,7 +176,7 @@ public class ScenarioEngineTests
     {
         var clock = new FakeTimeProvider();
         var options = SessionDriver.Options(o => o with { TimeProvider = clock });
-        var rules = SessionRules.For(options, Parse("name: x\nrules:\n  - on: RCPT\n    delay: 2m\n"));
+        var rules = ScenarioRules.For(options, Parse("name: x\nrules:\n  - on: RCPT\n    delay: 2m\n"));
         var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var run = SessionDriver.RunAsync(Splitter.Bytes(Ehlo + Mail + Rcpt + "NOOP\r\n"), Split.Whole, options, rules: rules, hanging: waiting);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -198,7 +201,7 @@ public class ScenarioEngineTests
     {
         var clock = new FakeTimeProvider();
         var options = SessionDriver.Options(o => o with { TimeProvider = clock });
-        var rules = SessionRules.For(options, Parse("name: x\nrules:\n  - on: RCPT\n    key: [sender, recipient]\n    for: 30s\n    reply: { code: 451, enhanced: 4.7.1 }\n"));
+        var rules = ScenarioRules.For(options, Parse("name: x\nrules:\n  - on: RCPT\n    key: [sender, recipient]\n    for: 30s\n    reply: { code: 451, enhanced: 4.7.1 }\n"));
         async Task<string> AttemptAsync(string rcpt) =>
             (await SessionDriver.RunAsync(Splitter.Bytes(Ehlo + Mail + rcpt), options: options, rules: rules)).Codes.Last();
 
@@ -217,10 +220,11 @@ public class ScenarioEngineTests
         var options = SessionDriver.Options();
         var engine = new ScenarioEngine(Parse("name: x\nrules:\n  - on: RCPT\n    key: recipient\n    reply: 451\n"), options.TimeProvider) { MaxKeys = 100 };
         var session = new Session.SessionContext(1, null, options.TimeProvider.GetUtcNow(), new Session.Transcript(options.TimeProvider, 100));
+        var view = engine.OpenSession();
         for (var i = 0; i < 250; i++)
         {
             var command = new Protocol.Grammar.SmtpCommand(Protocol.Grammar.SmtpVerb.Rcpt, "RCPT", "x") { Path = new Protocol.Grammar.MailPath($"r{i}", "example.com", null) };
-            Assert.That(engine.Decide(ScenarioPoint.Rcpt, session, command), Is.Not.Null, "a new key fires once");
+            Assert.That(view.Decide(ScenarioPoint.Rcpt, session, command, inSequence: true), Is.Not.Null, "a new key fires once");
             Assert.That(engine.KeyCount, Is.LessThanOrEqualTo(100));
         }
     }

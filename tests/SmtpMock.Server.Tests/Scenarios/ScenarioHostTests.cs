@@ -45,7 +45,7 @@ public class ScenarioHostTests
         using var host = HostNamed("second", a, b);
         Assert.That(host.Active!.Name, Is.EqualTo("second"));
         host.Activate("first");
-        Assert.That(host.Current.Engine!.Scenario.Name, Is.EqualTo("first"));
+        Assert.That(host.Active!.Name, Is.EqualTo("first"));
         Assert.That(() => host.Activate("third"), Throws.TypeOf<ScenarioException>().With.Message.Contains("no scenario named 'third'"));
         host.Activate((Scenario?)null);
         Assert.That(host.Active, Is.Null);
@@ -97,5 +97,5 @@ public class ScenarioHostTests
     }
 
     private static int Code(ScenarioHost host) =>
-        ((RuleReply.Standard)host.Current.Engine!.Scenario.Rules[0].Reply!).Reply.Code;
+        ((RuleReply.Standard)host.Active!.Rules[0].Reply!).Reply.Code;
 }

@@ -1,3 +1,4 @@
+using SmtpMock.Server.Session;
 using SmtpMock.Server.Scenarios;
 
 namespace SmtpMock.Server.Tests.Scenarios;

@@ -1,0 +1,72 @@
+using SmtpMock.Server.Session;
+
+namespace SmtpMock.Server.Hosting;
+
+/// <summary>
+/// Finished sessions with their transcripts, kept within a count and a total line budget (the oldest go first), and
+/// a way to wait for one to end.
+/// </summary>
+internal sealed class SessionHistory(int maxSessions, int maxLines)
+{
+    private readonly Queue<SessionContext> _finished = new();
+    private readonly Lock _gate = new();
+    private long _lines;
+
+    /// <summary>Raised when a session has ended, with its context (transcript included).</summary>
+    public event Action<SessionContext>? Ended;
+
+    /// <summary>The kept sessions, oldest first.</summary>
+    public IReadOnlyList<SessionContext> Finished
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _finished];
+            }
+        }
+    }
+
+    /// <summary>Keeps a finished session, then tells whoever waits.</summary>
+    public void Add(SessionContext context)
+    {
+        if (maxSessions > 0)
+        {
+            lock (_gate)
+            {
+                _finished.Enqueue(context);
+                _lines += context.Transcript.Count;
+                while (_finished.Count > 1 && (_finished.Count > maxSessions || _lines > maxLines))
+                {
+                    _lines -= _finished.Dequeue().Transcript.Count;
+                }
+            }
+        }
+
+        Ended?.Invoke(context);
+    }
+
+    /// <summary>Completes when the session with this id has ended; cancel it to put a deadline on the wait.</summary>
+    public async Task<SessionContext> WaitForEndAsync(long id, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<SessionContext>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnEnded(SessionContext context)
+        {
+            if (context.Id == id)
+            {
+                done.TrySetResult(context);
+            }
+        }
+
+        Ended += OnEnded;
+        try
+        {
+            var finished = Finished.FirstOrDefault(s => s.Id == id);
+            return finished ?? await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Ended -= OnEnded;
+        }
+    }
+}

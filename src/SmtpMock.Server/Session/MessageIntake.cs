@@ -1,0 +1,81 @@
+using System.Buffers;
+using SmtpMock.Protocol.Framing;
+using SmtpMock.Protocol.Grammar;
+using SmtpMock.Server.Capture;
+
+namespace SmtpMock.Server.Session;
+
+/// <summary>What the end of DATA says about the content, for the verdict and the transcript.</summary>
+internal readonly record struct DataSummary(long Size, bool SizeExceeded, bool LineTooLong, int BareLineEndings, bool BareLineEndingsRefused, int BareLfDotLines);
+
+/// <summary>
+/// Message content on its way in: DATA through the <see cref="DataReader"/> (dot-unstuffing, smuggling-proof end,
+/// limits) and BDAT chunks counted to the exact octet (RFC 3030: a refused chunk is still consumed). What is kept
+/// goes to a <see cref="MessageContent"/>, in memory or spilled to the store directory.
+/// </summary>
+internal sealed class MessageIntake(SessionOptions options, long maxMessageSize) : IDisposable
+{
+    private readonly DataReader _reader = new(maxMessageSize, options.MaxDataLineLength, options.BareLineEndingsInData);
+    private long _chunkRemaining;
+    private bool _chunkAccepted;
+
+    public MessageContent Content { get; } = new(options.SpoolDirectory);
+
+    /// <summary>The BDAT command whose chunk is being read, and where the state table said it leads.</summary>
+    public (ParseResult Parsed, Transition Transition) Chunk { get; private set; }
+
+    public void BeginData() => Clear();
+
+    /// <summary>Takes content; true once CRLF.CRLF arrived.</summary>
+    public bool ReadData(ref ReadOnlySequence<byte> buffer) =>
+        _reader.Read(ref buffer, _reader.SizeExceeded ? null : Content) == DataStatus.Complete;
+
+    public DataSummary Summary => new(
+        _reader.Size,
+        _reader.SizeExceeded,
+        _reader.LineTooLong,
+        _reader.BareLineEndings,
+        _reader.BareLineEndings > 0 && _reader.Policy == BareLineEndingPolicy.Reject,
+        _reader.BareLfDotLines);
+
+    public BareLineEndingPolicy Policy => _reader.Policy;
+
+    /// <summary>Starts reading the chunk that follows a BDAT line; its octets are kept only when it is in sequence.</summary>
+    public void BeginChunk(ParseResult parsed, Transition transition)
+    {
+        Chunk = (parsed, transition);
+        _chunkRemaining = parsed.Command.ChunkSize;
+        _chunkAccepted = parsed.IsOk && transition.Allowed;
+    }
+
+    /// <summary>Takes chunk octets; true once the whole chunk was read.</summary>
+    public bool ReadChunk(ref ReadOnlySequence<byte> buffer, SessionContext session)
+    {
+        var take = Math.Min(_chunkRemaining, buffer.Length);
+        if (take > 0)
+        {
+            if (_chunkAccepted && session.ChunkedOctets + take <= maxMessageSize)
+            {
+                foreach (var segment in buffer.Slice(0, take))
+                {
+                    Content.Write(segment.Span);
+                }
+            }
+
+            session.ChunkedOctets += take;
+            _chunkRemaining -= take;
+            buffer = buffer.Slice(take);
+        }
+
+        return _chunkRemaining == 0;
+    }
+
+    /// <summary>Forgets the content of the transaction that ended (a spilled file not taken is deleted).</summary>
+    public void Clear()
+    {
+        Content.Clear();
+        _reader.Reset();
+    }
+
+    public void Dispose() => Content.Dispose();
+}

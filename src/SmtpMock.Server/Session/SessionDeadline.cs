@@ -1,0 +1,37 @@
+namespace SmtpMock.Server.Session;
+
+/// <summary>
+/// The client's clock: the command timeout while a command line is awaited, the data timeout while content flows,
+/// and nothing while the server itself is delaying a reply (a scenario's delay is the server's time, not the
+/// client's). It remembers which timeout it armed, so the log names the one that fired.
+/// </summary>
+internal sealed class SessionDeadline : IDisposable
+{
+    private readonly CancellationTokenSource _source;
+    private readonly SessionOptions _options;
+
+    public SessionDeadline(SessionOptions options)
+    {
+        _options = options;
+        _source = new CancellationTokenSource(Timeout.InfiniteTimeSpan, options.TimeProvider);
+    }
+
+    public CancellationToken Token => _source.Token;
+
+    public bool Fired => _source.IsCancellationRequested;
+
+    /// <summary>What fired, for the log and transcript.</summary>
+    public string Label { get; private set; } = "command timeout";
+
+    /// <summary>Restarts the clock for a command line (<paramref name="data"/> false) or for content.</summary>
+    public void Arm(bool data)
+    {
+        Label = data ? "data timeout" : "command timeout";
+        _source.CancelAfter(data ? _options.DataTimeout : _options.CommandTimeout);
+    }
+
+    /// <summary>Stops the clock while the server delays its own reply.</summary>
+    public void Pause() => _source.CancelAfter(Timeout.InfiniteTimeSpan);
+
+    public void Dispose() => _source.Dispose();
+}
