@@ -28,8 +28,8 @@ public class SendCommandTests
             Assert.That(captured.Sender.Address, Is.EqualTo("alice@example.com"));
             Assert.That(captured.Recipients.Select(r => r.Address), Is.EqualTo(new[] { "bob@example.com", "carol@example.com" }));
             Assert.That(captured.Message.Subject, Is.EqualTo("Hi there"));
-            Assert.That(captured.Message.TextBody.Trim(), Is.EqualTo("Body text."));
-            Assert.That(captured.Message.Attachments.Single().ContentDisposition.FileName, Is.EqualTo(Path.GetFileName(attachment)));
+            Assert.That(captured.Message.TextBody!.Trim(), Is.EqualTo("Body text."));
+            Assert.That(captured.Message.Attachments.Single().ContentDisposition!.FileName, Is.EqualTo(Path.GetFileName(attachment)));
         }
         finally
         {

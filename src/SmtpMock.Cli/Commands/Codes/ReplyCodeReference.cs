@@ -72,7 +72,7 @@ internal static partial class ReplyCodeReference
             "The reply to DATA: send the message, ended by a line with a single dot.",
             "After DATA when at least one recipient was accepted.",
             "The client streams the message with dot-stuffing and ends with CRLF.CRLF, then waits for the final reply.",
-            Continue, At("data-354", "DATA", "{ code: 354, text: Go ahead, end with a dot }")),
+            Continue, At("data-354", "DATA", "{ code: 354, text: \"Go ahead, end with a dot\" }")),
     ];
 
     private static IEnumerable<ReplyCode> Transient() =>
@@ -96,12 +96,12 @@ internal static partial class ReplyCodeReference
             "Something went wrong on the server's side; the command may work later. 451 4.7.1 is the classic greylisting reply.",
             "At RCPT for greylisting (Postgrey: 451 4.7.1 Please try again later), after the final dot on a storage or content-scanner failure.",
             "Temporary: retry the message later (greylisting expects a retry after a few minutes from the same client). MailKit: SmtpCommandException with StatusCode ErrorInProcessing.",
-            Retry, "name: greylist\nrules:\n  - name: greylist\n    on: RCPT\n    key: [client, sender, recipient]\n    times: 1\n    for: 30s\n    reply: { code: 451, enhanced: 4.7.1, text: Greylisted, try again later }\n"),
+            Retry, "name: greylist\nrules:\n  - name: greylist\n    on: RCPT\n    key: [client, sender, recipient]\n    times: 1\n    for: 30s\n    reply: { code: 451, enhanced: 4.7.1, text: \"Greylisted, try again later\" }\n"),
         new(452, ["4.5.3", "4.2.2", "4.3.1"], "Insufficient system storage / too many recipients",
             "At RCPT: too many recipients for this transaction (4.5.3) or the mailbox is over quota (4.2.2); after the final dot: the server's disk is full (4.3.1).",
             "SmtpMock sends 452 4.5.3 after --max-recipients; Exchange and Postfix send it when a message exceeds their recipient limit.",
             "For 4.5.3: send the message to the recipients accepted so far, then the rest in a new transaction (RFC 5321 §4.5.3.1.10). Otherwise retry later.",
-            Retry, At("rcpt-452", "RCPT", "{ code: 452, enhanced: 4.2.2, text: Mailbox full, try again later }")),
+            Retry, At("rcpt-452", "RCPT", "{ code: 452, enhanced: 4.2.2, text: \"Mailbox full, try again later\" }")),
         new(454, ["4.7.0"], "TLS not available / temporary authentication failure",
             "STARTTLS cannot start now, or AUTH failed for a temporary reason (RFC 4954).",
             "After STARTTLS when the certificate cannot be loaded, after AUTH when the password backend is down.",
