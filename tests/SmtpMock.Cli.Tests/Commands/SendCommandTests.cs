@@ -89,6 +89,18 @@ public class SendCommandTests
         Assert.That(server.Messages.Count, Is.EqualTo(1));
     }
 
+    [Test]
+    public async Task A_connection_dropped_after_the_final_dot_exits_1_with_one_line()
+    {
+        await using var server = await CommandRun.StartServerAsync("name: drop\nrules:\n  - on: MESSAGE\n    reply: none\n    then: close\n");
+        var (exit, output, err) = await CommandRun.RunAsync("send", "--port", server.EndPoint.Port.Text(), "--from", "a@example.com", "--to", "b@example.com");
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(output, Does.Contain("354 "));
+        Assert.That(err, Does.StartWith("smtpmock: "));
+        Assert.That(err.TrimEnd().Split('\n'), Has.Length.EqualTo(1), "one line, no stack trace");
+    }
+
+    [TestCase("--host", "", "", "", "--host is empty")]
     [TestCase("--body", "x", "--eml", "m.eml", "--eml sends the file as it is")]
     [TestCase("--attach", "/no/such/file.txt", "", "", "--attach /no/such/file.txt: no such file")]
     [TestCase("--eml", "/no/such/file.eml", "", "", "--eml /no/such/file.eml: no such file")]

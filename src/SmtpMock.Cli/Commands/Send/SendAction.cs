@@ -17,7 +17,9 @@ internal static class SendAction
         var (message, problem) = SendMessageBuilder.Build(parse);
         var port = parse.GetValue(SendCommand.Port);
         var timeout = parse.GetValue(SendCommand.Timeout);
-        problem ??= port is < 1 or > 65535 ? $"--port {port} is outside 1-65535"
+        var host = parse.GetValue(SendCommand.Host);
+        problem ??= string.IsNullOrWhiteSpace(host) ? "--host is empty: give a host name or address, e.g. 127.0.0.1"
+            : port is < 1 or > 65535 ? $"--port {port} is outside 1-65535"
             : timeout is < 1 or > 3600 ? $"--timeout {timeout} is outside 1-3600 seconds"
             : null;
         if (problem is not null || message is null)
@@ -26,13 +28,12 @@ internal static class SendAction
             return SmtpMockCli.UsageError;
         }
 
-        var host = parse.GetValue(SendCommand.Host)!;
         var sender = MailboxAddress.Parse(parse.GetValue(SendCommand.From)!);
         var recipients = parse.GetValue(SendCommand.To)!.Select(MailboxAddress.Parse).ToList();
         using var client = new SmtpClient(new ServerReplyPrinter(output)) { Timeout = timeout * 1000 };
         try
         {
-            await client.ConnectAsync(host, port, SecureSocketOptions.None, cancellationToken).ConfigureAwait(false);
+            await client.ConnectAsync(host!, port, SecureSocketOptions.None, cancellationToken).ConfigureAwait(false);
             await client.SendAsync(message, sender, recipients, cancellationToken).ConfigureAwait(false);
             await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
             return 0;
