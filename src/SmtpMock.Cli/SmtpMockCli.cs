@@ -1,4 +1,7 @@
 using System.CommandLine;
+using SmtpMock.Cli.Commands.Codes;
+using SmtpMock.Cli.Commands.Health;
+using SmtpMock.Cli.Commands.Send;
 using SmtpMock.Cli.Commands.Serve;
 using SmtpMock.Cli.Commands.Validate;
 
@@ -16,6 +19,9 @@ public static class SmtpMockCli
         var root = ServeCommand.AddTo(new RootCommand("SmtpMock: a real SMTP server for tests. It captures every message and can misbehave on request."));
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(SendCommand.Create());
+        root.Subcommands.Add(CodesCommand.Create());
+        root.Subcommands.Add(HealthCommand.Create());
         return root;
     }
 

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+
+namespace SmtpMock.Cli.Commands.Codes;
+
+internal static class CodesAction
+{
+    public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        var json = parse.GetValue(CodesCommand.Json);
+        var asked = parse.GetValue(CodesCommand.Code);
+        if (asked is null)
+        {
+            await output.WriteAsync(json ? JsonSerializer.Serialize([.. ReplyCodeReference.All], ReplyCodeJson.Default.ReplyCodeArray) + "\n" : List()).ConfigureAwait(false);
+            return 0;
+        }
+
+        var code = int.TryParse(asked, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? ReplyCodeReference.Find(number) : null;
+        if (code is null)
+        {
+            var known = string.Join(' ', ReplyCodeReference.All.Select(c => c.Code));
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"smtpmock: '{asked}' is not a reply code SmtpMock knows; try one of: {known}").ConfigureAwait(false);
+            return SmtpMockCli.UsageError;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        await output.WriteAsync(json ? JsonSerializer.Serialize(code, ReplyCodeJson.Default.ReplyCode) + "\n" : Describe(code)).ConfigureAwait(false);
+        return 0;
+    }
+
+    private static string List()
+    {
+        var lines = ReplyCodeReference.All.Select(c => $"{c.Code}  {Enhanced(c),-7}  {c.Action,-8}  {c.Title}");
+        return string.Join('\n', ["code  enhanced action    meaning", .. lines, "", "smtpmock codes CODE explains one in full, with a scenario that makes SmtpMock send it.", ""]);
+    }
+
+    /// <summary>Indents by two and wraps at word boundaries to fit a 100-column terminal.</summary>
+    private static string Wrap(string text)
+    {
+        var lines = new List<string>();
+        var line = new System.Text.StringBuilder("  ");
+        foreach (var word in text.Split(' '))
+        {
+            if (line.Length > 2 && line.Length + 1 + word.Length > 100)
+            {
+                lines.Add(line.ToString());
+                line.Clear().Append("  ");
+            }
+
+            line.Append(line.Length > 2 ? " " : string.Empty).Append(word);
+        }
+
+        lines.Add(line.ToString());
+        return string.Join('\n', lines);
+    }
+
+    private static string Enhanced(ReplyCode code) => code.Enhanced.Length == 0 ? "-" : code.Enhanced[0];
+
+    private static string Describe(ReplyCode c)
+    {
+        var enhanced = c.Enhanced.Length == 0 ? "none (3xx replies carry no enhanced code)" : string.Join(", ", c.Enhanced);
+        var scenario = string.Join('\n', c.Scenario.TrimEnd('\n').Split('\n').Select(line => "  " + line));
+        return $"""
+            {c.Code} {c.Title}
+            Enhanced codes: {enhanced}
+            Client action:  {c.Action}
+
+            What it means:
+            {Wrap(c.Meaning)}
+            When servers send it:
+            {Wrap(c.WhenSent)}
+            How clients react:
+            {Wrap(c.Clients)}
+            Make SmtpMock send it (save as a file, then smtpmock serve --scenario FILE):
+            {scenario}
+
+            """.Replace("\r\n", "\n", StringComparison.Ordinal);
+    }
+}

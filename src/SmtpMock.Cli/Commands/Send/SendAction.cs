@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace SmtpMock.Cli.Commands.Send;
+
+/// <summary>Sends one message with MailKit: exit 0 when the server accepted it, 1 when refused or unreachable.</summary>
+internal static class SendAction
+{
+    public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        var error = parse.InvocationConfiguration.Error;
+        var (message, problem) = SendMessageBuilder.Build(parse);
+        var port = parse.GetValue(SendCommand.Port);
+        var timeout = parse.GetValue(SendCommand.Timeout);
+        var host = parse.GetValue(SendCommand.Host);
+        problem ??= string.IsNullOrWhiteSpace(host) ? "--host is empty: give a host name or address, e.g. 127.0.0.1"
+            : port is < 1 or > 65535 ? $"--port {port} is outside 1-65535"
+            : timeout is < 1 or > 3600 ? $"--timeout {timeout} is outside 1-3600 seconds"
+            : null;
+        if (problem is not null || message is null)
+        {
+            await error.WriteLineAsync($"smtpmock: {problem} (see smtpmock send --help)").ConfigureAwait(false);
+            return SmtpMockCli.UsageError;
+        }
+
+        var sender = MailboxAddress.Parse(parse.GetValue(SendCommand.From)!);
+        var recipients = parse.GetValue(SendCommand.To)!.Select(MailboxAddress.Parse).ToList();
+        using var client = new SmtpClient(new ServerReplyPrinter(output)) { Timeout = timeout * 1000 };
+        try
+        {
+            await client.ConnectAsync(host!, port, SecureSocketOptions.None, cancellationToken).ConfigureAwait(false);
+            await client.SendAsync(message, sender, recipients, cancellationToken).ConfigureAwait(false);
+            await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+        catch (SmtpCommandException e)
+        {
+            var what = e.ErrorCode switch
+            {
+                SmtpErrorCode.SenderNotAccepted => $"sender {e.Mailbox} refused",
+                SmtpErrorCode.RecipientNotAccepted => $"recipient {e.Mailbox} refused",
+                SmtpErrorCode.MessageNotAccepted => "message refused",
+                _ => "refused",
+            };
+            await error.WriteLineAsync($"smtpmock: {what}: {(int)e.StatusCode} {e.Message}").ConfigureAwait(false);
+        }
+        catch (SmtpProtocolException e)
+        {
+            await error.WriteLineAsync($"smtpmock: the server broke the protocol or closed the connection: {e.Message}").ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            await error.WriteLineAsync($"smtpmock: cannot connect to {host}:{port}: {e.Message} (is the server running?)").ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or ServiceNotConnectedException)
+        {
+            await error.WriteLineAsync($"smtpmock: connection to {host}:{port} failed: {e.Message}").ConfigureAwait(false);
+        }
+
+        return 1;
+    }
+}

@@ -1,0 +1,29 @@
+using System.CommandLine;
+
+namespace SmtpMock.Cli.Commands.Send;
+
+/// <summary>The <c>send</c> command: a small SMTP client for checking a server by hand or from a script.</summary>
+internal static class SendCommand
+{
+    public static readonly Option<string> Host = new("--host") { Description = "Server to send to", DefaultValueFactory = _ => "127.0.0.1" };
+    public static readonly Option<int> Port = new("--port", "-p") { Description = "Its SMTP port", DefaultValueFactory = _ => 2525 };
+    public static readonly Option<string> From = new("--from") { Description = "Envelope sender (MAIL FROM) and From header", Required = true };
+    public static readonly Option<string[]> To = new("--to") { Description = "Recipient (RCPT TO) and To header; repeat for more", Required = true };
+    public static readonly Option<string?> Subject = new("--subject") { Description = "Subject header [default: smtpmock send]" };
+    public static readonly Option<string?> Body = new("--body") { Description = "Plain-text body [default: a line saying who sent it]" };
+    public static readonly Option<FileInfo?> Eml = new("--eml") { Description = "Send this .eml file as it is (the envelope still comes from --from and --to)" };
+    public static readonly Option<FileInfo[]> Attach = new("--attach") { Description = "Attach a file; repeat for more" };
+    public static readonly Option<int> Timeout = new("--timeout") { Description = "Seconds to wait for each reply", DefaultValueFactory = _ => 30 };
+
+    public static Command Create()
+    {
+        var command = new Command("send", "Send one message and print every reply: exit 0 when accepted, 1 when refused, 2 for bad options");
+        foreach (var option in new Option[] { Host, Port, From, To, Subject, Body, Eml, Attach, Timeout })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(SendAction.RunAsync);
+        return command;
+    }
+}
