@@ -136,6 +136,13 @@ internal sealed partial class SmtpSession
 
     private async ValueTask SendFinalAsync(SmtpReply reply, string reason)
     {
+        if (_close)
+        {
+            // The session had already said its last word (221, a 421): nothing may follow it.
+            Note($"{reason} while the last replies were being sent");
+            return;
+        }
+
         End(_mode == Mode.Command ? reason : reason + "; open transaction discarded");
         await _output.SendFinalAsync(reply).ConfigureAwait(false);
     }
