@@ -96,7 +96,7 @@ public static class TlsCertificates
         {
             return UsableForServer(X509Certificate2.CreateFromPem(certificatePem, keyPem));
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             throw new TlsCertificateException($"TLS key file '{keyPath}' does not match the certificate in '{certificatePath}' (or is malformed)");
         }
