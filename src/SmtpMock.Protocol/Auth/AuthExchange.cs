@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using SmtpMock.Protocol.Replies;
 
@@ -171,6 +172,12 @@ public sealed class AuthExchange
             (_, SaslMechanism.Plain) => SaslResponses.Plain(message),
             _ => SaslResponses.XOAuth2(message),
         };
+
+        if (_stage != Stage.LoginPassword)
+        {
+            // The credential holds its own copy of the secret (LOGIN's is this very array).
+            CryptographicOperations.ZeroMemory(message);
+        }
 
         if (credential is null)
         {
