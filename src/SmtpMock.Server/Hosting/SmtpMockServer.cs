@@ -94,7 +94,9 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
                 listener.DualMode = true;
             }
 
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // No ReuseAddress: on Linux .NET maps it to SO_REUSEPORT as well, which lets a second server share the
+            // port and take half the connections. .NET already sets SO_REUSEADDR on every TCP socket it binds on
+            // Unix, so a restart on a port left in TIME_WAIT still binds at once (PortTests prove both).
             listener.Bind(_options.EndPoint);
             listener.Listen(512);
         }

@@ -11,6 +11,9 @@ namespace SmtpMock.Cli.Commands.Serve;
 /// <summary>Runs the server until Ctrl+C or SIGTERM, then closes open sessions with 421 and exits 0.</summary>
 internal static class ServeAction
 {
+    /// <summary>Exit code when the server cannot start for a reason outside its options (a port in use).</summary>
+    public const int RuntimeError = 1;
+
     public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var error = parse.InvocationConfiguration.Error;
@@ -92,8 +95,8 @@ internal static class ServeAction
         }
         catch (SocketException e)
         {
-            await error.WriteLineAsync($"smtpmock: cannot listen on {options.EndPoint}: {e.Message}").ConfigureAwait(false);
-            return 1;
+            await error.WriteLineAsync($"smtpmock: cannot listen on {options.EndPoint}: {ListenFailure(e)}").ConfigureAwait(false);
+            return RuntimeError;
         }
 
         await parse.InvocationConfiguration.Output.WriteLineAsync($"SmtpMock {SmtpServerOptions.Version} listening on smtp://{server.EndPoint} (Ctrl+C to stop)").ConfigureAwait(false);
@@ -115,6 +118,14 @@ internal static class ServeAction
             stop.Cancel();
         }
     }
+
+    private static string ListenFailure(SocketException e) => e.SocketErrorCode switch
+    {
+        SocketError.AddressAlreadyInUse => "address already in use (is another smtpmock running? pick another --port)",
+        SocketError.AccessDenied => "permission denied (ports below 1024 need privileges; pick another --port)",
+        SocketError.AddressNotAvailable => "no such address on this machine (pick another --host)",
+        _ => $"{e.Message} (pick another --host or --port)",
+    };
 
     private static LogLevel ToLogLevel(LogLevelName name) => name switch
     {
