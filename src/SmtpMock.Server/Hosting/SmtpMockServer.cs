@@ -45,15 +45,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         _logger = _loggers.CreateLogger("SmtpMock.Server");
         _sessionLogger = _loggers.CreateLogger("SmtpMock.Session");
         Scenarios = new ScenarioHost(options, _loggers.CreateLogger("SmtpMock.Scenarios"));
-        var directory = options.StoreDirectory is null ? null : new MessageDirectory(options.StoreDirectory);
-        Messages = new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes, directory);
-        if (directory is not null)
-        {
-            foreach (var message in directory.Load().TakeLast(options.MaxStoredMessages))
-            {
-                Messages.Add(message, persist: false);
-            }
-        }
+        Messages = MessageStore.Open(options.StoreDirectory, options.MaxStoredMessages, options.MaxStoredBytes, _loggers.CreateLogger("SmtpMock.Store"));
     }
 
     public SmtpServerOptions Options => _options;

@@ -25,6 +25,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     private ServerProcess(OsProcess process) => _process = process;
 
+    private event Action<string>? LineWritten;
+
     public int Port => _port.Task.Result;
 
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
@@ -97,6 +99,38 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Completes when a line containing <paramref name="text"/> has been written; fails the test after <paramref name="limit"/>.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan limit)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLine(string line)
+        {
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                seen.TrySetResult();
+            }
+        }
+
+        LineWritten += OnLine;
+        try
+        {
+            if (_output.Any(line => line.Contains(text, StringComparison.Ordinal)))
+            {
+                return;
+            }
+
+            await seen.Task.WaitAsync(limit);
+        }
+        catch (TimeoutException)
+        {
+            throw new AssertionException($"no '{text}' from smtpmock within {limit.TotalSeconds} s{Environment.NewLine}{Output}");
+        }
+        finally
+        {
+            LineWritten -= OnLine;
+        }
+    }
+
     /// <summary>Sends SIGTERM (what <c>kill PID</c>, docker stop and systemd send).</summary>
     public void Terminate() => Assert.That(Kill(_process.Id, Sigterm), Is.Zero, $"kill -TERM {_process.Id}: errno {Marshal.GetLastPInvokeError()}");
 
@@ -148,6 +182,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
 
         _output.Enqueue(error ? "stderr: " + line : line);
+        LineWritten?.Invoke(line);
         var listening = ListeningLine().Match(line);
         if (!error && listening.Success)
         {
