@@ -19,8 +19,16 @@ public static class SmtpMockCli
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    /// <summary>Runs the command line in this process, as a test does: nothing process-wide is changed.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, ownsProcess: false, cancellationToken);
+
+    /// <summary>True in the smtpmock executable, where serve may set runtime switches (see InlineCompletions).</summary>
+    internal static bool OwnsProcess { get; private set; }
+
+    internal static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool ownsProcess, CancellationToken cancellationToken = default)
     {
+        OwnsProcess = ownsProcess;
         var parse = Create().Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
@@ -17,41 +16,8 @@ internal static class ServeAction
     public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var error = parse.InvocationConfiguration.Error;
-        if (!IPAddress.TryParse(parse.GetValue(ServeCommand.Host), out var address))
-        {
-            await error.WriteLineAsync($"smtpmock: --host '{parse.GetValue(ServeCommand.Host)}' is not an IP address (try 127.0.0.1 or 0.0.0.0)").ConfigureAwait(false);
-            return SmtpMockCli.UsageError;
-        }
-
-        var port = parse.GetValue(ServeCommand.Port);
-        if (port is < 0 or > 65535)
-        {
-            await error.WriteLineAsync($"smtpmock: --port {port} is outside 0-65535").ConfigureAwait(false);
-            return SmtpMockCli.UsageError;
-        }
-
-        var options = new SmtpServerOptions
-        {
-            EndPoint = new IPEndPoint(address, port),
-            Hostname = parse.GetValue(ServeCommand.Hostname)!,
-            StoreDirectory = parse.GetValue(ServeCommand.Store)?.FullName,
-            MaxMessageSize = parse.GetValue(ServeCommand.MaxMessageSize),
-            MaxRecipients = parse.GetValue(ServeCommand.MaxRecipients),
-            MaxCommandLineLength = parse.GetValue(ServeCommand.MaxLineLength),
-            MaxDataLineLength = parse.GetValue(ServeCommand.MaxDataLineLength),
-            CommandTimeout = TimeSpan.FromSeconds(parse.GetValue(ServeCommand.CommandTimeout)),
-            DataTimeout = TimeSpan.FromSeconds(parse.GetValue(ServeCommand.DataTimeout)),
-            MaxConnections = parse.GetValue(ServeCommand.MaxConnections),
-            MaxBadCommands = parse.GetValue(ServeCommand.MaxBadCommands),
-            MaxStoredMessages = parse.GetValue(ServeCommand.MaxMessages),
-            StrictLineEndings = parse.GetValue(ServeCommand.StrictLineEndings),
-            BareLineEndingsInData = parse.GetValue(ServeCommand.BareLineEndings),
-            ScenarioPaths = parse.GetValue(ServeCommand.Scenario) ?? [],
-            ActiveScenario = parse.GetValue(ServeCommand.ScenarioName),
-        };
-
-        var problems = options.Validate();
-        if (problems.Count > 0)
+        var (options, problems) = ServeOptions.Build(parse);
+        if (options is null)
         {
             foreach (var problem in problems)
             {
@@ -59,6 +25,12 @@ internal static class ServeAction
             }
 
             return SmtpMockCli.UsageError;
+        }
+
+        // Parsed, and no socket exists yet: the moment to set switches the socket engine reads once.
+        if (SmtpMockCli.OwnsProcess)
+        {
+            InlineCompletions.Apply(options);
         }
 
         using var loggers = LoggerFactory.Create(builder => builder
