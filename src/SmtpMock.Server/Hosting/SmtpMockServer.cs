@@ -100,7 +100,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
 
         _listener = listener;
         Scenarios.Watch();
-        Log.Listening(_logger, EndPoint.ToString(), _options.Hostname);
+        Log.Bound(_logger, EndPoint.ToString(), _options.Hostname);
         _acceptLoop = AcceptLoopAsync(listener);
         return Task.CompletedTask;
     }
@@ -125,7 +125,12 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
 
         var all = Task.WhenAll(_sessions.Values);
         await Task.WhenAny(all, Task.Delay(_options.ShutdownTimeout, _options.TimeProvider)).ConfigureAwait(false);
-        Log.Stopped(_logger, Messages.TotalCaptured);
+        if (_listener is not null)
+        {
+            // Only a server that started has stopped: a failed start says why, not "stopped".
+            var count = Messages.TotalCaptured;
+            Log.Stopped(_logger, count == 1 ? "1 message" : $"{count} messages");
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -311,11 +316,12 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "SmtpMock listening on {EndPoint} as {Hostname}")]
-        public static partial void Listening(ILogger logger, string endPoint, string hostname);
+        // Debug: a host announces where it listens in its own words (the CLI prints smtp://HOST:PORT), once.
+        [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "SmtpMock bound to {EndPoint} as {Hostname}")]
+        public static partial void Bound(ILogger logger, string endPoint, string hostname);
 
-        [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "SmtpMock stopped; {Count} messages captured")]
-        public static partial void Stopped(ILogger logger, long count);
+        [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "SmtpMock stopped; {Captured} captured")]
+        public static partial void Stopped(ILogger logger, string captured);
 
         [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Accept failed")]
         public static partial void AcceptFailed(ILogger logger, Exception exception);

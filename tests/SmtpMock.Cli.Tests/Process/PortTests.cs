@@ -49,6 +49,24 @@ public sealed class PortTests
         Assert.That(after.Port, Is.EqualTo(port));
     }
 
+    [Test]
+    public async Task A_normal_start_says_listening_once()
+    {
+        var server = await ServerProcess.StartAsync();
+        await using (server)
+        {
+            server.Terminate();
+            Assert.That(await server.WaitForExitAsync(ServerProcess.StartDeadline), Is.Zero);
+        }
+
+        var lines = server.Output.Split(Environment.NewLine);
+        Assert.That(lines.Where(l => l.Contains("listening", StringComparison.OrdinalIgnoreCase)), Is.EqualTo(new[]
+        {
+            $"SmtpMock {SmtpMock.Server.Hosting.SmtpServerOptions.Version} listening on smtp://127.0.0.1:{server.Port} (Ctrl+C to stop)",
+        }));
+        Assert.That(lines.Any(l => l.EndsWith("SmtpMock stopped; 0 messages captured", StringComparison.Ordinal)), Is.True, server.Output);
+    }
+
     /// <summary>Whether /proc/net/tcp lists a connection from local port <paramref name="port"/> in TIME_WAIT (06).</summary>
     private static bool InTimeWait(int port)
     {

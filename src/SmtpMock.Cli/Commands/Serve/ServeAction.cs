@@ -52,11 +52,13 @@ internal static class ServeAction
         }
         catch (ScenarioException e)
         {
-            foreach (var problem in e.Problems)
-            {
-                await error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
-            }
-
+            await ScenarioProblems.WriteAsync(error, e.Problems).ConfigureAwait(false);
+            return SmtpMockCli.UsageError;
+        }
+        catch (IOException e)
+        {
+            // The --store folder: MessageDirectory's message names the folder and the reason.
+            await error.WriteLineAsync($"smtpmock: {e.Message} (pick another --store folder)").ConfigureAwait(false);
             return SmtpMockCli.UsageError;
         }
 
@@ -71,6 +73,7 @@ internal static class ServeAction
             return RuntimeError;
         }
 
+        // The one "listening" line, on stdout: scripts wait for "listening on" and read smtp://HOST:PORT from it.
         await parse.InvocationConfiguration.Output.WriteLineAsync($"SmtpMock {SmtpServerOptions.Version} listening on smtp://{server.EndPoint} (Ctrl+C to stop)").ConfigureAwait(false);
         try
         {
