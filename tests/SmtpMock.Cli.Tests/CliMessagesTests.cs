@@ -117,4 +117,12 @@ public class CliMessagesTests
         Assert.That(serveCode, Is.EqualTo(2));
         Assert.That(serveErr, Is.EqualTo(expected));
     }
+
+    [Test]
+    public async Task Validate_checks_a_file_named_twice_once()
+    {
+        var a = Write("a.yaml", "name: only\nrules: []\n");
+        var (code, output, err) = await RunAsync("validate", _dir, a);
+        Assert.That((code, output, err), Is.EqualTo((0, $"{a}: ok ('only', 0 rules)\n", string.Empty)));
+    }
 }

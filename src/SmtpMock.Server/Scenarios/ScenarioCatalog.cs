@@ -40,20 +40,31 @@ public static class ScenarioCatalog
         return new ScenarioSet(files, loaded, [.. problems.OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line).ThenBy(p => p.Column)]);
     }
 
-    /// <summary>The files the paths name: a file as given, a folder's scenario files in name order.</summary>
+    /// <summary>The files the paths name, each once: a file as given, a folder's scenario files in name order.</summary>
     public static IReadOnlyList<string> Expand(IEnumerable<string> paths, ICollection<ScenarioProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(problems);
         var files = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
             if (Directory.Exists(path))
             {
-                files.AddRange(Directory.EnumerateFiles(path).Where(IsScenarioFile).Order(StringComparer.Ordinal));
+                try
+                {
+                    files.AddRange(Directory.EnumerateFiles(path).Where(IsScenarioFile).Order(StringComparer.Ordinal).Where(f => seen.Add(Path.GetFullPath(f))));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    problems.Add(new ScenarioProblem(path, 0, 0, $"cannot read the folder: {e.Message}"));
+                }
             }
             else if (File.Exists(path))
             {
-                files.Add(path);
+                if (seen.Add(Path.GetFullPath(path)))
+                {
+                    files.Add(path);
+                }
             }
             else
             {
