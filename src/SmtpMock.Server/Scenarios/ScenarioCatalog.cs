@@ -41,7 +41,7 @@ public static class ScenarioCatalog
     }
 
     /// <summary>The files the paths name, each once: a file as given, a folder's scenario files in name order.</summary>
-    public static IReadOnlyList<string> Expand(IEnumerable<string> paths, ICollection<ScenarioProblem> problems)
+    internal static IReadOnlyList<string> Expand(IEnumerable<string> paths, ICollection<ScenarioProblem> problems)
     {
         ArgumentNullException.ThrowIfNull(problems);
         var files = new List<string>();
@@ -76,14 +76,14 @@ public static class ScenarioCatalog
     }
 
     /// <summary>Whether a folder's file is taken as a scenario: its name ends in .yaml or .yml.</summary>
-    public static bool IsScenarioFile(string path) =>
+    internal static bool IsScenarioFile(string path) =>
         path.EndsWith(".yaml", StringComparison.Ordinal) || path.EndsWith(".yml", StringComparison.Ordinal);
 
     /// <summary>
     /// The problem when <paramref name="candidate"/> takes a name one of <paramref name="others"/> (from another
     /// file) has, at the candidate's <c>name:</c> key and naming the other file; null when the name is free.
     /// </summary>
-    public static ScenarioProblem? Duplicate(Scenario candidate, IEnumerable<Scenario> others)
+    internal static ScenarioProblem? Duplicate(Scenario candidate, IEnumerable<Scenario> others)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         var other = others.FirstOrDefault(s => s.Name == candidate.Name && s.SourcePath != candidate.SourcePath);
