@@ -34,14 +34,20 @@ public static class SmtpMockCli
         {
             foreach (var problem in parse.Errors)
             {
-                await error.WriteLineAsync($"smtpmock: {problem.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"smtpmock: {WithAdvice(problem.Message)}").ConfigureAwait(false);
             }
 
-            await error.WriteLineAsync("Run 'smtpmock --help' (or 'smtpmock serve --help') for the options.").ConfigureAwait(false);
             return UsageError;
         }
 
         var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
         return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// One line per error. System.CommandLine's own messages ("Unrecognized command or argument '--bogus'.") end
+    /// with a period and do not say what to do, so they point at --help; the CLI's own (OptionParsers) already do.
+    /// </summary>
+    private static string WithAdvice(string message) =>
+        message.EndsWith('.') ? $"{message[..^1]}; 'smtpmock --help' lists the commands and options" : message;
 }
