@@ -25,21 +25,35 @@ public static class SmtpMockCli
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    /// <summary>Runs the command line in this process, as a test does: nothing process-wide is changed.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, ownsProcess: false, cancellationToken);
+
+    /// <summary>True in the smtpmock executable, where serve may set runtime switches (see InlineCompletions).</summary>
+    internal static bool OwnsProcess { get; private set; }
+
+    internal static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool ownsProcess, CancellationToken cancellationToken = default)
     {
+        OwnsProcess = ownsProcess;
         var parse = Create().Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var problem in parse.Errors)
             {
-                await error.WriteLineAsync($"smtpmock: {problem.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"smtpmock: {WithAdvice(problem.Message)}").ConfigureAwait(false);
             }
 
-            await error.WriteLineAsync("Run 'smtpmock --help' (or 'smtpmock serve --help') for the options.").ConfigureAwait(false);
             return UsageError;
         }
 
         var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
         return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// One line per error. System.CommandLine's own messages ("Unrecognized command or argument '--bogus'.") end
+    /// with a period and do not say what to do, so they point at --help; the CLI's own (OptionParsers) already do.
+    /// </summary>
+    private static string WithAdvice(string message) =>
+        message.EndsWith('.') ? $"{message[..^1]}; 'smtpmock --help' lists the commands and options" : message;
 }

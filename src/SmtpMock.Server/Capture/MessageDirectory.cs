@@ -13,19 +13,60 @@ public sealed class MessageDirectory
 {
     internal const string TempSuffix = ".tmp";
 
+    /// <summary>
+    /// Creates the folder if needed and proves it writable now, so a store that cannot work fails at start with an
+    /// <see cref="IOException"/> saying why, not on the first message.
+    /// </summary>
     public MessageDirectory(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        System.IO.Directory.CreateDirectory(Path);
-        foreach (var leftover in System.IO.Directory.EnumerateFiles(Path, "*" + TempSuffix))
+        if (File.Exists(Path))
         {
-            File.Delete(leftover);
+            throw new IOException($"cannot use {Path} as the message store: it is a file, not a folder");
+        }
+
+        try
+        {
+            System.IO.Directory.CreateDirectory(Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot create the message store folder {Path}: {e.Message}", e);
+        }
+
+        try
+        {
+            foreach (var leftover in System.IO.Directory.EnumerateFiles(Path, "*" + TempSuffix))
+            {
+                File.Delete(leftover);
+            }
+
+            var probe = System.IO.Path.Combine(Path, ".smtpmock-write-test" + TempSuffix);
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot write to the message store folder {Path}: {e.Message}", e);
         }
     }
 
     public string Path { get; }
 
+    /// <summary>Writes the message's two files; a disk failure is an <see cref="IOException"/> whose message says it all.</summary>
     public void Write(CapturedMessage message)
+    {
+        try
+        {
+            WriteFiles(message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot write message {message.Id} to {Path}: {e.Message}", e);
+        }
+    }
+
+    private void WriteFiles(CapturedMessage message)
     {
         var envelope = new EnvelopeFile(
             message.Id,
@@ -63,7 +104,17 @@ public sealed class MessageDirectory
                 continue;
             }
 
-            var envelope = JsonSerializer.Deserialize(File.ReadAllBytes(json), EnvelopeJson.Default.EnvelopeFile);
+            EnvelopeFile? envelope;
+            try
+            {
+                envelope = JsonSerializer.Deserialize(File.ReadAllBytes(json), EnvelopeJson.Default.EnvelopeFile);
+            }
+            catch (JsonException)
+            {
+                // Not an envelope this server wrote: the message is left on disk and not loaded.
+                continue;
+            }
+
             if (envelope is null)
             {
                 continue;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace SmtpMock.Server.Capture;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace SmtpMock.Server.Capture;
 /// With a directory, each message is written there before it is acknowledged, so a 250 means it is on disk.
 /// Thread-safe: sessions add while tests read and wait.
 /// </summary>
-public sealed class MessageStore
+public sealed partial class MessageStore
 {
     private readonly Lock _gate = new();
     private readonly LinkedList<CapturedMessage> _messages = new();
@@ -22,6 +24,32 @@ public sealed class MessageStore
         _maxMessages = maxMessages;
         _maxBytes = maxBytes;
         Directory = directory;
+    }
+
+    /// <summary>
+    /// A store, with <paramref name="directory"/> also on disk: the folder is created and checked writable (an
+    /// <see cref="IOException"/> saying why when it is not) and the newest messages already in it are loaded and
+    /// announced in the log, so a restart serves what the last run captured.
+    /// </summary>
+    public static MessageStore Open(string? directory, int maxMessages, long maxBytes, ILogger logger)
+    {
+        var folder = directory is null ? null : new MessageDirectory(directory);
+        var store = new MessageStore(maxMessages, maxBytes, folder);
+        if (folder is not null)
+        {
+            var kept = folder.Load().TakeLast(maxMessages).ToList();
+            foreach (var message in kept)
+            {
+                store.Add(message, persist: false);
+            }
+
+            if (kept.Count > 0)
+            {
+                Log.Loaded(logger, kept.Count == 1 ? "1 message" : $"{kept.Count} messages", folder.Path);
+            }
+        }
+
+        return store;
     }
 
     /// <summary>Where messages are also written, if anywhere.</summary>
@@ -146,5 +174,11 @@ public sealed class MessageStore
         }
 
         return done.Task;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "loaded {Messages} from {Directory}")]
+        public static partial void Loaded(ILogger logger, string messages, string directory);
     }
 }

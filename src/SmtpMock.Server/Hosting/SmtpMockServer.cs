@@ -44,15 +44,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         _sessionLogger = _loggers.CreateLogger("SmtpMock.Session");
         _history = new SessionHistory(options.MaxTranscripts, options.MaxTranscriptLinesKept);
         Scenarios = new ScenarioHost(options, _loggers.CreateLogger("SmtpMock.Scenarios"));
-        var directory = options.StoreDirectory is null ? null : new MessageDirectory(options.StoreDirectory);
-        Messages = new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes, directory);
-        if (directory is not null)
-        {
-            foreach (var message in directory.Load().TakeLast(options.MaxStoredMessages))
-            {
-                Messages.Add(message, persist: false);
-            }
-        }
+        Messages = MessageStore.Open(options.StoreDirectory, options.MaxStoredMessages, options.MaxStoredBytes, _loggers.CreateLogger("SmtpMock.Store"));
     }
 
     public SmtpServerOptions Options => _options;
@@ -84,7 +76,9 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
                 listener.DualMode = true;
             }
 
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // No ReuseAddress: on Linux .NET maps it to SO_REUSEPORT as well, which lets a second server share the
+            // port and take half the connections. .NET already sets SO_REUSEADDR on every TCP socket it binds on
+            // Unix, so a restart on a port left in TIME_WAIT still binds at once (PortTests prove both).
             listener.Bind(_options.EndPoint);
             listener.Listen(512);
         }
@@ -96,7 +90,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
 
         _listener = listener;
         Scenarios.Watch();
-        Log.Listening(_logger, EndPoint.ToString(), _options.Hostname);
+        Log.Bound(_logger, EndPoint.ToString(), _options.Hostname);
         _acceptLoop = AcceptLoopAsync(listener);
         return Task.CompletedTask;
     }
@@ -121,7 +115,12 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
 
         var all = Task.WhenAll(_sessions.Values);
         await Task.WhenAny(all, Task.Delay(_options.ShutdownTimeout, _options.TimeProvider)).ConfigureAwait(false);
-        Log.Stopped(_logger, Messages.TotalCaptured);
+        if (_listener is not null)
+        {
+            // Only a server that started has stopped: a failed start says why, not "stopped".
+            var count = Messages.TotalCaptured;
+            Log.Stopped(_logger, count == 1 ? "1 message" : $"{count} messages");
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -263,11 +262,12 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "SmtpMock listening on {EndPoint} as {Hostname}")]
-        public static partial void Listening(ILogger logger, string endPoint, string hostname);
+        // Debug: a host announces where it listens in its own words (the CLI prints smtp://HOST:PORT), once.
+        [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "SmtpMock bound to {EndPoint} as {Hostname}")]
+        public static partial void Bound(ILogger logger, string endPoint, string hostname);
 
-        [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "SmtpMock stopped; {Count} messages captured")]
-        public static partial void Stopped(ILogger logger, long count);
+        [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "SmtpMock stopped; {Captured} captured")]
+        public static partial void Stopped(ILogger logger, string captured);
 
         [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Accept failed")]
         public static partial void AcceptFailed(ILogger logger, Exception exception);

@@ -17,6 +17,7 @@ public sealed partial class ScenarioHost : IDisposable
     private readonly Dictionary<string, Scenario> _byFile = new(StringComparer.Ordinal);
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly Dictionary<string, ITimer> _pendingReloads = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _folders;
     private string? _activeName;
     private volatile Scenario? _active;
     private volatile SessionRules _current;
@@ -24,34 +25,24 @@ public sealed partial class ScenarioHost : IDisposable
     /// <summary>Loads every file; throws <see cref="ScenarioException"/> listing every problem of every file.</summary>
     public ScenarioHost(SmtpServerOptions options, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _logger = logger;
         _current = ScenarioRules.Plain(options);
-        var problems = new List<ScenarioProblem>();
-        foreach (var file in Files(options.ScenarioPaths, problems))
+        var paths = options.ScenarioPaths.Select(Path.GetFullPath).ToList();
+        _folders = [.. paths.Where(Directory.Exists)];
+        var set = ScenarioCatalog.Load(paths);
+        if (set.Problems.Count > 0)
         {
-            try
-            {
-                _byFile[file] = ScenarioLoader.Load(file);
-            }
-            catch (ScenarioException e)
-            {
-                problems.AddRange(e.Problems);
-            }
+            throw new ScenarioException(set.Problems);
         }
 
-        var duplicate = _byFile.Values.GroupBy(s => s.Name).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
+        foreach (var scenario in set.Scenarios)
         {
-            problems.Add(new ScenarioProblem(duplicate.Last().SourcePath ?? "(scenario)", 1, 1, $"two scenarios are named '{duplicate.Key}'"));
+            _byFile[scenario.SourcePath!] = scenario;
         }
 
-        if (problems.Count > 0)
-        {
-            throw new ScenarioException([.. problems.OrderBy(p => p.File, StringComparer.Ordinal).ThenBy(p => p.Line).ThenBy(p => p.Column)]);
-        }
-
-        var active = options.ActiveScenario ?? _byFile.Values.OrderBy(s => s.SourcePath, StringComparer.Ordinal).FirstOrDefault()?.Name;
+        var active = options.ActiveScenario ?? set.Scenarios.FirstOrDefault()?.Name;
         if (active is not null)
         {
             Activate(active);
@@ -85,7 +76,9 @@ public sealed partial class ScenarioHost : IDisposable
         lock (_gate)
         {
             var scenario = _byFile.Values.FirstOrDefault(s => s.Name == name)
-                ?? throw new ScenarioException($"no scenario named '{name}' (loaded: {string.Join(", ", _byFile.Values.Select(s => s.Name))})");
+                ?? throw new ScenarioException(_byFile.Count == 0
+                    ? $"no scenario named '{name}': no scenario files are loaded"
+                    : $"no scenario named '{name}'; the loaded ones are: {string.Join(", ", _byFile.Values.Select(s => s.Name).Order(StringComparer.Ordinal))}");
             _activeName = name;
             Use(scenario);
         }
@@ -113,7 +106,7 @@ public sealed partial class ScenarioHost : IDisposable
     /// <summary>Starts watching the scenario files for changes.</summary>
     public void Watch()
     {
-        foreach (var directory in _byFile.Keys.Select(Path.GetDirectoryName).Distinct(StringComparer.Ordinal))
+        foreach (var directory in _byFile.Keys.Select(Path.GetDirectoryName).Concat(_folders).Distinct(StringComparer.Ordinal))
         {
             var watcher = new FileSystemWatcher(directory!)
             {
@@ -128,16 +121,16 @@ public sealed partial class ScenarioHost : IDisposable
         }
     }
 
-    /// <summary>Reloads one file now; on failure logs every problem and keeps the last good version.</summary>
+    /// <summary>
+    /// Loads one file now, a changed one or a new one in a watched folder. A file with problems, or one whose name
+    /// another file already has, is logged with every problem and the last good set stays.
+    /// </summary>
     public bool Reload(string path)
     {
         path = Path.GetFullPath(path);
-        lock (_gate)
+        if (!IsWatched(path))
         {
-            if (!_byFile.ContainsKey(path))
-            {
-                return false;
-            }
+            return false;
         }
 
         Scenario scenario;
@@ -147,15 +140,21 @@ public sealed partial class ScenarioHost : IDisposable
         }
         catch (ScenarioException e)
         {
-            Log.ReloadFailed(_logger, path, e.Problems.Count, string.Join(Environment.NewLine, e.Problems));
+            Log.ReloadFailed(_logger, path, string.Join(Environment.NewLine, e.Problems));
             return false;
         }
 
         lock (_gate)
         {
-            var previous = _byFile[path];
+            if (ScenarioCatalog.Duplicate(scenario, _byFile.Values) is { } duplicate)
+            {
+                Log.ReloadFailed(_logger, path, duplicate.ToString());
+                return false;
+            }
+
+            var previous = _byFile.GetValueOrDefault(path);
             _byFile[path] = scenario;
-            if (_activeName == previous.Name)
+            if (previous is not null && _activeName == previous.Name)
             {
                 _activeName = scenario.Name;
                 Use(scenario);
@@ -188,7 +187,7 @@ public sealed partial class ScenarioHost : IDisposable
     {
         _active = scenario;
         _current = ScenarioRules.For(_options, scenario);
-        Log.Active(_logger, scenario.Name, scenario.Rules.Count, scenario.SourcePath ?? "(inline)");
+        Log.Active(_logger, scenario.Name, scenario.Rules.Count == 1 ? "1 rule" : $"{scenario.Rules.Count} rules", scenario.SourcePath ?? "(inline)");
         Changed?.Invoke(scenario);
     }
 
@@ -196,12 +195,13 @@ public sealed partial class ScenarioHost : IDisposable
     private void ScheduleReload(string path)
     {
         path = Path.GetFullPath(path);
+        if (!IsWatched(path))
+        {
+            return;
+        }
+
         lock (_gate)
         {
-            if (!_byFile.ContainsKey(path))
-            {
-                return;
-            }
 
             if (_pendingReloads.Remove(path, out var old))
             {
@@ -224,37 +224,25 @@ public sealed partial class ScenarioHost : IDisposable
         }
     }
 
-    private static List<string> Files(IReadOnlyList<string> paths, List<ScenarioProblem> problems)
+    /// <summary>A file loaded at start, or a scenario file in a folder the server was given.</summary>
+    private bool IsWatched(string path)
     {
-        var files = new List<string>();
-        foreach (var path in paths.Select(Path.GetFullPath))
+        lock (_gate)
         {
-            if (Directory.Exists(path))
-            {
-                files.AddRange(Directory.EnumerateFiles(path, "*.y*ml").Where(f => f.EndsWith(".yaml", StringComparison.Ordinal) || f.EndsWith(".yml", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
-            }
-            else if (File.Exists(path))
-            {
-                files.Add(path);
-            }
-            else
-            {
-                problems.Add(new ScenarioProblem(path, 1, 1, "no such file or folder"));
-            }
+            return _byFile.ContainsKey(path)
+                || (ScenarioCatalog.IsScenarioFile(path) && _folders.Contains(Path.GetDirectoryName(path)!));
         }
-
-        return files;
     }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Scenario '{Name}' active ({Rules} rules, from {Source})")]
-        public static partial void Active(ILogger logger, string name, int rules, string source);
+        [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Scenario '{Name}' active ({Rules}, from {Source})")]
+        public static partial void Active(ILogger logger, string name, string rules, string source);
 
         [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "Scenario file {Path} reloaded ('{Name}')")]
         public static partial void Reloaded(ILogger logger, string path, string name);
 
-        [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Scenario file {Path} has {Count} problems; the last good version stays active:\n{Problems}")]
-        public static partial void ReloadFailed(ILogger logger, string path, int count, string problems);
+        [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Scenario file {Path} not loaded; the last good set stays active:\n{Problems}")]
+        public static partial void ReloadFailed(ILogger logger, string path, string problems);
     }
 }

@@ -23,7 +23,7 @@ public static class ScenarioLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ScenarioException([new ScenarioProblem(path, 1, 1, $"cannot read the file: {e.Message}")]);
+            throw new ScenarioException([new ScenarioProblem(path, 0, 0, $"cannot read the file: {e.Message}")]);
         }
 
         var (scenario, problems) = Parse(text, path);
@@ -41,7 +41,16 @@ public static class ScenarioLoader
         }
         catch (YamlException e)
         {
-            reading.Fail((int)e.Start.Line, (int)e.Start.Column, $"not valid YAML: {e.InnerException?.Message ?? e.Message}");
+            if (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && IndentingTab(text, (int)e.Start.Line) is { } tab)
+            {
+                // YamlDotNet blames the scalar before the tab; the tab itself is what to fix.
+                reading.Fail(tab.Line, tab.Column, "a tab is used for indentation; YAML indents with spaces");
+            }
+            else
+            {
+                reading.Fail((int)e.Start.Line, (int)e.Start.Column, $"not valid YAML: {e.InnerException?.Message ?? e.Message}");
+            }
+
             return (null, reading.Problems);
         }
         catch (Exception e) when (e is InvalidOperationException or NullReferenceException or ArgumentException or IndexOutOfRangeException)
@@ -103,6 +112,23 @@ public static class ScenarioLoader
         }
 
         return (new Scenario(name!, description, seed, server, rules, file), reading.Problems);
+    }
+
+    /// <summary>The first tab in a line's leading whitespace at or after <paramref name="fromLine"/>, 1-based.</summary>
+    private static (int Line, int Column)? IndentingTab(string text, int fromLine)
+    {
+        var lines = text.Split('\n');
+        for (var i = Math.Max(fromLine - 1, 0); i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', 0, indent);
+            if (tab >= 0)
+            {
+                return (i + 1, tab + 1);
+            }
+        }
+
+        return null;
     }
 
     private static ServerPresentation ReadServer(YamlReading reading, YamlNode node)

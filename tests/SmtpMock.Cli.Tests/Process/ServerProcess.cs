@@ -25,6 +25,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     private ServerProcess(OsProcess process) => _process = process;
 
+    private event Action<string>? LineWritten;
+
     public int Port => _port.Task.Result;
 
     public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
@@ -36,30 +38,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Everything the child wrote so far, stdout and stderr (marked) interleaved as they came.</summary>
     public string Output => string.Join(Environment.NewLine, _output);
 
-    public static async Task<ServerProcess> StartAsync(params string[] arguments)
-    {
-        var dll = Path.Combine(TestContext.CurrentContext.TestDirectory, "smtpmock.dll");
-        Assert.That(File.Exists(dll), Is.True, $"{dll} is in the test output (the Cli project is referenced)");
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("serve");
-        start.ArgumentList.Add("--port");
-        start.ArgumentList.Add("0");
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+    public static Task<ServerProcess> StartAsync(params string[] arguments) => StartOnPortAsync(0, arguments);
 
-        var server = new ServerProcess(new OsProcess { StartInfo = start, EnableRaisingEvents = true });
-        server._process.OutputDataReceived += (_, e) => server.OnLine(e.Data, error: false);
-        server._process.ErrorDataReceived += (_, e) => server.OnLine(e.Data, error: true);
-        server._process.Exited += (_, _) => server._port.TrySetException(new AssertionException("the server exited before it was listening"));
+    /// <summary>Starts <c>smtpmock serve --port PORT ...</c> and waits for its listening line.</summary>
+    public static async Task<ServerProcess> StartOnPortAsync(int port, params string[] arguments)
+    {
+        var server = Create(port, arguments);
         try
         {
             server._process.Start();
@@ -73,6 +57,77 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             var output = server.Output;
             await server.DisposeAsync();
             throw new AssertionException($"smtpmock did not start: {e.Message}{Environment.NewLine}{output}", e);
+        }
+    }
+
+    /// <summary>Runs <c>smtpmock serve --port PORT ...</c> expecting it to exit by itself (a refused start).</summary>
+    public static async Task<(int Code, string Output)> RunToExitAsync(int port, params string[] arguments)
+    {
+        await using var server = Create(port, arguments);
+        server._process.Start();
+        server._process.BeginOutputReadLine();
+        server._process.BeginErrorReadLine();
+        var code = await server.WaitForExitAsync(StartDeadline);
+        server._process.WaitForExit(); // drains the redirected output
+        return (code, server.Output);
+    }
+
+    private static ServerProcess Create(int port, string[] arguments)
+    {
+        var dll = Path.Combine(TestContext.CurrentContext.TestDirectory, "smtpmock.dll");
+        Assert.That(File.Exists(dll), Is.True, $"{dll} is in the test output (the Cli project is referenced)");
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add("--port");
+        start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var server = new ServerProcess(new OsProcess { StartInfo = start, EnableRaisingEvents = true });
+        server._process.OutputDataReceived += (_, e) => server.OnLine(e.Data, error: false);
+        server._process.ErrorDataReceived += (_, e) => server.OnLine(e.Data, error: true);
+        server._process.Exited += (_, _) => server._port.TrySetException(new AssertionException("the server exited before it was listening"));
+        return server;
+    }
+
+    /// <summary>Completes when a line containing <paramref name="text"/> has been written; fails the test after <paramref name="limit"/>.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan limit)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLine(string line)
+        {
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                seen.TrySetResult();
+            }
+        }
+
+        LineWritten += OnLine;
+        try
+        {
+            if (_output.Any(line => line.Contains(text, StringComparison.Ordinal)))
+            {
+                return;
+            }
+
+            await seen.Task.WaitAsync(limit);
+        }
+        catch (TimeoutException)
+        {
+            throw new AssertionException($"no '{text}' from smtpmock within {limit.TotalSeconds} s{Environment.NewLine}{Output}");
+        }
+        finally
+        {
+            LineWritten -= OnLine;
         }
     }
 
@@ -127,6 +182,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
 
         _output.Enqueue(error ? "stderr: " + line : line);
+        LineWritten?.Invoke(line);
         var listening = ListeningLine().Match(line);
         if (!error && listening.Success)
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmtpMock.Server.Hosting;
 using SmtpMock.Server.Scenarios;
@@ -69,6 +70,55 @@ public class ScenarioHostTests
     }
 
     [Test]
+    public void Duplicate_names_at_start_are_reported_at_the_second_files_name_line()
+    {
+        var a = Write("a.yaml", "name: same\nrules: []\n");
+        var b = Write("b.yaml", "description: also\nname: same\nrules: []\n");
+        var e = Assert.Throws<ScenarioException>(() => Host(_dir));
+        Assert.That(e!.Problems.Select(p => p.ToString()), Is.EqualTo(new[] { $"{b}:2:1: two scenarios are named 'same': this file and {a}; give each its own name" }));
+    }
+
+    [Test]
+    public void Duplicate_added_while_running_is_logged_naming_both_files_and_the_last_good_set_stays()
+    {
+        var a = Write("a.yaml", "name: same\nrules: []\n");
+        var log = new LineLogger();
+        using var host = new ScenarioHost(new SmtpServerOptions { ScenarioPaths = [_dir] }, log);
+        var b = Write("b.yaml", "name: same\nrules:\n  - on: NOOP\n    reply: 451\n");
+
+        Assert.That(host.Reload(b), Is.False);
+        Assert.That(host.Loaded.Select(s => s.SourcePath), Is.EqualTo(new[] { a }));
+        Assert.That(log.Lines.Single(l => l.Contains("not loaded", StringComparison.Ordinal)), Does.Contain($"{b}:1:1: two scenarios are named 'same': this file and {a}"));
+    }
+
+    [Test]
+    public async Task New_file_in_a_watched_folder_is_loaded_and_a_duplicate_one_is_reported()
+    {
+        Write("a.yaml", "name: first\nrules: []\n");
+        var log = new LineLogger();
+        using var host = new ScenarioHost(new SmtpServerOptions { ScenarioPaths = [_dir] }, log);
+        host.Watch();
+
+        Write("b.yaml", "name: second\nrules: []\n");
+        await log.WaitForAsync("reloaded ('second')", TimeSpan.FromSeconds(15));
+        Assert.That(host.Loaded.Select(s => s.Name), Is.EqualTo(new[] { "first", "second" }));
+
+        var c = Write("c.yaml", "name: first\nrules: []\n");
+        await log.WaitForAsync("two scenarios are named 'first'", TimeSpan.FromSeconds(15));
+        Assert.That(host.Loaded.Select(s => s.Name), Is.EqualTo(new[] { "first", "second" }));
+        Assert.That(host.Active!.SourcePath, Is.Not.EqualTo(c));
+    }
+
+    [Test]
+    public void Unknown_scenario_name_says_which_are_loaded_without_a_fake_position()
+    {
+        Write("a.yaml", "name: first\nrules: []\n");
+        var e = Assert.Throws<ScenarioException>(() => HostNamed("nope", _dir));
+        Assert.That(e!.Problems.Single().HasPosition, Is.False);
+        Assert.That(e.Problems.Single().ToString(), Is.EqualTo("no scenario named 'nope'; the loaded ones are: first"));
+    }
+
+    [Test]
     public void A_reload_takes_a_good_change_and_a_broken_change_keeps_the_last_good_version()
     {
         var path = Write("a.yaml", "name: a\nrules:\n  - on: NOOP\n    reply: 451\n");
@@ -98,4 +148,64 @@ public class ScenarioHostTests
 
     private static int Code(ScenarioHost host) =>
         ((RuleReply.Standard)host.Active!.Rules[0].Reply!).Reply.Code;
+
+    /// <summary>Keeps every formatted log line; a test waits, with a deadline, for one containing some text.</summary>
+    private sealed class LineLogger : ILogger
+    {
+        private readonly Lock _gate = new();
+        private readonly List<string> _lines = [];
+        private readonly List<(string Text, TaskCompletionSource Seen)> _waiters = [];
+
+        public IReadOnlyList<string> Lines
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return [.. _lines];
+                }
+            }
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var line = formatter(state, exception);
+            lock (_gate)
+            {
+                _lines.Add(line);
+                foreach (var (text, seen) in _waiters.Where(w => line.Contains(w.Text, StringComparison.Ordinal)))
+                {
+                    seen.TrySetResult();
+                }
+            }
+        }
+
+        public async Task WaitForAsync(string text, TimeSpan limit)
+        {
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate)
+            {
+                if (_lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
+                {
+                    return;
+                }
+
+                _waiters.Add((text, seen));
+            }
+
+            try
+            {
+                await seen.Task.WaitAsync(limit);
+            }
+            catch (TimeoutException)
+            {
+                throw new AssertionException($"no log line with '{text}' within {limit.TotalSeconds} s; logged: {string.Join(" | ", Lines)}");
+            }
+        }
+    }
 }

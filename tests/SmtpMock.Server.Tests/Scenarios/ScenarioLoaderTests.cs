@@ -189,6 +189,15 @@ public class ScenarioLoaderTests
     {
         var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load("/nonexistent/x.yaml"));
         Assert.That(e!.Problems.Single().Message, Does.Contain("cannot read"));
+        Assert.That(e.Problems.Single().ToString(), Does.StartWith("/nonexistent/x.yaml: cannot read"), "no position where there is none");
+    }
+
+    [Test]
+    public void A_tab_used_for_indentation_is_reported_at_its_line_and_column()
+    {
+        var problems = Problems("name: x\nrules:\n  - on: MAIL\n\treply: 503\n");
+        Assert.That(problems.Single().Message, Does.Contain("tab"));
+        Assert.That((problems.Single().Line, problems.Single().Column), Is.EqualTo((4, 1)));
     }
 
     [Test]

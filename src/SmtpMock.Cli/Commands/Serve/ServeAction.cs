@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
@@ -11,44 +10,14 @@ namespace SmtpMock.Cli.Commands.Serve;
 /// <summary>Runs the server until Ctrl+C or SIGTERM, then closes open sessions with 421 and exits 0.</summary>
 internal static class ServeAction
 {
+    /// <summary>Exit code when the server cannot start for a reason outside its options (a port in use).</summary>
+    public const int RuntimeError = 1;
+
     public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var error = parse.InvocationConfiguration.Error;
-        if (!IPAddress.TryParse(parse.GetValue(ServeCommand.Host), out var address))
-        {
-            await error.WriteLineAsync($"smtpmock: --host '{parse.GetValue(ServeCommand.Host)}' is not an IP address (try 127.0.0.1 or 0.0.0.0)").ConfigureAwait(false);
-            return SmtpMockCli.UsageError;
-        }
-
-        var port = parse.GetValue(ServeCommand.Port);
-        if (port is < 0 or > 65535)
-        {
-            await error.WriteLineAsync($"smtpmock: --port {port} is outside 0-65535").ConfigureAwait(false);
-            return SmtpMockCli.UsageError;
-        }
-
-        var options = new SmtpServerOptions
-        {
-            EndPoint = new IPEndPoint(address, port),
-            Hostname = parse.GetValue(ServeCommand.Hostname)!,
-            StoreDirectory = parse.GetValue(ServeCommand.Store)?.FullName,
-            MaxMessageSize = parse.GetValue(ServeCommand.MaxMessageSize),
-            MaxRecipients = parse.GetValue(ServeCommand.MaxRecipients),
-            MaxCommandLineLength = parse.GetValue(ServeCommand.MaxLineLength),
-            MaxDataLineLength = parse.GetValue(ServeCommand.MaxDataLineLength),
-            CommandTimeout = TimeSpan.FromSeconds(parse.GetValue(ServeCommand.CommandTimeout)),
-            DataTimeout = TimeSpan.FromSeconds(parse.GetValue(ServeCommand.DataTimeout)),
-            MaxConnections = parse.GetValue(ServeCommand.MaxConnections),
-            MaxBadCommands = parse.GetValue(ServeCommand.MaxBadCommands),
-            MaxStoredMessages = parse.GetValue(ServeCommand.MaxMessages),
-            StrictLineEndings = parse.GetValue(ServeCommand.StrictLineEndings),
-            BareLineEndingsInData = parse.GetValue(ServeCommand.BareLineEndings),
-            ScenarioPaths = parse.GetValue(ServeCommand.Scenario) ?? [],
-            ActiveScenario = parse.GetValue(ServeCommand.ScenarioName),
-        };
-
-        var problems = options.Validate();
-        if (problems.Count > 0)
+        var (options, problems) = ServeOptions.Build(parse);
+        if (options is null)
         {
             foreach (var problem in problems)
             {
@@ -56,6 +25,12 @@ internal static class ServeAction
             }
 
             return SmtpMockCli.UsageError;
+        }
+
+        // Parsed, and no socket exists yet: the moment to set switches the socket engine reads once.
+        if (SmtpMockCli.OwnsProcess)
+        {
+            InlineCompletions.Apply(options);
         }
 
         using var loggers = LoggerFactory.Create(builder => builder
@@ -77,11 +52,13 @@ internal static class ServeAction
         }
         catch (ScenarioException e)
         {
-            foreach (var problem in e.Problems)
-            {
-                await error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
-            }
-
+            await ScenarioProblems.WriteAsync(error, e.Problems).ConfigureAwait(false);
+            return SmtpMockCli.UsageError;
+        }
+        catch (IOException e)
+        {
+            // The --store folder: MessageDirectory's message names the folder and the reason.
+            await error.WriteLineAsync($"smtpmock: {e.Message} (pick another --store folder)").ConfigureAwait(false);
             return SmtpMockCli.UsageError;
         }
 
@@ -92,10 +69,11 @@ internal static class ServeAction
         }
         catch (SocketException e)
         {
-            await error.WriteLineAsync($"smtpmock: cannot listen on {options.EndPoint}: {e.Message}").ConfigureAwait(false);
-            return 1;
+            await error.WriteLineAsync($"smtpmock: cannot listen on {options.EndPoint}: {ListenFailure(e)}").ConfigureAwait(false);
+            return RuntimeError;
         }
 
+        // The one "listening" line, on stdout: scripts wait for "listening on" and read smtp://HOST:PORT from it.
         await parse.InvocationConfiguration.Output.WriteLineAsync($"SmtpMock {SmtpServerOptions.Version} listening on smtp://{server.EndPoint} (Ctrl+C to stop)").ConfigureAwait(false);
         try
         {
@@ -115,6 +93,14 @@ internal static class ServeAction
             stop.Cancel();
         }
     }
+
+    private static string ListenFailure(SocketException e) => e.SocketErrorCode switch
+    {
+        SocketError.AddressAlreadyInUse => "address already in use (is another smtpmock running? pick another --port)",
+        SocketError.AccessDenied => "permission denied (ports below 1024 need privileges; pick another --port)",
+        SocketError.AddressNotAvailable => "no such address on this machine (pick another --host)",
+        _ => $"{e.Message} (pick another --host or --port)",
+    };
 
     private static LogLevel ToLogLevel(LogLevelName name) => name switch
     {

@@ -1,31 +1,38 @@
 using System.CommandLine;
 using SmtpMock.Protocol.Framing;
+using SmtpMock.Server.Hosting;
 
 namespace SmtpMock.Cli.Commands.Serve;
 
-/// <summary>The <c>serve</c> command's definition: its options and defaults.</summary>
+/// <summary>
+/// The <c>serve</c> command's definition: its options, with the defaults of <see cref="SmtpServerOptions"/> (one
+/// source for the library and the CLI) and the placeholders <c>--help</c> shows.
+/// </summary>
 internal static class ServeCommand
 {
     public const string Name = "serve";
 
-    public static readonly Option<string> Host = new("--host") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
-    public static readonly Option<int> Port = new("--port", "-p") { Description = "Port to listen on (0 picks a free one)", DefaultValueFactory = _ => 2525 };
-    public static readonly Option<string> Hostname = new("--hostname") { Description = "Name in the greeting and EHLO reply", DefaultValueFactory = _ => "localhost" };
-    public static readonly Option<DirectoryInfo?> Store = new("--store") { Description = "Also write each message to DIR as <id>.eml and <id>.json" };
-    public static readonly Option<long> MaxMessageSize = new("--max-message-size") { Description = "SIZE limit in octets", DefaultValueFactory = _ => 35L * 1024 * 1024 };
-    public static readonly Option<int> MaxRecipients = new("--max-recipients") { Description = "Recipients per message before 452 4.5.3", DefaultValueFactory = _ => 100 };
-    public static readonly Option<int> MaxLineLength = new("--max-line-length") { Description = "Longest command line in octets, CRLF included (MAIL gets 526 more)", DefaultValueFactory = _ => 512 };
-    public static readonly Option<int> MaxDataLineLength = new("--max-data-line-length") { Description = "Longest DATA line in octets, CRLF included", DefaultValueFactory = _ => 1000 };
-    public static readonly Option<int> CommandTimeout = new("--command-timeout") { Description = "Seconds a client may take per command before 421 4.4.2", DefaultValueFactory = _ => 300 };
-    public static readonly Option<int> DataTimeout = new("--data-timeout") { Description = "Seconds of silence allowed inside DATA/BDAT before 421 4.4.2", DefaultValueFactory = _ => 600 };
-    public static readonly Option<int> MaxConnections = new("--max-connections") { Description = "Sessions at once; one more gets 421 4.7.0", DefaultValueFactory = _ => 1000 };
-    public static readonly Option<int> MaxBadCommands = new("--max-bad-commands") { Description = "Bad commands per session before 421 4.7.0", DefaultValueFactory = _ => 20 };
-    public static readonly Option<int> MaxMessages = new("--max-messages") { Description = "Messages kept in memory (oldest dropped first)", DefaultValueFactory = _ => 1000 };
+    // First: the options below read it while the class initializes.
+    private static readonly SmtpServerOptions Defaults = new();
+
+    public static readonly Option<string> Host = new("--host") { Description = "Address or local host name to listen on (0.0.0.0: every interface)", HelpName = "ADDRESS", DefaultValueFactory = _ => Defaults.EndPoint.Address.ToString() };
+    public static readonly Option<int> Port = OptionParsers.Port("--port", "Port to listen on (0 picks a free one)", Defaults.EndPoint.Port, "-p");
+    public static readonly Option<string> Hostname = new("--hostname") { Description = "Name in the greeting and EHLO reply", HelpName = "NAME", DefaultValueFactory = _ => Defaults.Hostname };
+    public static readonly Option<DirectoryInfo?> Store = new("--store") { Description = "Also write each message to DIR as <id>.eml and <id>.json (and load those already there)", HelpName = "DIR" };
+    public static readonly Option<long> MaxMessageSize = OptionParsers.Number("--max-message-size", "OCTETS", "SIZE limit in octets", Defaults.MaxMessageSize);
+    public static readonly Option<int> MaxRecipients = OptionParsers.Number("--max-recipients", "N", "Recipients per message before 452 4.5.3", Defaults.MaxRecipients);
+    public static readonly Option<int> MaxLineLength = OptionParsers.Number("--max-line-length", "OCTETS", "Longest command line in octets, CRLF included (MAIL gets 526 more)", Defaults.MaxCommandLineLength);
+    public static readonly Option<int> MaxDataLineLength = OptionParsers.Number("--max-data-line-length", "OCTETS", "Longest DATA line in octets, CRLF included", Defaults.MaxDataLineLength);
+    public static readonly Option<int> CommandTimeout = OptionParsers.Number("--command-timeout", "SECONDS", "Seconds a client may take per command before 421 4.4.2", (int)Defaults.CommandTimeout.TotalSeconds);
+    public static readonly Option<int> DataTimeout = OptionParsers.Number("--data-timeout", "SECONDS", "Seconds of silence allowed inside DATA/BDAT before 421 4.4.2", (int)Defaults.DataTimeout.TotalSeconds);
+    public static readonly Option<int> MaxConnections = OptionParsers.Number("--max-connections", "N", "Sessions at once; one more gets 421 4.7.0", Defaults.MaxConnections);
+    public static readonly Option<int> MaxBadCommands = OptionParsers.Number("--max-bad-commands", "N", "Bad commands per session before 421 4.7.0", Defaults.MaxBadCommands);
+    public static readonly Option<int> MaxMessages = OptionParsers.Number("--max-messages", "N", "Messages kept in memory (oldest dropped first)", Defaults.MaxStoredMessages);
     public static readonly Option<bool> StrictLineEndings = new("--strict-line-endings") { Description = "Refuse command lines ended by a bare LF (default: accept, for telnet)" };
-    public static readonly Option<BareLineEndingPolicy> BareLineEndings = new("--bare-line-endings") { Description = "Bare CR/LF inside DATA: Normalize, Keep or Reject", DefaultValueFactory = _ => BareLineEndingPolicy.Normalize };
-    public static readonly Option<string[]> Scenario = new("--scenario", "-s") { Description = "Scenario file or folder of *.yaml files (repeatable); watched for changes" };
-    public static readonly Option<string?> ScenarioName = new("--scenario-name") { Description = "Which loaded scenario is active (default: the first file's)" };
-    public static readonly Option<LogLevelName> LogLevel = new("--log-level") { Description = "Information: one line per session; Debug: every line", DefaultValueFactory = _ => LogLevelName.Information };
+    public static readonly Option<BareLineEndingPolicy> BareLineEndings = OptionParsers.Choice("--bare-line-endings", "What a bare CR or LF inside DATA becomes", Defaults.BareLineEndingsInData);
+    public static readonly Option<string[]> Scenario = new("--scenario", "-s") { Description = "Scenario file or folder of *.yaml files (repeatable); watched for changes", HelpName = "FILE|DIR" };
+    public static readonly Option<string?> ScenarioName = new("--scenario-name") { Description = "Which loaded scenario is active (default: the first file's)", HelpName = "NAME" };
+    public static readonly Option<LogLevelName> LogLevel = OptionParsers.Choice("--log-level", "Information: one line per session; Debug: every line", LogLevelName.Information);
 
     public static Command Create() => AddTo(new Command(Name, "Run the SMTP server (the default when no command is given)"));
 

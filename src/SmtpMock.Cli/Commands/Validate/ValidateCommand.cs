@@ -5,7 +5,7 @@ namespace SmtpMock.Cli.Commands.Validate;
 /// <summary>The <c>validate</c> command: checks scenario files without starting a server.</summary>
 internal static class ValidateCommand
 {
-    public static readonly Argument<string[]> Files = new("files") { Description = "Scenario files or folders to check", Arity = ArgumentArity.OneOrMore };
+    public static readonly Argument<string[]> Files = new("files") { Description = "Scenario files or folders to check", HelpName = "FILE|DIR", Arity = ArgumentArity.OneOrMore };
 
     public static Command Create()
     {

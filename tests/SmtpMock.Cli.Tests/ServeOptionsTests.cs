@@ -1,0 +1,39 @@
+using SmtpMock.Cli.Commands.Serve;
+using SmtpMock.Server.Hosting;
+
+namespace SmtpMock.Cli.Tests;
+
+/// <summary>serve's flags as options: defaults from SmtpServerOptions, and runtime switches decided from the parsed flags.</summary>
+public class ServeOptionsTests
+{
+    [Test]
+    public void Defaults_come_from_SmtpServerOptions()
+    {
+        var defaults = new SmtpServerOptions();
+        var options = ServeOptions.Build(SmtpMockCli.Create().Parse([])).Options!;
+        Assert.That(options.EndPoint, Is.EqualTo(defaults.EndPoint));
+        Assert.That(
+            (options.Hostname, options.MaxMessageSize, options.MaxRecipients, options.MaxCommandLineLength, options.MaxDataLineLength,
+             options.CommandTimeout, options.DataTimeout, options.MaxConnections, options.MaxBadCommands, options.MaxStoredMessages, options.BareLineEndingsInData),
+            Is.EqualTo((defaults.Hostname, defaults.MaxMessageSize, defaults.MaxRecipients, defaults.MaxCommandLineLength, defaults.MaxDataLineLength,
+             defaults.CommandTimeout, defaults.DataTimeout, defaults.MaxConnections, defaults.MaxBadCommands, defaults.MaxStoredMessages, defaults.BareLineEndingsInData)));
+    }
+
+    [TestCase("--store", "DIR")]
+    [TestCase("--store=DIR")]
+    [TestCase("serve", "--store=DIR")]
+    public void Store_in_any_spelling_turns_inline_socket_completions_off(params string[] args)
+    {
+        var options = ServeOptions.Build(SmtpMockCli.Create().Parse(args)).Options!;
+        Assert.That(options.StoreDirectory, Is.EqualTo(Path.GetFullPath("DIR")));
+        Assert.That(InlineCompletions.Decide(options, current: null), Is.Null);
+    }
+
+    [Test]
+    public void Without_a_store_inline_completions_are_on_unless_the_environment_says_otherwise()
+    {
+        var options = ServeOptions.Build(SmtpMockCli.Create().Parse(["--port", "0"])).Options!;
+        Assert.That(InlineCompletions.Decide(options, current: null), Is.EqualTo("1"));
+        Assert.That(InlineCompletions.Decide(options, current: "0"), Is.Null);
+    }
+}
