@@ -64,6 +64,19 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     /// <summary>The transcripts of finished sessions, oldest first (the last <see cref="SmtpServerOptions.MaxTranscripts"/>).</summary>
     public IReadOnlyList<SessionContext> FinishedSessions => _history.Finished;
 
+    /// <summary>
+    /// Forgets the kept transcripts of finished sessions, so a test fixture reused across tests starts each test
+    /// with none (sessions still open are kept when they end).
+    /// </summary>
+    public void ClearFinishedSessions()
+    {
+        lock (_finishedGate)
+        {
+            _finished.Clear();
+            _finishedLines = 0;
+        }
+    }
+
     /// <summary>Binds and starts accepting. Returns once the port is open.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {

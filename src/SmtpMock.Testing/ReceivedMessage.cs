@@ -1,0 +1,33 @@
+using MimeKit;
+using SmtpMock.Server.Capture;
+
+namespace SmtpMock.Testing;
+
+/// <summary>
+/// A message the mock accepted: the envelope as plain strings (what a test asserts on most) and the content as a
+/// MimeKit <see cref="MimeMessage"/>, parsed on first use. <see cref="Captured"/> has everything else.
+/// </summary>
+public sealed class ReceivedMessage
+{
+    internal ReceivedMessage(CapturedMessage captured) => Captured = captured;
+
+    /// <summary>MAIL FROM's address; empty for a bounce (<c>MAIL FROM:&lt;&gt;</c>).</summary>
+    public string From => Captured.Sender.Address;
+
+    /// <summary>Every accepted RCPT TO address, in order: the real recipients, whatever the headers say.</summary>
+    public IReadOnlyList<string> To => [.. Captured.Recipients.Select(r => r.Address)];
+
+    /// <summary>The name the client gave in EHLO or HELO.</summary>
+    public string HeloName => Captured.HeloName;
+
+    /// <summary>The content parsed by MimeKit (headers, body, attachments).</summary>
+    public MimeMessage Message => Captured.Message;
+
+    /// <summary>The content exactly as received, after transparency dots were removed.</summary>
+    public ReadOnlyMemory<byte> Raw => Captured.Raw;
+
+    /// <summary>The server's record: id, session, time, client address, ESMTP parameters.</summary>
+    public CapturedMessage Captured { get; }
+
+    public override string ToString() => $"{From} -> {string.Join(", ", To)}: {Captured.Message.Subject}";
+}
