@@ -46,6 +46,16 @@ internal sealed class SessionHistory(int maxSessions, int maxLines)
         Ended?.Invoke(context);
     }
 
+    /// <summary>Forgets every kept session.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _finished.Clear();
+            _lines = 0;
+        }
+    }
+
     /// <summary>Completes when the session with this id has ended; cancel it to put a deadline on the wait.</summary>
     public async Task<SessionContext> WaitForEndAsync(long id, CancellationToken cancellationToken)
     {
