@@ -10,7 +10,7 @@ namespace SmtpMock.EndToEnd.Tests.Hostile;
 public sealed class FloodTests
 {
     [Test]
-    public async Task UnknownCommandsPastTheLimitGet421AndTheConnectionCloses()
+    public async Task Unknown_commands_past_the_limit_get_421_and_the_connection_closes()
     {
         const int limit = 5;
         await using var server = await TestServer.StartAsync(o => o with { MaxBadCommands = limit });
@@ -42,7 +42,7 @@ public sealed class FloodTests
     }
 
     [Test]
-    public async Task TheDefaultLimitIsTwentyBadCommands()
+    public async Task The_default_limit_is_twenty_bad_commands()
     {
         await using var server = await TestServer.StartAsync();
         await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "twenty.test");
@@ -65,7 +65,7 @@ public sealed class FloodTests
     }
 
     [Test]
-    public async Task ConnectionsPastTheCapGet421WhileOpenSessionsGoOnAndTheAcceptLoopLivesOn()
+    public async Task Connections_past_the_cap_get_421_while_open_sessions_go_on_and_the_accept_loop_lives_on()
     {
         const int cap = 3;
         const int flood = 40;

@@ -10,7 +10,7 @@ namespace SmtpMock.EndToEnd.Tests.Hostile;
 public sealed class ResetTests
 {
     [Test]
-    public async Task AResetMidCommandEndsTheSessionAndKeepsTheEarlierMessage()
+    public async Task A_reset_mid_command_ends_the_session_and_keeps_the_earlier_message()
     {
         await using var server = await TestServer.StartAsync();
         var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "reset-command.test");
@@ -36,7 +36,7 @@ public sealed class ResetTests
     }
 
     [Test]
-    public async Task AResetMidDataDiscardsThatTransactionAndKeepsTheEarlierMessage()
+    public async Task A_reset_mid_data_discards_that_transaction_and_keeps_the_earlier_message()
     {
         await using var server = await TestServer.StartAsync();
         await using var bystander = await WireClient.ConnectAndGreetAsync(server.EndPoint, "bystander-open.test");
@@ -68,7 +68,7 @@ public sealed class ResetTests
     }
 
     [Test]
-    public async Task AResetMidASpooledMessageLeavesNoFileBehind()
+    public async Task A_reset_mid_a_spooled_message_leaves_no_file_behind()
     {
         var store = Directory.CreateTempSubdirectory("smtpmock-reset-").FullName;
         var server = await TestServer.StartAsync(o => o with { StoreDirectory = store });
@@ -115,7 +115,7 @@ public sealed class ResetTests
     }
 
     [Test]
-    public async Task AHalfCloseRightAfterTheDotStillGetsThe250AndTheMessageIsKept()
+    public async Task A_half_close_right_after_the_dot_still_gets_the_250_and_the_message_is_kept()
     {
         await using var server = await TestServer.StartAsync();
         using var client = await WireClient.ConnectAndGreetAsync(server.EndPoint, "half-close.test");

@@ -12,7 +12,7 @@ namespace SmtpMock.EndToEnd.Tests.Hostile;
 public sealed class SlowReaderTests
 {
     [Test]
-    public async Task AClientThatNeverReadsItsRepliesIsCutAtTheCommandDeadline()
+    public async Task A_client_that_never_reads_its_replies_is_cut_at_the_command_deadline()
     {
         // A real but short deadline: what is awaited is the session's end, with the test's own deadline.
         await using var server = await TestServer.StartAsync(o => o with { CommandTimeout = TimeSpan.FromSeconds(1) });
@@ -48,7 +48,7 @@ public sealed class SlowReaderTests
     }
 
     [Test]
-    public async Task AClientThatResetsWhileTheServerIsBlockedWritingToItFreesItsSlot()
+    public async Task A_client_that_resets_while_the_server_is_blocked_writing_to_it_frees_its_slot()
     {
         // One slot: if the reset session is not accounted as ended, nobody is ever served again.
         await using var server = await TestServer.StartAsync(o => o with { MaxConnections = 1 });

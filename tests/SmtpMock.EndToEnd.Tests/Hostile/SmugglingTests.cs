@@ -23,7 +23,7 @@ public sealed class SmugglingTests
         select new TestCaseData(ending, policy).SetArgDisplayNames(Visible(ending), policy.ToString());
 
     [TestCaseSource(nameof(Cases))]
-    public async Task AFakeEndOfDataNeitherEndsNorSplitsTheMessage(string ending, BareLineEndingPolicy policy)
+    public async Task A_fake_end_of_data_neither_ends_nor_splits_the_message(string ending, BareLineEndingPolicy policy)
     {
         await using var server = await TestServer.StartAsync(o => o with { BareLineEndingsInData = policy });
         await using var smuggler = await WireClient.ConnectAndGreetAsync(server.EndPoint, "smuggler.test");

@@ -73,7 +73,7 @@ public sealed partial class SoakTests
     }
 
     [Test]
-    public async Task EveryAcknowledgedMessageIsCapturedExactlyOnceAndMemoryReturnsNearItsStart()
+    public async Task Every_acknowledged_message_is_captured_exactly_once_and_memory_returns_near_its_start()
     {
         var folder = Directory.CreateTempSubdirectory("smtpmock-soak-").FullName;
         var file = Path.Combine(folder, "soak.yaml");
