@@ -35,7 +35,7 @@ public sealed class FloodTests
         Assert.That((await hostile.ReadReplyAsync()).Single(), Is.EqualTo("421 4.7.0 Too many errors, closing connection"));
         Assert.That(await hostile.ReadUntilClosedAsync(), Is.Empty, "closed right after the 421");
 
-        var session = await server.WaitForEndedSessionAsync("bad-commands.test");
+        var session = await server.WaitForSessionAsync(1, "bad-commands.test");
         Assert.That(session.EndReason, Is.EqualTo("too many bad commands"));
         Assert.That(session.BadCommands, Is.EqualTo(limit + 1));
         await server.AssertBystanderServedAsync("after-bad-commands");
@@ -92,7 +92,7 @@ public sealed class FloodTests
 
             // Once one slot frees, a new client is served whole: the accept loop survived the flood.
             Assert.That((await resident.CommandAsync("QUIT")).Single(), Does.StartWith("221 "));
-            await server.WaitForEndedSessionAsync("resident.test");
+            await server.WaitForSessionAsync(cap, "resident.test");
             await server.AssertBystanderServedAsync("after-flood");
 
             foreach (var hog in hogs)

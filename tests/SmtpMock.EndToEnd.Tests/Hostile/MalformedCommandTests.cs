@@ -86,6 +86,6 @@ public sealed class MalformedCommandTests
     {
         Assert.That((await client.CommandAsync("QUIT")).Single(), Does.StartWith("221 2.0.0"));
         Assert.That(await client.ReadUntilClosedAsync(), Is.Empty);
-        return await server.WaitForEndedSessionAsync(helo);
+        return await server.WaitForSessionAsync(1, helo);
     }
 }

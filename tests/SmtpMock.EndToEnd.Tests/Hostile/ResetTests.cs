@@ -27,7 +27,7 @@ public sealed class ResetTests
             hostile.Dispose();
         }
 
-        var session = await server.WaitForEndedSessionAsync("reset-command.test");
+        var session = await server.WaitForSessionAsync(1, "reset-command.test");
         Assert.That(session.AcceptedMessages, Is.EqualTo(new[] { kept }));
         Assert.That(session.EndReason, Does.StartWith("connection lost").Or.StartWith("client closed the connection"));
         Assert.That(server.Messages.Ids(), Is.EqualTo(new[] { kept }));
@@ -57,7 +57,7 @@ public sealed class ResetTests
             hostile.Dispose();
         }
 
-        var session = await server.WaitForEndedSessionAsync("reset-data.test");
+        var session = await server.WaitForSessionAsync(2, "reset-data.test");
         Assert.That(session.AcceptedMessages, Is.EqualTo(new[] { kept }));
         Assert.That(server.Messages.Ids(), Is.EqualTo(new[] { kept }));
         Assert.That(server.Senders(), Has.None.EqualTo("lost@example.com"));
@@ -100,7 +100,7 @@ public sealed class ResetTests
                 hostile.Dispose();
             }
 
-            var session = await server.WaitForEndedSessionAsync("reset-spool.test");
+            var session = await server.WaitForSessionAsync(1, "reset-spool.test");
             Assert.That(session.AcceptedMessages, Is.EqualTo(new[] { kept }));
             Assert.That(Directory.EnumerateFiles(store, "*.tmp"), Is.Empty, "the spool file of the cut message is deleted");
             Assert.That(Directory.EnumerateFiles(store, "*.eml").Count(), Is.EqualTo(2), "the earlier message and the bystander's");
@@ -134,7 +134,7 @@ public sealed class ResetTests
 
         var captured = await server.WaitForMessageAsync(m => m.Id == TestServer.QueuedId(accepted));
         Assert.That(captured.Raw.ToArray(), Is.EqualTo(Encoding.ASCII.GetBytes(content)));
-        var session = await server.WaitForEndedSessionAsync("half-close.test");
+        var session = await server.WaitForSessionAsync(1, "half-close.test");
         Assert.That(session.EndReason, Is.EqualTo("client closed the connection"));
         await server.AssertBystanderServedAsync("after-half-close");
     }

@@ -50,7 +50,7 @@ public sealed class SlowClientTests
 
         Assert.That((await slow.ReadReplyAsync()).Single(), Is.EqualTo(TimeoutReply));
         Assert.That(await slow.ReadUntilClosedAsync(), Is.Empty);
-        var session = await _server.WaitForEndedSessionAsync("slow.test");
+        var session = await _server.WaitForSessionAsync(1, "slow.test");
         Assert.That(session.EndReason, Is.EqualTo("command timeout"));
         Assert.That(session.EndedAt - session.StartedAt, Is.EqualTo(CommandTimeout), "cut exactly at the deadline of the clock");
         await _server.AssertBystanderServedAsync("after-slow");
@@ -90,7 +90,7 @@ public sealed class SlowClientTests
 
         Assert.That((await silent.ReadReplyAsync()).Single(), Is.EqualTo(TimeoutReply));
         Assert.That(await silent.ReadUntilClosedAsync(), Is.Empty);
-        var session = await _server.WaitForEndedSessionAsync("silent.test");
+        var session = await _server.WaitForSessionAsync(1, "silent.test");
         Assert.That(session.EndReason, Is.EqualTo("data timeout; open transaction discarded"));
         Assert.That(_server.Messages.Ids(), Is.EqualTo(new[] { bystander }));
     }

@@ -30,7 +30,7 @@ public sealed class SlowReaderTests
             writer = FloodAsync(socket, stop.Token);
 
             await server.AssertBystanderServedAsync("beside-non-reader");
-            var session = await server.WaitForEndedSessionAsync("never-reads.test");
+            var session = await server.WaitForSessionAsync(1, "never-reads.test");
             Assert.That(session.EndReason, Is.EqualTo("command timeout"));
             Assert.That(server.ActiveSessions, Is.Zero);
             await server.AssertBystanderServedAsync("after-non-reader");
@@ -84,7 +84,7 @@ public sealed class SlowReaderTests
             socket.Close();
         }
 
-        var session = await server.WaitForEndedSessionAsync("blocked.test");
+        var session = await server.WaitForSessionAsync(1, "blocked.test");
         Assert.That(session.EndReason, Does.StartWith("connection lost"));
         Assert.That(server.ActiveSessions, Is.Zero, "the slot is free again");
         await server.AssertBystanderServedAsync("after-blocked-reset");

@@ -53,7 +53,7 @@ public sealed class SmugglingTests
         Assert.That((await smuggler.CommandAsync("NOOP")).Single(), Is.EqualTo("250 2.0.0 OK"));
         Assert.That((await smuggler.CommandAsync("QUIT")).Single(), Does.StartWith("221 2.0.0"));
 
-        var session = await server.WaitForEndedSessionAsync("smuggler.test");
+        var session = await server.WaitForSessionAsync(1, "smuggler.test");
         Assert.That(session.ClientLines(), Has.None.Contains("smuggled@evil.test"), "the forged MAIL was never read as a command");
         Assert.That(server.Senders(), Has.None.EqualTo("smuggled@evil.test"));
         if (bare)
