@@ -1,7 +1,6 @@
 using System.Text;
 using SmtpMock.Server.Capture;
 using SmtpMock.Server.Hosting;
-using SmtpMock.Server.Session;
 
 namespace SmtpMock.EndToEnd.Tests.Hostile;
 
