@@ -39,7 +39,7 @@ public static partial class SessionTarget
         var writer = PipeWriter.Create(output);
         var session = SessionFactory.Create(Options, null, store, 1, new IPEndPoint(IPAddress.Loopback, 1), NullLogger.Instance);
         var context = session.Context;
-        var run = session.RunAsync(new ChunkedReader(data, chunk), writer, CancellationToken.None);
+        var run = session.RunAsync(ScriptedPipeReader.InChunksOf(data, chunk), writer, CancellationToken.None);
         if (!run.Wait(TimeSpan.FromSeconds(10)))
         {
             throw new OracleViolation("the session did not finish within 10 s on finite input");

@@ -52,7 +52,7 @@ public sealed class ExternalClientTests
     }
 
     [Test]
-    public async Task PythonSmtplibMessageIsCapturedAsSent()
+    public async Task Python_smtplib_message_is_captured_as_sent()
     {
         await ExternalTool.RequireAsync("python3");
         var file = Path.Combine(_directory, "message.eml");
@@ -70,7 +70,7 @@ public sealed class ExternalClientTests
     }
 
     [Test]
-    public async Task CurlUploadIsCapturedAsSent()
+    public async Task Curl_upload_is_captured_as_sent()
     {
         await ExternalTool.RequireAsync("curl");
         var file = Path.Combine(_directory, "message.eml");

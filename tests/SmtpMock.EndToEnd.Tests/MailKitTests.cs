@@ -8,7 +8,7 @@ namespace SmtpMock.EndToEnd.Tests;
 public sealed class MailKitTests : ServerFixture
 {
     [Test]
-    public async Task PlainTextMessageIsCapturedByteForByte()
+    public async Task Plain_text_message_is_captured_byte_for_byte()
     {
         var message = MailKitSender.NewMessage("Plain text", "alice@example.com", "bob@example.org");
         message.Body = new TextPart("plain") { Text = "Hello Bob,\r\n\r\nThis is a plain text message.\r\n-- \r\nAlice\r\n" };
@@ -26,7 +26,7 @@ public sealed class MailKitTests : ServerFixture
     }
 
     [Test]
-    public async Task MultipartMessageWithAttachmentIsCapturedByteForByte()
+    public async Task Multipart_message_with_attachment_is_captured_byte_for_byte()
     {
         var attachment = new byte[3000];
         for (var i = 0; i < attachment.Length; i++)
@@ -56,7 +56,7 @@ public sealed class MailKitTests : ServerFixture
     }
 
     [Test]
-    public async Task EightBitBodyIsSentWithBody8BitMimeAndKeptAsUtf8()
+    public async Task Eight_bit_body_is_sent_with_body_8bitmime_and_kept_as_utf8()
     {
         const string text = "Grüße aus Köln — naïve café, 日本語のテキスト.\r\nZweite Zeile: äöüß\r\n";
         var message = MailKitSender.NewMessage("8bit body", "alice@example.com", "bob@example.org");
@@ -75,7 +75,7 @@ public sealed class MailKitTests : ServerFixture
     }
 
     [Test]
-    public async Task InternationalAddressesAreSentWithSmtpUtf8()
+    public async Task International_addresses_are_sent_with_smtputf8()
     {
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress("Jörg", "jörg@bücher.example"));
@@ -100,7 +100,7 @@ public sealed class MailKitTests : ServerFixture
     }
 
     [Test]
-    public async Task SeveralMessagesOnOneConnectionArePipelined()
+    public async Task Several_messages_on_one_connection_are_pipelined()
     {
         var messages = Enumerable.Range(1, 4).Select(i =>
         {
@@ -137,7 +137,7 @@ public sealed class MailKitTests : ServerFixture
     }
 
     [Test]
-    public async Task MessageWithManyRecipientsKeepsEveryRecipientInOrder()
+    public async Task Message_with_many_recipients_keeps_every_recipient_in_order()
     {
         var to = Enumerable.Range(1, 40).Select(i => $"to{i:D2}@example.org").ToArray();
         var cc = Enumerable.Range(1, 30).Select(i => $"cc{i:D2}@example.net").ToArray();
@@ -157,7 +157,7 @@ public sealed class MailKitTests : ServerFixture
     }
 
     [Test]
-    public async Task DefaultClientSendsWithData()
+    public async Task Default_client_sends_with_data()
     {
         var message = MailKitSender.NewMessage("Via DATA");
         message.Body = new TextPart("plain") { Text = "Sent with DATA.\r\n" };
@@ -172,7 +172,7 @@ public sealed class MailKitTests : ServerFixture
     }
 
     [Test]
-    public async Task ClientThatPrefersBinaryDataSendsWithBdatAndNothingIsUnstuffed()
+    public async Task Client_that_prefers_binary_data_sends_with_bdat_and_nothing_is_unstuffed()
     {
         var message = MailKitSender.NewMessage("Via BDAT");
         // In a BDAT chunk a leading dot is content, not transparency: it must arrive as it was sent.
@@ -195,7 +195,7 @@ public sealed class MailKitTests : ServerFixture
     }
 
     [Test]
-    public async Task LinesStartingWithDotsSurviveDotStuffing()
+    public async Task Lines_starting_with_dots_survive_dot_stuffing()
     {
         const string text = ".\r\n..\r\n.leading dot\r\n...three dots\r\nmiddle . dot\r\n. space after dot\r\n.\r\nend\r\n";
         var message = MailKitSender.NewMessage("Dots");

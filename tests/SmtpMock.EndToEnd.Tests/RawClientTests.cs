@@ -7,7 +7,7 @@ namespace SmtpMock.EndToEnd.Tests;
 public sealed class RawClientTests : ServerFixture
 {
     [Test]
-    public async Task GreetingIs220WithTheHostname()
+    public async Task Greeting_is_220_with_the_hostname()
     {
         await using var client = await WireClient.ConnectAsync(Server.EndPoint);
 
@@ -19,7 +19,7 @@ public sealed class RawClientTests : ServerFixture
     }
 
     [Test]
-    public async Task EhloAdvertisesTheExtensions()
+    public async Task Ehlo_advertises_the_extensions()
     {
         await using var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint, ehlo: null);
 
@@ -34,7 +34,7 @@ public sealed class RawClientTests : ServerFixture
     }
 
     [Test]
-    public async Task HelpAnswersWith214Lines()
+    public async Task Help_answers_with_214_lines()
     {
         await using var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint, ehlo: null);
 
@@ -47,7 +47,7 @@ public sealed class RawClientTests : ServerFixture
     }
 
     [Test]
-    public async Task MailBeforeEhloIsOutOfSequence()
+    public async Task Mail_before_ehlo_is_out_of_sequence()
     {
         await using var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint, ehlo: null);
 
@@ -57,7 +57,7 @@ public sealed class RawClientTests : ServerFixture
     }
 
     [Test]
-    public async Task RcptBeforeMailIsOutOfSequence()
+    public async Task Rcpt_before_mail_is_out_of_sequence()
     {
         await using var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint);
 
@@ -67,7 +67,7 @@ public sealed class RawClientTests : ServerFixture
     }
 
     [Test]
-    public async Task DataBeforeRcptIsOutOfSequence()
+    public async Task Data_before_rcpt_is_out_of_sequence()
     {
         await using var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint);
         Assert.That((await client.CommandAsync("MAIL FROM:<a@example.com>")).Single(), Does.StartWith("250 "));
@@ -81,7 +81,7 @@ public sealed class RawClientTests : ServerFixture
     }
 
     [Test]
-    public async Task UnknownVerbIs500()
+    public async Task Unknown_verb_is_500()
     {
         await using var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint);
 
@@ -92,7 +92,7 @@ public sealed class RawClientTests : ServerFixture
     }
 
     [Test]
-    public async Task FullDialogWithBareLfCommandsIsAccepted()
+    public async Task Full_dialog_with_bare_lf_commands_is_accepted()
     {
         await using var client = await WireClient.ConnectAsync(Server.EndPoint);
         Assert.That((await client.ReadReplyAsync())[0], Does.StartWith("220 "));
@@ -123,7 +123,7 @@ public sealed class RawClientTests : ServerFixture
     }
 
     [Test]
-    public async Task PipelinedCommandsInOneWriteGetTheirRepliesInOrder()
+    public async Task Pipelined_commands_in_one_write_get_their_replies_in_order()
     {
         await using var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint);
 
@@ -144,7 +144,7 @@ public sealed class RawClientTests : ServerFixture
     }
 
     [Test]
-    public async Task QuitGets221AndTheServerClosesTheConnection()
+    public async Task Quit_gets_221_and_the_server_closes_the_connection()
     {
         await using var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint);
 

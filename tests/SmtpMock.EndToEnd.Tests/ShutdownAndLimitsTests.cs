@@ -8,7 +8,7 @@ namespace SmtpMock.EndToEnd.Tests;
 public sealed class ShutdownAndLimitsTests
 {
     [Test]
-    public async Task StopSends421ToOpenSessionsAndKeepsCompletedMessages()
+    public async Task Stop_sends_421_to_open_sessions_and_keeps_completed_messages()
     {
         var server = await TestServer.StartAsync();
         try
@@ -45,7 +45,7 @@ public sealed class ShutdownAndLimitsTests
     }
 
     [Test]
-    public async Task ConnectionOverTheCapGets421AndTheOthersKeepWorking()
+    public async Task Connection_over_the_cap_gets_421_and_the_others_keep_working()
     {
         await using var server = await TestServer.StartAsync(o => o with { MaxConnections = 2 });
         await using var first = await WireClient.ConnectAndGreetAsync(server.EndPoint, "first.test");
@@ -70,7 +70,7 @@ public sealed class ShutdownAndLimitsTests
     }
 
     [Test]
-    public async Task ClientThatDisconnectsMidDataLeavesNoMessageAndTheNextOneIsCaptured()
+    public async Task Client_that_disconnects_mid_data_leaves_no_message_and_the_next_one_is_captured()
     {
         await using var server = await TestServer.StartAsync();
         await using (var quitter = await WireClient.ConnectAndGreetAsync(server.EndPoint, "quitter.test"))

@@ -16,7 +16,7 @@ public sealed class StoreDirectoryTests
     public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
 
     [Test]
-    public async Task MessageIsWrittenAsEmlAndJson()
+    public async Task Message_is_written_as_eml_and_json()
     {
         await using var server = await TestServer.StartAsync(o => o with { StoreDirectory = _directory });
 
@@ -41,7 +41,7 @@ public sealed class StoreDirectoryTests
     }
 
     [Test]
-    public async Task SecondServerOnTheSameDirectoryListsTheEarlierMessages()
+    public async Task Second_server_on_the_same_directory_lists_the_earlier_messages()
     {
         MailKitSent sent;
         await using (var first = await TestServer.StartAsync(o => o with { StoreDirectory = _directory }))
@@ -68,7 +68,7 @@ public sealed class StoreDirectoryTests
     }
 
     [Test]
-    public async Task LeftoverTemporaryFileIsRemovedAtStartAndNeverListed()
+    public async Task Leftover_temporary_file_is_removed_at_start_and_never_listed()
     {
         var leftover = Path.Combine(_directory, "x.eml.tmp");
         await File.WriteAllTextAsync(leftover, "Subject: half written\r\n\r\ncut off by a crash");

@@ -7,7 +7,7 @@ namespace SmtpMock.EndToEnd.Tests;
 public sealed class SystemNetMailTests : ServerFixture
 {
     [Test]
-    public async Task MessageIsCapturedWithItsEnvelopeSubjectAndBody()
+    public async Task Message_is_captured_with_its_envelope_subject_and_body()
     {
         const string body = "Hello from System.Net.Mail.\r\nSecond line.";
         using var message = new MailMessage(new MailAddress("legacy@example.com", "Legacy App"), new MailAddress("ops@example.org"))

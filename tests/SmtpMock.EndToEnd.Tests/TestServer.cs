@@ -54,6 +54,17 @@ internal static class TestServer
         return await server.WaitForSessionEndAsync(id, timeout.Token);
     }
 
+    /// <summary>
+    /// The finished session with this id, checked to be the client that said EHLO/HELO <paramref name="heloName"/>:
+    /// ids count connections in accept order from 1, so a test that connects one client after another knows each one's.
+    /// </summary>
+    public static async Task<SessionContext> WaitForSessionAsync(this SmtpMockServer server, long id, string heloName)
+    {
+        var session = await server.WaitForSessionAsync(id);
+        Assert.That(session.HeloName, Is.EqualTo(heloName), $"session {id} is not the client that said {heloName}");
+        return session;
+    }
+
     /// <summary>The client lines of a transcript (what the server read as commands).</summary>
     public static IReadOnlyList<string> ClientLines(this SessionContext session) =>
         [.. session.Transcript.Lines.Where(l => l.Direction == TranscriptDirection.In).Select(l => l.Text)];

@@ -27,6 +27,41 @@ public class FuzzRegressionTests
 
     private static IEnumerable<TestCaseData> SessionInputs() => Inputs("session");
 
+    /// <summary>
+    /// The replay cases above come from folders copied next to the tests; if the copy breaks they silently yield
+    /// nothing. This fails instead: the seeds are there, and each folder holds exactly the files the repo has.
+    /// </summary>
+    [TestCase("seeds", "session")]
+    [TestCase("seeds", "scenario")]
+    [TestCase("crashes", "session")]
+    [TestCase("crashes", "scenario")]
+    public void The_replayed_folder_is_the_repo_folder(string kind, string target)
+    {
+        var copied = Path.Combine(TestContext.CurrentContext.TestDirectory, "fuzz", kind, target);
+        var source = Path.Combine(RepoRoot(), "fuzz", kind, target);
+        Assert.That(Directory.Exists(source), Is.True, $"the repo has no {source}");
+        Assert.That(Directory.Exists(copied), Is.True, $"{copied} was not copied to the test output (see the csproj)");
+        var names = Directory.GetFiles(copied).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.That(names, Is.EqualTo(Directory.GetFiles(source).Select(Path.GetFileName).Order(StringComparer.Ordinal)));
+        if (kind == "seeds")
+        {
+            Assert.That(names, Is.Not.Empty, $"no {target} seeds to replay");
+        }
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SmtpMock.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new AssertionException($"no SmtpMock.sln above {TestContext.CurrentContext.TestDirectory}");
+    }
+
     private static IEnumerable<TestCaseData> ScenarioInputs() => Inputs("scenario");
 
     [TestCaseSource(nameof(SessionInputs))]

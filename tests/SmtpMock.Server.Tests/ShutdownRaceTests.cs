@@ -1,11 +1,6 @@
-using SmtpMock.Server.Hosting;
 using System.IO.Pipelines;
-using System.Net;
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using SmtpMock.Server.Capture;
-using SmtpMock.Server.Scenarios;
-using SmtpMock.Server.Session;
 using SmtpMock.Server.Tests.Harness;
 
 namespace SmtpMock.Server.Tests;
@@ -26,7 +21,7 @@ public class ShutdownRaceTests
         var output = PipeWriter.Create(wire);
         var input = new ScriptedPipeReader([], hangAtEnd: true);
         var options = SessionDriver.Options();
-        var session = SessionFactory.Create(options, null, new MessageStore(10, 1 << 20), 1, new IPEndPoint(IPAddress.Loopback, 40000), NullLogger.Instance);
+        var session = SessionDriver.Build(options, new MessageStore(10, 1 << 20));
         var context = session.Context;
 
         await session.RunAsync(input, output, shutdown.Token).WaitAsync(TimeSpan.FromSeconds(30));

@@ -15,7 +15,7 @@ public sealed class KillDuringWriteTests
     private const int LargeMessageOctets = 20 * 1024 * 1024;
 
     [Test]
-    public async Task KillMinus9MidMessageLeavesOnlyWholeMessagesAndTheNextServerRemovesTheSpool()
+    public async Task Kill_minus_9_mid_message_leaves_only_whole_messages_and_the_next_server_removes_the_spool()
     {
         using var store = new StoreFolder();
         const string earlierContent = "Subject: earlier\r\n\r\nCompleted before the kill.\r\n";

@@ -14,7 +14,7 @@ public sealed class ShutdownUnderLoadTests
     private const string ShuttingDown = "421 4.3.2 Server shutting down, closing connection";
 
     [Test]
-    public async Task SigtermSends421ToEveryOpenSessionExitsZeroAndLeavesExactlyTheAcknowledgedMessagesOnDisk()
+    public async Task Sigterm_sends_421_to_every_open_session_exits_zero_and_leaves_exactly_the_acknowledged_messages_on_disk()
     {
         using var store = new StoreFolder();
         var server = await ServerProcess.StartAsync("--store", store.Path);

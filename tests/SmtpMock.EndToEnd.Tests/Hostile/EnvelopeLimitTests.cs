@@ -17,7 +17,7 @@ public sealed class EnvelopeLimitTests
     [TestCase("18446744073709551616", TestName = "Two_to_the_64th")]
     [TestCase("18446744073709551617", TestName = "Two_to_the_64th_plus_one_wrapping_to_1")]
     [TestCase("36700161", TestName = "One_over_the_limit")]
-    public async Task AnAbsurdSizeIs552AndOpensNoTransaction(string size)
+    public async Task An_absurd_size_is_552_and_opens_no_transaction(string size)
     {
         await using var server = await TestServer.StartAsync();
         await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "size.test");
@@ -30,7 +30,7 @@ public sealed class EnvelopeLimitTests
     }
 
     [Test]
-    public async Task AFourHundredDigitSizeIs552()
+    public async Task A_four_hundred_digit_size_is_552()
     {
         await using var server = await TestServer.StartAsync();
         await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "digits.test");
@@ -41,7 +41,7 @@ public sealed class EnvelopeLimitTests
     }
 
     [Test]
-    public async Task RecipientsPastTheLimitGet452AndTheAcceptedOnesAreKept()
+    public async Task Recipients_past_the_limit_get_452_and_the_accepted_ones_are_kept()
     {
         const int limit = 100;
         const int sent = 150;

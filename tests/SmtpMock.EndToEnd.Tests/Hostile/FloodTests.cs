@@ -10,7 +10,7 @@ namespace SmtpMock.EndToEnd.Tests.Hostile;
 public sealed class FloodTests
 {
     [Test]
-    public async Task UnknownCommandsPastTheLimitGet421AndTheConnectionCloses()
+    public async Task Unknown_commands_past_the_limit_get_421_and_the_connection_closes()
     {
         const int limit = 5;
         await using var server = await TestServer.StartAsync(o => o with { MaxBadCommands = limit });
@@ -35,14 +35,14 @@ public sealed class FloodTests
         Assert.That((await hostile.ReadReplyAsync()).Single(), Is.EqualTo("421 4.7.0 Too many errors, closing connection"));
         Assert.That(await hostile.ReadUntilClosedAsync(), Is.Empty, "closed right after the 421");
 
-        var session = await server.WaitForEndedSessionAsync("bad-commands.test");
+        var session = await server.WaitForSessionAsync(1, "bad-commands.test");
         Assert.That(session.EndReason, Is.EqualTo("too many bad commands"));
         Assert.That(session.BadCommands, Is.EqualTo(limit + 1));
         await server.AssertBystanderServedAsync("after-bad-commands");
     }
 
     [Test]
-    public async Task TheDefaultLimitIsTwentyBadCommands()
+    public async Task The_default_limit_is_twenty_bad_commands()
     {
         await using var server = await TestServer.StartAsync();
         await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "twenty.test");
@@ -65,7 +65,7 @@ public sealed class FloodTests
     }
 
     [Test]
-    public async Task ConnectionsPastTheCapGet421WhileOpenSessionsGoOnAndTheAcceptLoopLivesOn()
+    public async Task Connections_past_the_cap_get_421_while_open_sessions_go_on_and_the_accept_loop_lives_on()
     {
         const int cap = 3;
         const int flood = 40;
@@ -92,7 +92,7 @@ public sealed class FloodTests
 
             // Once one slot frees, a new client is served whole: the accept loop survived the flood.
             Assert.That((await resident.CommandAsync("QUIT")).Single(), Does.StartWith("221 "));
-            await server.WaitForEndedSessionAsync("resident.test");
+            await server.WaitForSessionAsync(cap, "resident.test");
             await server.AssertBystanderServedAsync("after-flood");
 
             foreach (var hog in hogs)

@@ -33,7 +33,7 @@ public sealed class GrammarTests
     }
 
     [TestCaseSource(nameof(Lines))]
-    public async Task ABrokenLineGetsItsOneReplyAndTheSessionGoesOn(string? before, string line, string expected)
+    public async Task A_broken_line_gets_its_one_reply_and_the_session_goes_on(string? before, string line, string expected)
     {
         await using var server = await TestServer.StartAsync();
         await using var client = await WireClient.ConnectAndGreetAsync(server.EndPoint, "grammar.test");
@@ -51,7 +51,7 @@ public sealed class GrammarTests
     }
 
     [Test]
-    public async Task StartTlsPipelinedWithACommandIsRefusedAndTheCommandIsAnswered()
+    public async Task Starttls_pipelined_with_a_command_is_refused_and_the_command_is_answered()
     {
         // CVE-2011-0411 is about input buffered before a TLS handshake. STARTTLS is not implemented (502), so no
         // handshake happens and the NOOP behind it is an ordinary command: it gets its reply, in order.
@@ -65,7 +65,7 @@ public sealed class GrammarTests
     }
 
     [Test]
-    public async Task BareLfCommandsAreAcceptedByDefaultAndRefusedWithStrictLineEndings()
+    public async Task Bare_lf_commands_are_accepted_by_default_and_refused_with_strict_line_endings()
     {
         await using (var lenient = await TestServer.StartAsync())
         {

@@ -1,13 +1,12 @@
 using System.Text;
 using SmtpMock.Server.Capture;
 using SmtpMock.Server.Hosting;
-using SmtpMock.Server.Session;
 
 namespace SmtpMock.EndToEnd.Tests.Hostile;
 
 /// <summary>
 /// What the hostile-input tests share: a well-behaved bystander that must be served normally while a hostile
-/// connection is open on the same server, and waits (with deadlines) for sessions to end.
+/// connection is open on the same server, and what they ask of the store.
 /// </summary>
 internal static class HostileKit
 {
@@ -47,47 +46,6 @@ internal static class HostileKit
 
     public static string BystanderContent(string tag) =>
         $"Subject: {tag}\r\nX-Bystander: {tag}\r\n\r\nA well-behaved message, sent while a hostile client was connected.\r\n";
-
-    /// <summary>The first finished session that matches, waiting for it up to the deadline.</summary>
-    public static async Task<SessionContext> WaitForEndedSessionAsync(this SmtpMockServer server, Func<SessionContext, bool> match)
-    {
-        var done = new TaskCompletionSource<SessionContext>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnEnded(SessionContext context)
-        {
-            if (match(context))
-            {
-                done.TrySetResult(context);
-            }
-        }
-
-        server.SessionEnded += OnEnded;
-        try
-        {
-            var finished = server.FinishedSessions.FirstOrDefault(match);
-            if (finished is not null)
-            {
-                return finished;
-            }
-
-            using var timeout = TestServer.Timeout();
-            try
-            {
-                return await done.Task.WaitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-            {
-                throw new AssertionException($"no matching session ended within {TestServer.Deadline.TotalSeconds} s");
-            }
-        }
-        finally
-        {
-            server.SessionEnded -= OnEnded;
-        }
-    }
-
-    /// <summary>The finished session whose EHLO/HELO name is this one.</summary>
-    public static Task<SessionContext> WaitForEndedSessionAsync(this SmtpMockServer server, string heloName) =>
-        server.WaitForEndedSessionAsync(s => s.HeloName == heloName);
 
     /// <summary>The senders of every kept message.</summary>
     public static IReadOnlyList<string> Senders(this SmtpMockServer server) =>

@@ -11,7 +11,7 @@ namespace SmtpMock.EndToEnd.Tests.Hostile;
 public sealed class LargeDataTests
 {
     [Test]
-    public async Task AHundredMegabytesOfDataOverTheLimitAreStreamedWithBoundedMemoryThenRefused()
+    public async Task A_hundred_megabytes_of_data_over_the_limit_are_streamed_with_bounded_memory_then_refused()
     {
         const long limit = 1024 * 1024;
         const int blocks = 1280; // of 80 KiB: 100 MiB

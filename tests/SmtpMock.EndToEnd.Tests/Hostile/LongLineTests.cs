@@ -15,7 +15,7 @@ public sealed class LongLineTests
     private const string DataLineTooLong = "554 5.6.0 Message has a line over the maximum length";
 
     [Test]
-    public async Task A512OctetCommandIsServedAndA513OctetOneIs500()
+    public async Task A_512_octet_command_is_served_and_a_513_octet_one_is_500()
     {
         await using var server = await TestServer.StartAsync();
         await using var client = await WireClient.ConnectAndGreetAsync(server.EndPoint, "limit.test");
@@ -27,7 +27,7 @@ public sealed class LongLineTests
     }
 
     [Test]
-    public async Task AMegabyteWithoutCrlfIs500WhenTheLineEndsAndTheSessionStillAnswersNoop()
+    public async Task A_megabyte_without_crlf_is_500_when_the_line_ends_and_the_session_still_answers_noop()
     {
         await using var server = await TestServer.StartAsync();
         await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "megabyte.test");
@@ -51,7 +51,7 @@ public sealed class LongLineTests
     }
 
     [Test]
-    public async Task FiftyMegabytesWithoutCrlfKeepMemoryBounded()
+    public async Task Fifty_megabytes_without_crlf_keep_memory_bounded()
     {
         const int chunkSize = 64 * 1024;
         const int chunks = 800; // 50 MiB
@@ -94,7 +94,7 @@ public sealed class LongLineTests
     [TestCase(998, true, TestName = "A_1000_octet_DATA_line_is_accepted")]
     [TestCase(999, false, TestName = "A_1001_octet_DATA_line_is_refused")]
     [TestCase(5 * 1024 * 1024, false, TestName = "A_5_MiB_DATA_line_is_refused")]
-    public async Task ADataLineOverTheLimitRefusesTheMessageAfterTheDotAndStoresNothing(int textOctets, bool accepted)
+    public async Task A_data_line_over_the_limit_refuses_the_message_after_the_dot_and_stores_nothing(int textOctets, bool accepted)
     {
         var store = Directory.CreateTempSubdirectory("smtpmock-long-data-").FullName;
         var server = await TestServer.StartAsync(o => o with { StoreDirectory = store });

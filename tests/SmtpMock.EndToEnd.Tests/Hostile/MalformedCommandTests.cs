@@ -14,13 +14,13 @@ public sealed class MalformedCommandTests
     private const string Nul = "501 5.5.2 Syntax error: NUL character in command";
     private const string NotAscii = "500 5.5.2 Command unrecognized: not ASCII";
 
-    [TestCase("MAIL FROM:<a@example.com>\rRCPT TO:<b@example.org>", TestName = "BareCr_between_two_commands_in_MAIL_arguments")]
-    [TestCase("MAIL FROM:<a@exa\rmple.com>", TestName = "BareCr_inside_the_MAIL_address")]
-    [TestCase("MAIL FROM:<a@example.com> \r", TestName = "BareCr_just_before_CRLF")]
-    [TestCase("NOOP \rQUIT", TestName = "BareCr_in_the_NOOP_argument")]
-    [TestCase("NOOP\rQUIT", TestName = "BareCr_straight_after_the_verb")]
-    [TestCase("RSET\r", TestName = "BareCr_ending_the_verb")]
-    public async Task BareCrInsideACommandIs501AndChangesNothing(string line)
+    [TestCase("MAIL FROM:<a@example.com>\rRCPT TO:<b@example.org>", TestName = "Bare_CR_between_two_commands_in_MAIL_arguments")]
+    [TestCase("MAIL FROM:<a@exa\rmple.com>", TestName = "Bare_CR_inside_the_MAIL_address")]
+    [TestCase("MAIL FROM:<a@example.com> \r", TestName = "Bare_CR_just_before_CRLF")]
+    [TestCase("NOOP \rQUIT", TestName = "Bare_CR_in_the_NOOP_argument")]
+    [TestCase("NOOP\rQUIT", TestName = "Bare_CR_straight_after_the_verb")]
+    [TestCase("RSET\r", TestName = "Bare_CR_ending_the_verb")]
+    public async Task Bare_cr_inside_a_command_is_501_and_changes_nothing(string line)
     {
         await using var server = await TestServer.StartAsync();
         await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "bare-cr.test");
@@ -38,7 +38,7 @@ public sealed class MalformedCommandTests
     [TestCase("MAIL FROM:<a@example.com> SIZE=1\0", TestName = "Nul_at_the_end")]
     [TestCase("EHLO a\0b.test", TestName = "Nul_in_the_EHLO_domain")]
     [TestCase("NOOP \0", TestName = "Nul_as_the_NOOP_argument")]
-    public async Task NulInACommandIs501AndChangesNothing(string line)
+    public async Task Nul_in_a_command_is_501_and_changes_nothing(string line)
     {
         await using var server = await TestServer.StartAsync();
         await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "nul.test");
@@ -57,7 +57,7 @@ public sealed class MalformedCommandTests
     [TestCase("МAIL FROM:<a@example.com>", TestName = "Cyrillic_EM_looking_like_M")]
     [TestCase("ＮＯＯＰ", TestName = "Fullwidth_NOOP")]
     [TestCase("QUIT\u00a0", TestName = "QUIT_with_a_no_break_space")]
-    public async Task ANonAsciiVerbIs500AndTheSessionGoesOn(string line)
+    public async Task A_non_ascii_verb_is_500_and_the_session_goes_on(string line)
     {
         await using var server = await TestServer.StartAsync();
         await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "non-ascii.test");
@@ -70,7 +70,7 @@ public sealed class MalformedCommandTests
     }
 
     [Test]
-    public async Task AVerbOfInvalidUtf8Is500AndTheSessionGoesOn()
+    public async Task A_verb_of_invalid_utf8_is_500_and_the_session_goes_on()
     {
         await using var server = await TestServer.StartAsync();
         await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "invalid-utf8.test");
@@ -86,6 +86,6 @@ public sealed class MalformedCommandTests
     {
         Assert.That((await client.CommandAsync("QUIT")).Single(), Does.StartWith("221 2.0.0"));
         Assert.That(await client.ReadUntilClosedAsync(), Is.Empty);
-        return await server.WaitForEndedSessionAsync(helo);
+        return await server.WaitForSessionAsync(1, helo);
     }
 }

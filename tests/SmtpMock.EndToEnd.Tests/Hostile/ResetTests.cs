@@ -10,7 +10,7 @@ namespace SmtpMock.EndToEnd.Tests.Hostile;
 public sealed class ResetTests
 {
     [Test]
-    public async Task AResetMidCommandEndsTheSessionAndKeepsTheEarlierMessage()
+    public async Task A_reset_mid_command_ends_the_session_and_keeps_the_earlier_message()
     {
         await using var server = await TestServer.StartAsync();
         var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "reset-command.test");
@@ -27,7 +27,7 @@ public sealed class ResetTests
             hostile.Dispose();
         }
 
-        var session = await server.WaitForEndedSessionAsync("reset-command.test");
+        var session = await server.WaitForSessionAsync(1, "reset-command.test");
         Assert.That(session.AcceptedMessages, Is.EqualTo(new[] { kept }));
         Assert.That(session.EndReason, Does.StartWith("connection lost").Or.StartWith("client closed the connection"));
         Assert.That(server.Messages.Ids(), Is.EqualTo(new[] { kept }));
@@ -36,7 +36,7 @@ public sealed class ResetTests
     }
 
     [Test]
-    public async Task AResetMidDataDiscardsThatTransactionAndKeepsTheEarlierMessage()
+    public async Task A_reset_mid_data_discards_that_transaction_and_keeps_the_earlier_message()
     {
         await using var server = await TestServer.StartAsync();
         await using var bystander = await WireClient.ConnectAndGreetAsync(server.EndPoint, "bystander-open.test");
@@ -57,7 +57,7 @@ public sealed class ResetTests
             hostile.Dispose();
         }
 
-        var session = await server.WaitForEndedSessionAsync("reset-data.test");
+        var session = await server.WaitForSessionAsync(2, "reset-data.test");
         Assert.That(session.AcceptedMessages, Is.EqualTo(new[] { kept }));
         Assert.That(server.Messages.Ids(), Is.EqualTo(new[] { kept }));
         Assert.That(server.Senders(), Has.None.EqualTo("lost@example.com"));
@@ -68,7 +68,7 @@ public sealed class ResetTests
     }
 
     [Test]
-    public async Task AResetMidASpooledMessageLeavesNoFileBehind()
+    public async Task A_reset_mid_a_spooled_message_leaves_no_file_behind()
     {
         var store = Directory.CreateTempSubdirectory("smtpmock-reset-").FullName;
         var server = await TestServer.StartAsync(o => o with { StoreDirectory = store });
@@ -100,7 +100,7 @@ public sealed class ResetTests
                 hostile.Dispose();
             }
 
-            var session = await server.WaitForEndedSessionAsync("reset-spool.test");
+            var session = await server.WaitForSessionAsync(1, "reset-spool.test");
             Assert.That(session.AcceptedMessages, Is.EqualTo(new[] { kept }));
             Assert.That(Directory.EnumerateFiles(store, "*.tmp"), Is.Empty, "the spool file of the cut message is deleted");
             Assert.That(Directory.EnumerateFiles(store, "*.eml").Count(), Is.EqualTo(2), "the earlier message and the bystander's");
@@ -115,7 +115,7 @@ public sealed class ResetTests
     }
 
     [Test]
-    public async Task AHalfCloseRightAfterTheDotStillGetsThe250AndTheMessageIsKept()
+    public async Task A_half_close_right_after_the_dot_still_gets_the_250_and_the_message_is_kept()
     {
         await using var server = await TestServer.StartAsync();
         using var client = await WireClient.ConnectAndGreetAsync(server.EndPoint, "half-close.test");
@@ -134,7 +134,7 @@ public sealed class ResetTests
 
         var captured = await server.WaitForMessageAsync(m => m.Id == TestServer.QueuedId(accepted));
         Assert.That(captured.Raw.ToArray(), Is.EqualTo(Encoding.ASCII.GetBytes(content)));
-        var session = await server.WaitForEndedSessionAsync("half-close.test");
+        var session = await server.WaitForSessionAsync(1, "half-close.test");
         Assert.That(session.EndReason, Is.EqualTo("client closed the connection"));
         await server.AssertBystanderServedAsync("after-half-close");
     }

@@ -29,7 +29,7 @@ public sealed class SlowClientTests
     public async Task StopServer() => await _server.DisposeWithinAsync(TimeSpan.FromSeconds(30));
 
     [Test]
-    public async Task ACommandSentOneByteAMinuteGets421WhenTheCommandDeadlinePasses()
+    public async Task A_command_sent_one_byte_a_minute_gets_421_when_the_command_deadline_passes()
     {
         await using var slow = await WireClient.ConnectAndGreetAsync(_server.EndPoint, "slow.test");
         // The EHLO reply has arrived, so the deadline for the next command is set: now + 5 min.
@@ -50,14 +50,14 @@ public sealed class SlowClientTests
 
         Assert.That((await slow.ReadReplyAsync()).Single(), Is.EqualTo(TimeoutReply));
         Assert.That(await slow.ReadUntilClosedAsync(), Is.Empty);
-        var session = await _server.WaitForEndedSessionAsync("slow.test");
+        var session = await _server.WaitForSessionAsync(1, "slow.test");
         Assert.That(session.EndReason, Is.EqualTo("command timeout"));
         Assert.That(session.EndedAt - session.StartedAt, Is.EqualTo(CommandTimeout), "cut exactly at the deadline of the clock");
         await _server.AssertBystanderServedAsync("after-slow");
     }
 
     [Test]
-    public async Task AClientThatFinishesEachCommandInTimeIsNeverCut()
+    public async Task A_client_that_finishes_each_command_in_time_is_never_cut()
     {
         await using var patient = await WireClient.ConnectAndGreetAsync(_server.EndPoint, "patient.test");
         var almost = CommandTimeout - TimeSpan.FromSeconds(1);
@@ -73,7 +73,7 @@ public sealed class SlowClientTests
     }
 
     [Test]
-    public async Task SilenceInsideDataGets421AfterTheDataTimeoutAndTheMessageIsNotCaptured()
+    public async Task Silence_inside_data_gets_421_after_the_data_timeout_and_the_message_is_not_captured()
     {
         await using var silent = await WireClient.ConnectAndGreetAsync(_server.EndPoint, "silent.test");
         await silent.WriteAsync("MAIL FROM:<silent@example.com>\r\nRCPT TO:<b@example.org>\r\nDATA\r\n");
@@ -90,7 +90,7 @@ public sealed class SlowClientTests
 
         Assert.That((await silent.ReadReplyAsync()).Single(), Is.EqualTo(TimeoutReply));
         Assert.That(await silent.ReadUntilClosedAsync(), Is.Empty);
-        var session = await _server.WaitForEndedSessionAsync("silent.test");
+        var session = await _server.WaitForSessionAsync(1, "silent.test");
         Assert.That(session.EndReason, Is.EqualTo("data timeout; open transaction discarded"));
         Assert.That(_server.Messages.Ids(), Is.EqualTo(new[] { bystander }));
     }

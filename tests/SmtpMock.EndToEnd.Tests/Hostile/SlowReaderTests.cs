@@ -12,7 +12,7 @@ namespace SmtpMock.EndToEnd.Tests.Hostile;
 public sealed class SlowReaderTests
 {
     [Test]
-    public async Task AClientThatNeverReadsItsRepliesIsCutAtTheCommandDeadline()
+    public async Task A_client_that_never_reads_its_replies_is_cut_at_the_command_deadline()
     {
         // A real but short deadline: what is awaited is the session's end, with the test's own deadline.
         await using var server = await TestServer.StartAsync(o => o with { CommandTimeout = TimeSpan.FromSeconds(1) });
@@ -30,7 +30,7 @@ public sealed class SlowReaderTests
             writer = FloodAsync(socket, stop.Token);
 
             await server.AssertBystanderServedAsync("beside-non-reader");
-            var session = await server.WaitForEndedSessionAsync("never-reads.test");
+            var session = await server.WaitForSessionAsync(1, "never-reads.test");
             Assert.That(session.EndReason, Is.EqualTo("command timeout"));
             Assert.That(server.ActiveSessions, Is.Zero);
             await server.AssertBystanderServedAsync("after-non-reader");
@@ -48,7 +48,7 @@ public sealed class SlowReaderTests
     }
 
     [Test]
-    public async Task AClientThatResetsWhileTheServerIsBlockedWritingToItFreesItsSlot()
+    public async Task A_client_that_resets_while_the_server_is_blocked_writing_to_it_frees_its_slot()
     {
         // One slot: if the reset session is not accounted as ended, nobody is ever served again.
         await using var server = await TestServer.StartAsync(o => o with { MaxConnections = 1 });
@@ -84,7 +84,7 @@ public sealed class SlowReaderTests
             socket.Close();
         }
 
-        var session = await server.WaitForEndedSessionAsync("blocked.test");
+        var session = await server.WaitForSessionAsync(1, "blocked.test");
         Assert.That(session.EndReason, Does.StartWith("connection lost"));
         Assert.That(server.ActiveSessions, Is.Zero, "the slot is free again");
         await server.AssertBystanderServedAsync("after-blocked-reset");

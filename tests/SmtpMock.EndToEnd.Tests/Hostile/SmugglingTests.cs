@@ -23,7 +23,7 @@ public sealed class SmugglingTests
         select new TestCaseData(ending, policy).SetArgDisplayNames(Visible(ending), policy.ToString());
 
     [TestCaseSource(nameof(Cases))]
-    public async Task AFakeEndOfDataNeitherEndsNorSplitsTheMessage(string ending, BareLineEndingPolicy policy)
+    public async Task A_fake_end_of_data_neither_ends_nor_splits_the_message(string ending, BareLineEndingPolicy policy)
     {
         await using var server = await TestServer.StartAsync(o => o with { BareLineEndingsInData = policy });
         await using var smuggler = await WireClient.ConnectAndGreetAsync(server.EndPoint, "smuggler.test");
@@ -53,7 +53,7 @@ public sealed class SmugglingTests
         Assert.That((await smuggler.CommandAsync("NOOP")).Single(), Is.EqualTo("250 2.0.0 OK"));
         Assert.That((await smuggler.CommandAsync("QUIT")).Single(), Does.StartWith("221 2.0.0"));
 
-        var session = await server.WaitForEndedSessionAsync("smuggler.test");
+        var session = await server.WaitForSessionAsync(1, "smuggler.test");
         Assert.That(session.ClientLines(), Has.None.Contains("smuggled@evil.test"), "the forged MAIL was never read as a command");
         Assert.That(server.Senders(), Has.None.EqualTo("smuggled@evil.test"));
         if (bare)

@@ -33,7 +33,7 @@ public sealed partial class SplitDeliveryTests
     }
 
     [Test]
-    public async Task WholeLineByLineAndByteByByteGetTheSameRepliesAndTheSameMessage()
+    public async Task Whole_line_by_line_and_byte_by_byte_get_the_same_replies_and_the_same_message()
     {
         var results = new Dictionary<Delivery, (string Replies, byte[] Message)>();
         foreach (var delivery in Enum.GetValues<Delivery>())

@@ -13,7 +13,7 @@ public sealed class WrongProtocolTests
     [TestCase("GET / HTTP/1.1\r\n", TestName = "Request_line_only")]
     [TestCase("POST /api/send HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}", TestName = "POST_with_a_body")]
     [TestCase("HEAD /favicon.ico HTTP/1.1\n", TestName = "HEAD_with_bare_LF")]
-    public async Task HttpOnTheSmtpPortGets421AndTheClose(string request)
+    public async Task Http_on_the_smtp_port_gets_421_and_the_close(string request)
     {
         await using var server = await TestServer.StartAsync();
         await using var browser = await WireClient.ConnectAsync(server.EndPoint);
@@ -33,7 +33,7 @@ public sealed class WrongProtocolTests
     }
 
     [Test]
-    public async Task HttpMidSessionGets421AndTheClose()
+    public async Task Http_mid_session_gets_421_and_the_close()
     {
         await using var server = await TestServer.StartAsync();
         await using var hostile = await WireClient.ConnectAndGreetAsync(server.EndPoint, "confused.test");
@@ -44,7 +44,7 @@ public sealed class WrongProtocolTests
     }
 
     [Test]
-    public async Task AClientTalkingBeforeTheGreetingGetsThe220FirstAndEveryReplyInOrder()
+    public async Task A_client_talking_before_the_greeting_gets_the_220_first_and_every_reply_in_order()
     {
         await using var server = await TestServer.StartAsync();
         await using var eager = await WireClient.ConnectAsync(server.EndPoint);

@@ -9,7 +9,7 @@ public sealed class BadSequenceTests
     private const string Scenario = "bad-sequence";
 
     [Test]
-    public async Task SecondRecipientIsRefusedAndNothingIsSent()
+    public async Task Second_recipient_is_refused_and_nothing_is_sent()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario);
         using var timeout = TestServer.Timeout();
@@ -43,7 +43,7 @@ public sealed class BadSequenceTests
     }
 
     [Test]
-    public async Task ThirdMailOfAConnectionIsRefusedAfterTwoGoodMessages()
+    public async Task Third_mail_of_a_connection_is_refused_after_two_good_messages()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario);
         using var timeout = TestServer.Timeout();
@@ -90,7 +90,7 @@ public sealed class BadSequenceTests
     /// (docs/scenarios.md), and the scenario refuses only the second RCPT of a transaction.
     /// </summary>
     [Test]
-    public async Task FirstRecipientOfATransactionAfterARefusedMailIsAccepted()
+    public async Task First_recipient_of_a_transaction_after_a_refused_mail_is_accepted()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario);
         await using (var client = await WireClient.ConnectAndGreetAsync(server.EndPoint))

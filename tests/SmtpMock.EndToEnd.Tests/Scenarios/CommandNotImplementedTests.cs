@@ -9,7 +9,7 @@ public sealed class CommandNotImplementedTests
     private const string Scenario = "command-not-implemented";
 
     [Test]
-    public async Task MailKitFallsBackToHeloAndStillDelivers()
+    public async Task MailKit_falls_back_to_helo_and_still_delivers()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario);
         using var timeout = TestServer.Timeout();
@@ -63,7 +63,7 @@ public sealed class CommandNotImplementedTests
     }
 
     [Test]
-    public async Task HelpIsAnswered502()
+    public async Task Help_is_answered_502()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario);
         await using (var client = await WireClient.ConnectAndGreetAsync(server.EndPoint, ehlo: null))

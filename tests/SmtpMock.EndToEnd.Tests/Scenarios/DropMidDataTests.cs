@@ -9,7 +9,7 @@ public sealed class DropMidDataTests
     private const string Scenario = "drop-mid-data";
 
     [Test]
-    public async Task MailKitReportsTheDisconnectAndNothingIsCaptured()
+    public async Task MailKit_reports_the_disconnect_and_nothing_is_captured()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario);
         using var timeout = TestServer.Timeout();
@@ -40,7 +40,7 @@ public sealed class DropMidDataTests
     }
 
     [Test]
-    public async Task WithBdatTheConnectionIsDroppedAfterTheLastChunkAndNothingIsCaptured()
+    public async Task With_bdat_the_connection_is_dropped_after_the_last_chunk_and_nothing_is_captured()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario);
         using var timeout = TestServer.Timeout();

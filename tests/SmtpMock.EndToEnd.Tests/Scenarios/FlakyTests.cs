@@ -11,7 +11,7 @@ public sealed class FlakyTests
     private const string Accepted = "accepted";
 
     [Test]
-    public async Task SameSendsAgainstTwoFreshServersFailTheSameWay()
+    public async Task Same_sends_against_two_fresh_servers_fail_the_same_way()
     {
         var firstRun = await RunAsync();
         var secondRun = await RunAsync();

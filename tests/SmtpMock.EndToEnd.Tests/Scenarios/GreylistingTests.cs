@@ -16,7 +16,7 @@ public sealed class GreylistingTests
     private const string Recipient = "grey@example.org";
 
     [Test]
-    public async Task FirstAttemptAndQuickRetryAreGreylistedAndARetryAfter30SecondsIsDelivered()
+    public async Task First_attempt_and_quick_retry_are_greylisted_and_a_retry_after_30_seconds_is_delivered()
     {
         var clock = new FakeTimeProvider();
         await using var server = await ScenarioKit.StartAsync(Scenario, clock);
@@ -61,7 +61,7 @@ public sealed class GreylistingTests
     }
 
     [Test]
-    public async Task PassedTripletStaysAcceptedAndANewRecipientIsGreylistedOnItsOwn()
+    public async Task Passed_triplet_stays_accepted_and_a_new_recipient_is_greylisted_on_its_own()
     {
         var clock = new FakeTimeProvider();
         await using var server = await ScenarioKit.StartAsync(Scenario, clock);

@@ -10,7 +10,7 @@ public sealed class MailboxFullTests
     private const string Scenario = "mailbox-full";
 
     [Test]
-    public async Task FullIsPermanentBusyIsTemporaryAndOthersAreCaptured()
+    public async Task Full_is_permanent_busy_is_temporary_and_others_are_captured()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario);
         using var timeout = TestServer.Timeout();
@@ -62,7 +62,7 @@ public sealed class MailboxFullTests
     }
 
     [Test]
-    public async Task ClientThatToleratesRefusedRecipientsDeliversToTheRest()
+    public async Task Client_that_tolerates_refused_recipients_delivers_to_the_rest()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario);
         using var timeout = TestServer.Timeout();

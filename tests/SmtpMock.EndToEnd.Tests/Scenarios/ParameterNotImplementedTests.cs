@@ -10,7 +10,7 @@ public sealed class ParameterNotImplementedTests
     private const string Scenario = "parameter-not-implemented";
 
     [Test]
-    public async Task MailKitSendsSizeAndItsSenderIsRefused()
+    public async Task MailKit_sends_size_and_its_sender_is_refused()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario);
         using var timeout = TestServer.Timeout();

@@ -9,7 +9,7 @@ public sealed class RateLimitedTests
     private const string Scenario = "rate-limited";
 
     [Test]
-    public async Task FourthMessageOnOneConnectionGets421AndANewConnectionCarriesOn()
+    public async Task Fourth_message_on_one_connection_gets_421_and_a_new_connection_carries_on()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario);
         using var timeout = TestServer.Timeout();

@@ -9,7 +9,7 @@ public sealed class RejectAtConnectTests
     private const string Scenario = "reject-at-connect";
 
     [Test]
-    public async Task MailKitConnectFailsWith554()
+    public async Task MailKit_connect_fails_with_554()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario);
         using var timeout = TestServer.Timeout();
@@ -39,7 +39,7 @@ public sealed class RejectAtConnectTests
     }
 
     [Test]
-    public async Task RawClientGets503UntilQuitAnd221ThenTheConnectionCloses()
+    public async Task Raw_client_gets_503_until_quit_and_221_then_the_connection_closes()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario);
         await using (var client = await WireClient.ConnectAsync(server.EndPoint))

@@ -16,7 +16,7 @@ public sealed class SlowServerTests
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(1);
 
     [Test]
-    public async Task MailKitTimesOutWaitingForTheGreeting()
+    public async Task MailKit_times_out_waiting_for_the_greeting()
     {
         await using var server = await ScenarioKit.StartAsync(Scenario, new FakeTimeProvider());
         using var timeout = TestServer.Timeout();
@@ -43,7 +43,7 @@ public sealed class SlowServerTests
     }
 
     [Test]
-    public async Task WithoutTheSlowGreetingMailKitTimesOutWaitingFor354()
+    public async Task Without_the_slow_greeting_MailKit_times_out_waiting_for_354()
     {
         var folder = Directory.CreateTempSubdirectory("smtpmock-slow-");
         try

@@ -43,42 +43,32 @@ internal static class SessionDriver
     public static Task<DriveResult> RunAsync(string dialog, Split split = Split.Whole, SmtpServerOptions? options = null) =>
         RunAsync(Splitter.Bytes(dialog), split, options);
 
-    public static async Task<DriveResult> RunAsync(byte[] dialog, Split split = Split.Whole, SmtpServerOptions? options = null, MessageStore? store = null, CancellationToken shutdown = default, bool hangAtEnd = false, TaskCompletionSource? hanging = null, SessionRules? rules = null, long sessionId = 1, bool rawReplies = false)
+    public static Task<DriveResult> RunAsync(byte[] dialog, Split split = Split.Whole, SmtpServerOptions? options = null, MessageStore? store = null, CancellationToken shutdown = default, bool hangAtEnd = false, TaskCompletionSource? hanging = null, SessionRules? rules = null, long sessionId = 1, bool rawReplies = false) =>
+        DriveAsync(new ScriptedPipeReader(Splitter.Cut(dialog, split), hangAtEnd || hanging is not null, hanging), options ?? Options(), store, shutdown, rules, sessionId, rawReplies);
+
+    /// <summary>Runs a dialog cut into exactly these reads.</summary>
+    public static Task<DriveResult> RunChunksAsync(IEnumerable<byte[]> chunks, SmtpServerOptions? options = null) =>
+        DriveAsync(new ScriptedPipeReader(chunks), options ?? Options());
+
+    /// <summary>The one way tests build a session: the host's own factory, a loopback client, no logging.</summary>
+    public static SmtpSession Build(SmtpServerOptions options, MessageStore? store = null, SessionRules? rules = null, long sessionId = 1) =>
+        SessionFactory.Create(options, rules, store ?? new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes), sessionId, new IPEndPoint(IPAddress.Loopback, 40000), NullLogger.Instance);
+
+    private static async Task<DriveResult> DriveAsync(ScriptedPipeReader input, SmtpServerOptions options, MessageStore? store = null, CancellationToken shutdown = default, SessionRules? rules = null, long sessionId = 1, bool rawReplies = false)
     {
-        options ??= Options();
         store ??= new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes);
-        var input = new ScriptedPipeReader(Splitter.Cut(dialog, split), hangAtEnd || hanging is not null, hanging);
         var buffer = new CountingStream();
         var output = PipeWriter.Create(buffer);
-        var session = SessionFactory.Create(options, rules, store, sessionId, new IPEndPoint(IPAddress.Loopback, 40000), NullLogger.Instance);
-        var context = session.Context;
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await session.RunAsync(input, output, shutdown).WaitAsync(deadline.Token);
+        var session = Build(options, store, rules, sessionId);
+        await session.RunAsync(input, output, shutdown).WaitAsync(TimeSpan.FromSeconds(30));
         await output.FlushAsync();
-        var result = new DriveResult(Encoding.UTF8.GetString(buffer.ToArray()), context, store) { Writes = buffer.Writes };
+        var result = new DriveResult(Encoding.UTF8.GetString(buffer.ToArray()), session.Context, store) { Writes = buffer.Writes };
         if (!rawReplies)
         {
             // Raw replies are malformed on purpose; everything else must pass the oracle.
             ReplyOracle.AssertWellFormed(result.Output);
         }
 
-        return result;
-    }
-
-    /// <summary>Runs a dialog cut into exactly these reads.</summary>
-    public static async Task<DriveResult> RunChunksAsync(IEnumerable<byte[]> chunks, SmtpServerOptions? options = null)
-    {
-        options ??= Options();
-        var store = new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes);
-        var input = new ScriptedPipeReader(chunks);
-        var buffer = new CountingStream();
-        var output = PipeWriter.Create(buffer);
-        var session = SessionFactory.Create(options, null, store, 1, new IPEndPoint(IPAddress.Loopback, 40000), NullLogger.Instance);
-        var context = session.Context;
-        await session.RunAsync(input, output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
-        await output.FlushAsync();
-        var result = new DriveResult(Encoding.UTF8.GetString(buffer.ToArray()), context, store) { Writes = buffer.Writes };
-        ReplyOracle.AssertWellFormed(result.Output);
         return result;
     }
 

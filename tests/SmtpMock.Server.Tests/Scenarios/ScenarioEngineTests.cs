@@ -4,41 +4,13 @@ using SmtpMock.Server.Hosting;
 using SmtpMock.Server.Scenarios;
 using SmtpMock.Server.Tests.Harness;
 using static SmtpMock.Server.Tests.Harness.Dialog;
+using static SmtpMock.Server.Tests.Scenarios.ScenarioRunner;
 
 namespace SmtpMock.Server.Tests.Scenarios;
 
 /// <summary>Scenario semantics at the session seam: every dialog is fed whole, per line and per byte.</summary>
 public class ScenarioEngineTests
 {
-    private static Scenario Parse(string yaml)
-    {
-        var (scenario, problems) = ScenarioLoader.Parse(yaml, "test.yaml");
-        Assert.That(problems, Is.Empty, string.Join("\n", problems));
-        return scenario!;
-    }
-
-    /// <summary>Runs the dialog with a fresh engine for each split, so counters start at zero each time.</summary>
-    private static async Task<DriveResult> RunAsync(string yaml, string dialog, SmtpServerOptions? options = null, Split split = Split.Whole, long sessionId = 1)
-    {
-        options ??= SessionDriver.Options();
-        var scenario = Parse(yaml);
-        var raw = scenario.Rules.Any(r => r.Reply is RuleReply.Raw);
-        return await SessionDriver.RunAsync(Splitter.Bytes(dialog), split, options, rules: ScenarioRules.For(options, scenario), sessionId: sessionId, rawReplies: raw);
-    }
-
-    private static async Task<DriveResult> ExpectAsync(string yaml, string dialog, params string[] codes)
-    {
-        DriveResult? first = null;
-        foreach (var split in Enum.GetValues<Split>())
-        {
-            var result = await RunAsync(yaml, dialog, split: split);
-            Assert.That(result.Codes, Is.EqualTo(codes), $"{split}: {result.Output}");
-            first ??= result;
-        }
-
-        return first!;
-    }
-
     [Test]
     public async Task The_second_rcpt_of_each_transaction_gets_503_and_the_state_is_unchanged()
     {

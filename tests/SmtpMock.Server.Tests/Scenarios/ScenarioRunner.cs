@@ -14,11 +14,11 @@ internal static class ScenarioRunner
         return scenario!;
     }
 
-    public static Task<DriveResult> RunAsync(string yaml, string dialog, SmtpServerOptions? options = null, Split split = Split.Whole)
+    public static Task<DriveResult> RunAsync(string yaml, string dialog, SmtpServerOptions? options = null, Split split = Split.Whole, long sessionId = 1)
     {
         options ??= SessionDriver.Options();
         var scenario = Parse(yaml);
-        return SessionDriver.RunAsync(Splitter.Bytes(dialog), split, options, rules: ScenarioRules.For(options, scenario), rawReplies: scenario.Rules.Any(r => r.Reply is RuleReply.Raw));
+        return SessionDriver.RunAsync(Splitter.Bytes(dialog), split, options, rules: ScenarioRules.For(options, scenario), sessionId: sessionId, rawReplies: scenario.Rules.Any(r => r.Reply is RuleReply.Raw));
     }
 
     /// <summary>Feeds the dialog whole, per line and per byte; each gets exactly <paramref name="codes"/> after the greeting.</summary>

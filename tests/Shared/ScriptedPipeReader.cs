@@ -1,13 +1,14 @@
 using System.Buffers;
 using System.IO.Pipelines;
 
-namespace SmtpMock.Server.Tests.Harness;
+namespace SmtpMock.Tests.Shared;
 
 /// <summary>
 /// A PipeReader that hands the session its input in fixed chunks, one new chunk per read once everything so far
 /// was examined: the same dialog can be fed whole, line by line or one byte at a time, deterministically, and
 /// each chunk is its own buffer segment. After the last chunk it either reports the client gone or, with
-/// <c>hangAtEnd</c>, waits like an idle client until the read is cancelled.
+/// <c>hangAtEnd</c>, waits like an idle client until the read is cancelled. Shared by the server tests and the fuzz
+/// targets (linked into both), so the fuzzer explores exactly the segment boundaries the tests prove harmless.
 /// </summary>
 internal sealed class ScriptedPipeReader : PipeReader
 {
@@ -41,6 +42,10 @@ internal sealed class ScriptedPipeReader : PipeReader
     }
 
     public int ReadCount { get; private set; }
+
+    /// <summary>A reader that hands out <paramref name="data"/> <paramref name="size"/> bytes per read.</summary>
+    public static ScriptedPipeReader InChunksOf(byte[] data, int size) =>
+        new(data.Chunk(Math.Max(1, size)));
 
     public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
 
