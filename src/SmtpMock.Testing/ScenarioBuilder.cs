@@ -1,5 +1,6 @@
 using SmtpMock.Protocol.Replies;
 using SmtpMock.Server.Scenarios;
+using SmtpMock.Server.Session;
 
 namespace SmtpMock.Testing;
 

@@ -1,4 +1,5 @@
 using SmtpMock.Server.Scenarios;
+using SmtpMock.Server.Session;
 
 namespace SmtpMock.Testing.Tests;
 
