@@ -3,20 +3,6 @@ using SmtpMock.Server.Session;
 
 namespace SmtpMock.Server.Scenarios;
 
-/// <summary>Builds what sessions run with from the server's options and the active scenario, if any.</summary>
-internal static class ScenarioRules
-{
-    public static SessionRules Plain(Hosting.SmtpServerOptions options) => SessionRules.Plain(options.ForSessions());
-
-    public static SessionRules For(Hosting.SmtpServerOptions options, Scenario scenario)
-    {
-        var sessionOptions = options.ForSessions();
-        var presented = scenario.Server;
-        var engine = new ScenarioEngine(scenario, options.TimeProvider);
-        return new SessionRules(new DefaultResponder(sessionOptions, presented.Hostname, presented.Greeting, presented.Extensions), engine.OpenSession);
-    }
-}
-
 /// <summary>
 /// Decides, at each point of a session, whether a rule of the scenario fires. Rules are tried in file order and
 /// the first that matches wins; a rule whose conditions fail costs nothing (no counter of its own moves, no
