@@ -41,7 +41,7 @@ public class ConsoleLogTests
     public async Task An_injected_reply_names_its_rule_the_point_and_the_reply()
     {
         var records = await RunAsync(Ehlo + Mail + Rcpt + "QUIT\r\n", "name: x\nrules:\n  - name: mailbox-full\n    on: RCPT\n    reply: 552\n");
-        Assert.That(records.Select(r => r.Message), Has.One.Matches<string>(m => m.StartsWith("[7] rule 'mailbox-full' answered RCPT: 552 5.", StringComparison.Ordinal)));
+        Assert.That(records.Select(r => r.Message), Has.One.Matches<string>(m => m!.StartsWith("[7] rule 'mailbox-full' answered RCPT: 552 5.", StringComparison.Ordinal)));
     }
 
     [Test]
