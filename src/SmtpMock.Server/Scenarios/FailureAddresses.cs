@@ -98,8 +98,11 @@ internal sealed class FailureAddresses : IScenarioSession
     /// <summary>After the final dot (or BDAT LAST): the first accepted recipient that asks for a refusal of the message.</summary>
     private static Intervention? AtMessage(SessionContext session)
     {
-        foreach (var recipient in session.Recipients)
+        var recipients = session.Recipients;
+        for (var i = 0; i < recipients.Count; i++)
         {
+            // An index, not foreach: an enumerator over the interface would allocate for every message.
+            var recipient = recipients[i];
             if (!IsSimulated(recipient.Path))
             {
                 continue;
