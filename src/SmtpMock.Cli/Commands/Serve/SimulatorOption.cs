@@ -10,6 +10,6 @@ internal static class SimulatorOption
 {
     public static readonly Option<bool> NoSimulator = new("--no-simulator")
     {
-        Description = "Treat addresses at smtpmock.test like any other (default: 503@smtpmock.test gets 503, 552-data@ a 552 after DATA, greylist@, delay-10s@, disconnect@...)",
+        Description = "Turn off the failure addresses (503@smtpmock.test gets 503, 552-data@smtpmock.test a 552 after DATA...)",
     };
 }
