@@ -19,6 +19,14 @@ public class ServeOptionsTests
              defaults.CommandTimeout, defaults.DataTimeout, defaults.MaxConnections, defaults.MaxBadCommands, defaults.MaxStoredMessages, defaults.BareLineEndingsInData)));
     }
 
+    [Test]
+    public void The_simulator_is_on_by_default_and_no_simulator_turns_it_off()
+    {
+        Assert.That(ServeOptions.Build(SmtpMockCli.Create().Parse([])).Options!.Simulator, Is.True);
+        Assert.That(ServeOptions.Build(SmtpMockCli.Create().Parse(["--no-simulator"])).Options!.Simulator, Is.False);
+        Assert.That(ServeOptions.Build(SmtpMockCli.Create().Parse(["serve", "--no-simulator"])).Options!.Simulator, Is.False);
+    }
+
     [TestCase("--store", "DIR")]
     [TestCase("--store=DIR")]
     [TestCase("serve", "--store=DIR")]

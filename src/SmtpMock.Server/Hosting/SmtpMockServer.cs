@@ -97,6 +97,11 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         _listener = listener;
         Scenarios.Watch();
         Log.Bound(_logger, EndPoint.ToString(), _options.Hostname);
+        if (_options.Simulator)
+        {
+            Log.SimulatorOn(_logger);
+        }
+
         _acceptLoop = AcceptLoopAsync(listener);
         return Task.CompletedTask;
     }
@@ -271,6 +276,9 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         // Debug: a host announces where it listens in its own words (the CLI prints smtp://HOST:PORT), once.
         [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "SmtpMock bound to {EndPoint} as {Hostname}")]
         public static partial void Bound(ILogger logger, string endPoint, string hostname);
+
+        [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "failure addresses on: try 503@smtpmock.test, 552-data@smtpmock.test, greylist@smtpmock.test, delay-10s@smtpmock.test, disconnect@smtpmock.test (--no-simulator to turn off)")]
+        public static partial void SimulatorOn(ILogger logger);
 
         [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "SmtpMock stopped; {Captured} captured")]
         public static partial void Stopped(ILogger logger, string captured);

@@ -70,6 +70,13 @@ public sealed record SmtpServerOptions
     /// <summary>The name of the scenario to start with; by default the first file's.</summary>
     public string? ActiveScenario { get; init; }
 
+    /// <summary>
+    /// Recipients at <c>smtpmock.test</c> ask for a failure by their local part (<c>503@smtpmock.test</c>,
+    /// <c>552-data@smtpmock.test</c>, <c>greylist@smtpmock.test</c>...) with no scenario at all; an active
+    /// scenario's rules are asked first. On by default; false (<c>--no-simulator</c>) treats them as any address.
+    /// </summary>
+    public bool Simulator { get; init; } = true;
+
     /// <summary>How long shutdown waits for sessions to take their 421 and close.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

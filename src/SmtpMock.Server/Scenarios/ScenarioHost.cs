@@ -18,6 +18,7 @@ public sealed partial class ScenarioHost : IDisposable
     private readonly List<FileSystemWatcher> _watchers = [];
     private readonly Dictionary<string, ITimer> _pendingReloads = new(StringComparer.Ordinal);
     private readonly HashSet<string> _folders;
+    private readonly FailureAddresses? _simulator;
     private string? _activeName;
     private volatile Scenario? _active;
     private volatile SessionRules _current;
@@ -28,7 +29,8 @@ public sealed partial class ScenarioHost : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _logger = logger;
-        _current = ScenarioRules.Plain(options);
+        _simulator = FailureAddresses.For(options);
+        _current = ScenarioRules.Plain(options, _simulator);
         var paths = options.ScenarioPaths.Select(Path.GetFullPath).ToList();
         _folders = [.. paths.Where(Directory.Exists)];
         var set = ScenarioCatalog.Load(paths);
@@ -93,7 +95,7 @@ public sealed partial class ScenarioHost : IDisposable
             if (scenario is null)
             {
                 _active = null;
-                _current = ScenarioRules.Plain(_options);
+                _current = ScenarioRules.Plain(_options, _simulator);
                 Changed?.Invoke(null);
             }
             else
@@ -186,7 +188,7 @@ public sealed partial class ScenarioHost : IDisposable
     private void Use(Scenario scenario)
     {
         _active = scenario;
-        _current = ScenarioRules.For(_options, scenario);
+        _current = ScenarioRules.For(_options, scenario, _simulator);
         Log.Active(_logger, scenario.Name, scenario.Rules.Count == 1 ? "1 rule" : $"{scenario.Rules.Count} rules", scenario.SourcePath ?? "(inline)");
         Changed?.Invoke(scenario);
     }

@@ -3,16 +3,30 @@ using SmtpMock.Server.Session;
 
 namespace SmtpMock.Server.Scenarios;
 
-/// <summary>Builds what sessions run with from the server's options and the active scenario, if any.</summary>
+/// <summary>
+/// Builds what sessions run with from the server's options, the active scenario, if any, and the failure-address
+/// simulator, if on: the scenario is asked first, the simulator only where no scenario rule fired.
+/// </summary>
 internal static class ScenarioRules
 {
-    public static SessionRules Plain(SmtpServerOptions options) => SessionRules.Plain(options.ForSessions());
+    public static SessionRules Plain(SmtpServerOptions options) => Plain(options, FailureAddresses.For(options));
 
-    public static SessionRules For(SmtpServerOptions options, Scenario scenario)
+    /// <param name="options">The server's options.</param>
+    /// <param name="simulator">The server's one simulator (its greylisting outlives a change of scenario), or null when off.</param>
+    public static SessionRules Plain(SmtpServerOptions options, FailureAddresses? simulator)
+    {
+        var plain = SessionRules.Plain(options.ForSessions());
+        return simulator is null ? plain : plain with { OpenScenario = () => simulator };
+    }
+
+    public static SessionRules For(SmtpServerOptions options, Scenario scenario) => For(options, scenario, FailureAddresses.For(options));
+
+    public static SessionRules For(SmtpServerOptions options, Scenario scenario, FailureAddresses? simulator)
     {
         var sessionOptions = options.ForSessions();
         var presented = scenario.Server;
         var engine = new ScenarioEngine(scenario, options.TimeProvider);
-        return new SessionRules(new DefaultResponder(sessionOptions, presented.Hostname, presented.Greeting, presented.Extensions), engine.OpenSession);
+        Func<IScenarioSession> open = simulator is null ? engine.OpenSession : () => new ScenarioChain(engine.OpenSession(), simulator);
+        return new SessionRules(new DefaultResponder(sessionOptions, presented.Hostname, presented.Greeting, presented.Extensions), open);
     }
 }

@@ -52,6 +52,34 @@ public class CodesCommandTests
         Assert.That(output, Does.Contain(clientDetail).And.Contain("    reply: ").And.Contain("Make SmtpMock send it"));
     }
 
+    [TestCase("503")]
+    [TestCase("552")]
+    [TestCase("421")]
+    public async Task Codes_CODE_shows_the_zero_config_failure_addresses_for_an_error_code(string code)
+    {
+        var (exit, output, _) = await CommandRun.RunAsync("codes", code);
+        Assert.That(exit, Is.Zero);
+        Assert.That(output, Does.Contain($"\n  {code}@smtpmock.test ").And.Contain($"\n  {code}-data@smtpmock.test "));
+        Assert.That(output, Does.EndWith("final dot\n"));
+    }
+
+    [TestCase("250")]
+    [TestCase("354")]
+    public async Task Codes_CODE_shows_no_failure_address_for_a_positive_code(string code)
+    {
+        var (exit, output, _) = await CommandRun.RunAsync("codes", code);
+        Assert.That(exit, Is.Zero);
+        Assert.That(output, Does.Not.Contain("smtpmock.test"));
+    }
+
+    [Test]
+    public async Task Codes_CODE_json_has_the_zero_config_addresses()
+    {
+        var (_, output, _) = await CommandRun.RunAsync("codes", "552", "--json");
+        using var json = JsonDocument.Parse(output);
+        Assert.That(json.RootElement.GetProperty("zeroConfig").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "552@smtpmock.test", "552-data@smtpmock.test" }));
+    }
+
     [Test]
     public async Task Codes_without_a_code_lists_every_code_with_its_action()
     {

@@ -12,6 +12,12 @@ internal static class ClientScenarios
     public const string Sender = "app@example.com";
     public const string Recipient = "bob@example.com";
 
+    /// <summary>A zero-config failure address: with no scenario at all, its RCPT is answered 503 5.5.1.</summary>
+    public const string FailureAddress = "503@smtpmock.test";
+
+    /// <summary>What the server sends for <see cref="FailureAddress"/>.</summary>
+    public const string FailureReply = "503 5.5.1 Bad sequence of commands";
+
     /// <summary>The refusals each client is run against: the command refused and the code.</summary>
     public static readonly object[] Refusals =
     [

@@ -35,7 +35,20 @@ public sealed class CurlTests
         Assert.That(message.Message.Subject, Is.EqualTo("from curl"));
     }
 
-    private static async Task<ToolResult> SendAsync(int port)
+    [Test]
+    public async Task Curl_exits_with_a_send_error_naming_RCPT_and_503_for_a_failure_address_with_no_scenario()
+    {
+        await ExternalTool.RequireAsync("curl");
+        await using var smtp = await ClientScenarios.StartAsync();
+
+        var result = await SendAsync(smtp.Port, ClientScenarios.FailureAddress);
+
+        Assert.That(result.ExitCode, Is.EqualTo(55), result.ToString()); // CURLE_SEND_ERROR
+        Assert.That(result.StandardError, Does.Contain("RCPT failed: 503"));
+        Assert.That(smtp.Messages, Is.Empty);
+    }
+
+    private static async Task<ToolResult> SendAsync(int port, string recipient = ClientScenarios.Recipient)
     {
         var file = Path.Combine(Path.GetTempPath(), $"smtpmock-curl-{Guid.NewGuid():N}.eml");
         await File.WriteAllTextAsync(file, "Subject: from curl\r\n\r\nbody\r\n", Encoding.ASCII);
@@ -46,7 +59,7 @@ public sealed class CurlTests
                 "--silent", "--show-error", "--max-time", "20",
                 $"smtp://127.0.0.1:{port}/curl.test",
                 "--mail-from", ClientScenarios.Sender,
-                "--mail-rcpt", ClientScenarios.Recipient,
+                "--mail-rcpt", recipient,
                 "--upload-file", file,
             ]);
         }

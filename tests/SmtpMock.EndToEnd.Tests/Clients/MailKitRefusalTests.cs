@@ -41,11 +41,44 @@ public sealed class MailKitRefusalTests
         Assert.That(message.HeloName, Is.EqualTo("mailkit.test"));
     }
 
-    private static MimeMessage Message()
+    [TestCase("503@smtpmock.test", SmtpErrorCode.RecipientNotAccepted, SmtpStatusCode.BadCommandSequence)]
+    [TestCase("552-data@smtpmock.test", SmtpErrorCode.MessageNotAccepted, SmtpStatusCode.ExceededStorageAllocation)]
+    public async Task MailKit_throws_SmtpCommandException_for_a_failure_address_with_no_scenario(string recipient, SmtpErrorCode error, SmtpStatusCode status)
+    {
+        await using var smtp = await ClientScenarios.StartAsync();
+        using var client = new SmtpClient();
+        using var timeout = TestServer.Timeout();
+        await client.ConnectAsync(smtp.Host, smtp.Port, SecureSocketOptions.None, timeout.Token);
+
+        var refused = await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(Message(recipient), timeout.Token));
+
+        Assert.That(refused?.ErrorCode, Is.EqualTo(error));
+        Assert.That(refused?.StatusCode, Is.EqualTo(status));
+        Assert.That(smtp.Messages, Is.Empty);
+        await client.DisconnectAsync(quit: true, timeout.Token);
+        var sessions = await smtp.WaitForSessionsAsync(1, TestServer.Deadline);
+        Assert.That(sessions[0].Transcript.Lines.Select(l => l.Rule), Does.Contain("simulator:" + recipient.Split('@')[0]), "the transcript names the simulator");
+    }
+
+    [Test]
+    public async Task MailKit_delivers_to_a_failure_address_when_the_simulator_is_off()
+    {
+        await using var smtp = await Testing.SmtpMockFixture.StartAsync(o => o.Server = server => server with { Simulator = false });
+        using var client = new SmtpClient();
+        using var timeout = TestServer.Timeout();
+        await client.ConnectAsync(smtp.Host, smtp.Port, SecureSocketOptions.None, timeout.Token);
+
+        await client.SendAsync(Message("503@smtpmock.test"), timeout.Token);
+
+        var message = (await smtp.WaitForMessagesAsync(1, TestServer.Deadline)).Single();
+        Assert.That(message.To, Is.EqualTo(new[] { "503@smtpmock.test" }));
+    }
+
+    private static MimeMessage Message(string recipient = ClientScenarios.Recipient)
     {
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(ClientScenarios.Sender));
-        message.To.Add(MailboxAddress.Parse(ClientScenarios.Recipient));
+        message.To.Add(MailboxAddress.Parse(recipient));
         message.Subject = "hi";
         message.Body = new TextPart("plain") { Text = "body" };
         return message;

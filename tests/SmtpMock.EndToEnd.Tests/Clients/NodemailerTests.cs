@@ -48,6 +48,21 @@ public sealed class NodemailerTests
         Assert.That(message.Message.Subject, Is.EqualTo("hi"));
     }
 
+    [Test]
+    public async Task Nodemailer_rejects_with_EENVELOPE_at_RCPT_TO_for_a_failure_address_with_no_scenario()
+    {
+        var script = await RequireNodemailerAsync();
+        await using var smtp = await ClientScenarios.StartAsync();
+
+        var result = await RunAsync(script, smtp.Port, ClientScenarios.FailureAddress);
+
+        Assert.That(result.GetProperty("error").GetString(), Is.EqualTo("EENVELOPE"), result.ToString());
+        Assert.That(result.GetProperty("command").GetString(), Is.EqualTo("RCPT TO"), result.ToString());
+        Assert.That(result.GetProperty("responseCode").GetInt32(), Is.EqualTo(503));
+        Assert.That(result.GetProperty("response").GetString(), Is.EqualTo(ClientScenarios.FailureReply));
+        Assert.That(smtp.Messages, Is.Empty);
+    }
+
     private static async Task<string> RequireNodemailerAsync()
     {
         await ExternalTool.RequireAsync("node");
@@ -66,9 +81,9 @@ public sealed class NodemailerTests
         return Path.Combine(directory, "send.js");
     }
 
-    private static async Task<JsonElement> RunAsync(string script, int port)
+    private static async Task<JsonElement> RunAsync(string script, int port, string recipient = ClientScenarios.Recipient)
     {
-        var run = await ExternalTool.RunAsync("node", [script, port.ToString(CultureInfo.InvariantCulture)]);
+        var run = await ExternalTool.RunAsync("node", [script, port.ToString(CultureInfo.InvariantCulture), recipient]);
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         return JsonDocument.Parse(run.StandardOutput).RootElement.Clone();
     }

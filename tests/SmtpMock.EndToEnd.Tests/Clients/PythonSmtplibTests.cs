@@ -11,12 +11,13 @@ public sealed class PythonSmtplibTests
     private const string Sender = """
         import json, smtplib, sys
         port = int(sys.argv[1])
+        rcpt = sys.argv[2] if len(sys.argv) > 2 else 'bob@example.com'
         out = {'error': None}
         try:
             with smtplib.SMTP('127.0.0.1', port, local_hostname='python.test', timeout=20) as smtp:
-                smtp.sendmail('app@example.com', ['bob@example.com'], b'Subject: hi\r\n\r\nbody\r\n')
+                smtp.sendmail('app@example.com', [rcpt], b'Subject: hi\r\n\r\nbody\r\n')
         except smtplib.SMTPRecipientsRefused as e:
-            out = {'error': type(e).__name__, 'code': e.recipients['bob@example.com'][0], 'text': e.recipients['bob@example.com'][1].decode()}
+            out = {'error': type(e).__name__, 'code': e.recipients[rcpt][0], 'text': e.recipients[rcpt][1].decode()}
         except smtplib.SMTPResponseException as e:
             out = {'error': type(e).__name__, 'code': e.smtp_code, 'text': e.smtp_error.decode()}
         print(json.dumps(out))
@@ -59,9 +60,23 @@ public sealed class PythonSmtplibTests
         Assert.That(sessions[0].ClientLines(), Does.Contain("helo python.test")); // smtplib sends its verbs in lower case
     }
 
-    private static async Task<JsonElement> RunAsync(int port)
+    [Test]
+    public async Task Smtplib_raises_SMTPRecipientsRefused_for_a_failure_address_with_no_scenario()
     {
-        var run = await ExternalTool.RunAsync("python3", ["-c", Sender, port.ToString(CultureInfo.InvariantCulture)]);
+        await ExternalTool.RequireAsync("python3");
+        await using var smtp = await ClientScenarios.StartAsync();
+
+        var result = await RunAsync(smtp.Port, ClientScenarios.FailureAddress);
+
+        Assert.That(result.GetProperty("error").GetString(), Is.EqualTo("SMTPRecipientsRefused"));
+        Assert.That(result.GetProperty("code").GetInt32(), Is.EqualTo(503));
+        Assert.That(result.GetProperty("text").GetString(), Is.EqualTo(ClientScenarios.FailureReply[4..]));
+        Assert.That(smtp.Messages, Is.Empty);
+    }
+
+    private static async Task<JsonElement> RunAsync(int port, string recipient = ClientScenarios.Recipient)
+    {
+        var run = await ExternalTool.RunAsync("python3", ["-c", Sender, port.ToString(CultureInfo.InvariantCulture), recipient]);
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         return JsonDocument.Parse(run.StandardOutput).RootElement.Clone();
     }

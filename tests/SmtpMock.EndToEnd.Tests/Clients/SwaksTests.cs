@@ -36,10 +36,23 @@ public sealed class SwaksTests
         Assert.That(message.To, Is.EqualTo(new[] { ClientScenarios.Recipient }));
     }
 
-    private static Task<ToolResult> SendAsync(int port) => ExternalTool.RunAsync("swaks",
+    [Test]
+    public async Task Swaks_exits_24_and_prints_the_503_for_a_failure_address_with_no_scenario()
+    {
+        await ExternalTool.RequireAsync("swaks");
+        await using var smtp = await ClientScenarios.StartAsync();
+
+        var result = await SendAsync(smtp.Port, ClientScenarios.FailureAddress);
+
+        Assert.That(result.ExitCode, Is.EqualTo(24), result.ToString()); // no RCPTs accepted
+        Assert.That(result.StandardOutput + result.StandardError, Does.Contain("<** " + ClientScenarios.FailureReply));
+        Assert.That(smtp.Messages, Is.Empty);
+    }
+
+    private static Task<ToolResult> SendAsync(int port, string recipient = ClientScenarios.Recipient) => ExternalTool.RunAsync("swaks",
     [
         "--server", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture),
-        "--from", ClientScenarios.Sender, "--to", ClientScenarios.Recipient,
+        "--from", ClientScenarios.Sender, "--to", recipient,
         "--helo", "swaks.test", "--timeout", "20",
     ]);
 }

@@ -58,6 +58,11 @@ internal static class CodesAction
 
     private static string Enhanced(ReplyCode code) => code.Enhanced.Length == 0 ? "-" : code.Enhanced[0];
 
+    /// <summary>The failure addresses for a 4xx/5xx code (on unless serve has --no-simulator), or nothing.</summary>
+    private static string ZeroConfig(ReplyCode c) => c.ZeroConfig is [var atRcpt, var afterData]
+        ? $"\nOr with no scenario at all, send to a failure address:\n  {atRcpt,-24}  refused at RCPT TO\n  {afterData,-24}  RCPT accepted, the message refused after its final dot\n"
+        : string.Empty;
+
     private static string Describe(ReplyCode c)
     {
         var enhanced = c.Enhanced.Length == 0 ? "none (3xx replies carry no enhanced code)" : string.Join(", ", c.Enhanced);
@@ -75,7 +80,7 @@ internal static class CodesAction
             {Wrap(c.Clients)}
             Make SmtpMock send it (save as a file, then smtpmock serve --scenario FILE):
             {scenario}
-
+            {ZeroConfig(c)}
             """.Replace("\r\n", "\n", StringComparison.Ordinal);
     }
 }

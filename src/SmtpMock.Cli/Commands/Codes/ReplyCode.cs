@@ -11,6 +11,7 @@ namespace SmtpMock.Cli.Commands.Codes;
 /// <param name="Clients">How well-behaved clients react, and how common libraries report it.</param>
 /// <param name="Action">What the client should do next: success, continue, retry or give-up.</param>
 /// <param name="Scenario">A complete scenario file that makes SmtpMock send it.</param>
+/// <remarks><see cref="ZeroConfig"/> is serialized too, as <c>zeroConfig</c>.</remarks>
 internal sealed record ReplyCode(
     int Code,
     string[] Enhanced,
@@ -19,7 +20,14 @@ internal sealed record ReplyCode(
     string WhenSent,
     string Clients,
     string Action,
-    string Scenario);
+    string Scenario)
+{
+    /// <summary>
+    /// Recipients that make SmtpMock send this code with no scenario (4xx and 5xx only): at RCPT, then after the
+    /// message's final dot. Computed, so the reference entries need not repeat it.
+    /// </summary>
+    public string[] ZeroConfig => Code is >= 400 and <= 599 ? [$"{Code}@smtpmock.test", $"{Code}-data@smtpmock.test"] : [];
+}
 
 /// <summary>The source-generated serializer for <c>--json</c>: no reflection, so the native build keeps working.</summary>
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

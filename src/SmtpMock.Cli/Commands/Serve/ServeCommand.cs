@@ -44,7 +44,7 @@ internal static class ServeCommand
                  {
                      Host, Port, Hostname, Store, MaxMessageSize, MaxRecipients, MaxLineLength, MaxDataLineLength,
                      CommandTimeout, DataTimeout, MaxConnections, MaxBadCommands, MaxMessages, StrictLineEndings,
-                     BareLineEndings, Scenario, ScenarioName, LogLevel,
+                     BareLineEndings, Scenario, ScenarioName, LogLevel, SimulatorOption.NoSimulator,
                  })
         {
             command.Options.Add(option);

@@ -44,6 +44,7 @@ internal static class ServeOptions
             BareLineEndingsInData = parse.GetValue(ServeCommand.BareLineEndings),
             ScenarioPaths = scenarios,
             ActiveScenario = active,
+            Simulator = !parse.GetValue(SimulatorOption.NoSimulator),
         };
         problems.AddRange(options.Validate());
         return problems.Count > 0 ? (null, problems) : (options, problems);
