@@ -44,6 +44,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger("SmtpMock.Server");
         _sessionLogger = _loggers.CreateLogger("SmtpMock.Session");
+        _onLine = OnLine;
         Scenarios = new ScenarioHost(options, _loggers.CreateLogger("SmtpMock.Scenarios"));
         var directory = options.StoreDirectory is null ? null : new MessageDirectory(options.StoreDirectory);
         Messages = new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes, directory);
@@ -54,6 +55,8 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
                 Messages.Add(message, persist: false);
             }
         }
+
+        Metrics = new ServerMetrics(this);
     }
 
     public SmtpServerOptions Options => _options;
@@ -138,6 +141,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         Scenarios.Dispose();
+        Metrics.Dispose();
         _stopping.Dispose();
     }
 
@@ -213,8 +217,9 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         var stream = new NetworkStream(socket, ownsSocket: true);
         var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
-        var transcript = new Transcript(_options.TimeProvider, _options.MaxTranscriptLines);
+        var transcript = new Transcript(_options.TimeProvider, _options.MaxTranscriptLines) { SessionId = id, Observer = _onLine };
         var context = new SessionContext(id, RemoteEndPoint(socket), _options.TimeProvider.GetUtcNow(), transcript);
+        Opened(context);
         var session = new SmtpSession(_options, Scenarios.Current, Messages, context, _sessionLogger);
         try
         {
@@ -245,7 +250,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
             await stream.DisposeAsync().ConfigureAwait(false);
             Interlocked.Decrement(ref _active);
             Keep(context);
-
+            _open.TryRemove(id, out _);
             _sessions.TryRemove(id, out _);
             ended.TrySetResult();
             SessionEnded?.Invoke(context);
