@@ -34,14 +34,11 @@ public sealed class ControlServer : IAsyncDisposable
     public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>Binds and starts serving; throws <see cref="IOException"/> when the address is in use.</summary>
-    public static async Task<ControlServer> StartAsync(SmtpMockServer server, ControlOptions options, ILoggerFactory? loggers = null, CancellationToken cancellationToken = default)
+    public static async Task<ControlServer> StartAsync(SmtpMockServer server, ControlOptions options, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "SmtpMock.Control" });
+        // Kestrel's own logs stay quiet: a bind failure is reported by the caller in one line, not a stack trace.
         builder.Logging.ClearProviders();
-        if (loggers is not null)
-        {
-            builder.Services.AddSingleton(loggers);
-        }
 
         builder.WebHost.ConfigureKestrel(k => k.Listen(options.EndPoint));
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");

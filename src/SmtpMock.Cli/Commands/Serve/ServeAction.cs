@@ -47,6 +47,13 @@ internal static class ServeAction
             ActiveScenario = parse.GetValue(ServeCommand.ScenarioName),
         };
 
+        var http = HttpOptions.Read(parse, out var httpError);
+        if (httpError is not null)
+        {
+            await error.WriteLineAsync(httpError).ConfigureAwait(false);
+            return SmtpMockCli.UsageError;
+        }
+
         var problems = options.Validate();
         if (problems.Count > 0)
         {
@@ -97,6 +104,12 @@ internal static class ServeAction
         }
 
         await parse.InvocationConfiguration.Output.WriteLineAsync($"SmtpMock {SmtpServerOptions.Version} listening on smtp://{server.EndPoint} (Ctrl+C to stop)").ConfigureAwait(false);
+        await using var control = http is null ? null : await HttpOptions.StartAsync(parse, http, server, cancellationToken).ConfigureAwait(false);
+        if (http is not null && control is null)
+        {
+            return 1;
+        }
+
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
