@@ -96,3 +96,29 @@ public sealed class TokenTests : ControlFixture
         await GetJsonAsync("api/v1/messages");
     }
 }
+
+public sealed class SendApiTests : ControlFixture
+{
+    [Test]
+    public async Task Send_goes_through_the_mock_and_names_the_session_it_made()
+    {
+        using var response = await Http.PostAsync("api/v1/send", new StringContent(
+            """{"from":"page@example.test","to":["someone@example.test"],"subject":"From the page","text":".leading dot\nsecond line"}""",
+            System.Text.Encoding.UTF8,
+            "application/json"));
+        var sent = await ReadJsonAsync(response);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), sent.ToString());
+        var message = Server.Messages.Messages.Single();
+        Assert.That(sent.GetProperty("sessionId").GetInt64(), Is.EqualTo(message.SessionId));
+        Assert.That(message.Message.Subject, Is.EqualTo("From the page"));
+        Assert.That(message.Message.TextBody, Does.StartWith(".leading dot"));
+        Assert.That(sent.GetProperty("replies").EnumerateArray().Select(r => r.GetString()), Has.Some.StartWith("S: 250"));
+    }
+
+    [Test]
+    public async Task Send_without_a_recipient_is_400()
+    {
+        using var response = await Http.PostAsync("api/v1/send", new StringContent("""{"from":"a@b.test","to":[]}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+}

@@ -14,4 +14,6 @@ namespace SmtpMock.Control.Api;
 [JsonSerializable(typeof(Health))]
 [JsonSerializable(typeof(ServerEvent))]
 [JsonSerializable(typeof(MessageSummary[]))]
+[JsonSerializable(typeof(SendRequest))]
+[JsonSerializable(typeof(SendResult))]
 internal sealed partial class ControlJson : JsonSerializerContext;

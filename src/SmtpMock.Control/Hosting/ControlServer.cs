@@ -61,6 +61,7 @@ public sealed class ControlServer : IAsyncDisposable
         new SessionsApi(state).Map(api);
         new ScenarioApi(state).Map(api);
         new EventsApi(state).Map(api);
+        new SendApi(state).Map(api);
         api.Map("/{**rest}", new RequestDelegate(context => Http.NotFound(context, $"no endpoint {context.Request.Method} {context.Request.Path}: see docs/api.md")));
         StaticFiles.Map(app);
 
