@@ -8,7 +8,7 @@ namespace SmtpMock.Control.Api;
 /// <summary>Writing JSON and RFC 7807 problems, and reading the query, the same way in every endpoint.</summary>
 internal static class Http
 {
-    public const string ProblemType = "https://github.com/smtpmock/smtpmock/blob/main/docs/api.md#errors";
+    public const string ProblemType = "about:blank";
 
     public static Task Json<T>(HttpContext context, T value, JsonTypeInfo<T> type, int status = StatusCodes.Status200OK)
     {
