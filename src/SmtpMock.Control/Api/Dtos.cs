@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SmtpMock.Control.Api;
 
 internal sealed record MessageSummary(string Id, long SessionId, string From, string[] To, string? Subject, long Size, DateTimeOffset ReceivedAt, int Attachments);
@@ -52,7 +54,7 @@ internal sealed record ScenarioView(string? Name, string? Description, string? S
 internal sealed record ProblemItem(string File, int Line, int Column, string Message);
 
 /// <summary>RFC 7807 problem details, with the scenario validator's problems when there are some.</summary>
-internal sealed record Problem(string Type, string Title, int Status, string? Detail, ProblemItem[]? Problems = null);
+internal sealed record Problem(string Type, string Title, int Status, string? Detail, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ProblemItem[]? Problems = null);
 
 internal sealed record Health(string Status, string Version, int SmtpPort, int ActiveSessions);
 
