@@ -82,6 +82,11 @@ public sealed class PageTests : ControlFixture
         await Assertions.Expect(page.Locator("#message-view h2")).ToHaveTextAsync("Sent from the page test");
         await Assertions.Expect(page.Locator("#message-view .meta").First).ToContainTextAsync("<first@example.test>");
 
+        // The retries view groups the attempt by client key and names the rule that refused the second recipient.
+        await page.ClickAsync("nav button[data-tab=clients]");
+        var refused = page.Locator("#client-groups section", new PageLocatorOptions { HasText = "second@example.test" });
+        await Assertions.Expect(refused.Locator("tr.injected .rule")).ToHaveTextAsync("rule second-rcpt");
+
         // The scenario view shows the hit count; a broken edit is refused with the problem at its line.
         await page.ClickAsync("nav button[data-tab=scenario]");
         await Assertions.Expect(page.Locator("#rule-table tbody td.count")).ToHaveTextAsync("1");

@@ -16,4 +16,5 @@ namespace SmtpMock.Control.Api;
 [JsonSerializable(typeof(MessageSummary[]))]
 [JsonSerializable(typeof(SendRequest))]
 [JsonSerializable(typeof(SendResult))]
+[JsonSerializable(typeof(ClientGroup[]))]
 internal sealed partial class ControlJson : JsonSerializerContext;

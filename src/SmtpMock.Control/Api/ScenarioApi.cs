@@ -80,6 +80,8 @@ internal sealed class ScenarioApi(ControlState state)
             Host.Activate(active);
         }
 
+        state.ClientsSince = state.Server.Options.TimeProvider.GetUtcNow();
+
         return GetAsync(context);
     }
 

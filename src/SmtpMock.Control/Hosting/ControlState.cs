@@ -30,6 +30,9 @@ internal sealed class ControlState : IDisposable
 
     public EventHub Events { get; }
 
+    /// <summary>When the scenario was last reset: the retries view starts there.</summary>
+    public DateTimeOffset ClientsSince { get; set; } = DateTimeOffset.MinValue;
+
     public void RememberYaml(Scenario scenario, string yaml) => _yaml.AddOrUpdate(scenario, yaml);
 
     /// <summary>The text a scenario came from: what was PUT, or its file as it is now.</summary>

@@ -4,6 +4,7 @@ import { showMessage } from "./message.js";
 import { appendLine, showSession } from "./session.js";
 import { loadScenario, wireScenario } from "./scenario.js";
 import { wireSend } from "./send.js";
+import { loadClients } from "./clients.js";
 
 const state = { message: null, session: null, pending: null };
 
@@ -11,6 +12,7 @@ function tab(name) {
   for (const button of document.querySelectorAll("nav button")) button.classList.toggle("active", button.dataset.tab === name);
   for (const section of document.querySelectorAll(".tab")) section.hidden = section.id !== `tab-${name}`;
   if (name === "scenario") loadScenario();
+  if (name === "clients") loadClients(openSession);
 }
 
 export function openSession(id) {
@@ -50,6 +52,7 @@ function refreshSoon() {
   state.pending = setTimeout(async () => {
     state.pending = null;
     await Promise.allSettled([refreshMessages(), refreshSessions()]);
+    if (!document.getElementById("tab-clients").hidden) loadClients(openSession);
   }, 150);
 }
 
