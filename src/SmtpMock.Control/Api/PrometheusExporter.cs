@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using SmtpMock.Server.Hosting;
 
@@ -13,7 +14,7 @@ namespace SmtpMock.Control.Api;
 internal sealed class PrometheusExporter : IDisposable
 {
     private readonly MeterListener _listener = new();
-    private readonly ConcurrentDictionary<Instrument, ConcurrentDictionary<string, long>> _values = new();
+    private readonly ConcurrentDictionary<Instrument, Series> _values = new();
 
     public PrometheusExporter(ServerMetrics metrics)
     {
@@ -21,7 +22,7 @@ internal sealed class PrometheusExporter : IDisposable
         {
             if (instrument.Meter == metrics.Meter)
             {
-                _values.TryAdd(instrument, new ConcurrentDictionary<string, long>(StringComparer.Ordinal));
+                _values.TryAdd(instrument, new Series());
                 listener.EnableMeasurementEvents(instrument);
             }
         };
@@ -40,14 +41,15 @@ internal sealed class PrometheusExporter : IDisposable
             var name = instrument.Name.Replace('.', '_') + (gauge ? string.Empty : "_total");
             text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {instrument.Description}\n");
             text.Append(CultureInfo.InvariantCulture, $"# TYPE {name} {(gauge ? "gauge" : "counter")}\n");
-            if (series.IsEmpty)
+            if (series.Values.IsEmpty)
             {
                 text.Append(CultureInfo.InvariantCulture, $"{name} 0\n");
             }
 
-            foreach (var (labels, value) in series.OrderBy(s => s.Key, StringComparer.Ordinal))
+            foreach (var (key, value) in series.Values.OrderBy(s => s.Key, StringComparer.Ordinal))
             {
-                text.Append(CultureInfo.InvariantCulture, $"{name}{labels} {value}\n");
+                var labels = series.TagName is null ? string.Empty : $"{{{series.TagName}=\"{Escape(key)}\"}}";
+                text.Append(CultureInfo.InvariantCulture, $"{name}{labels} {Interlocked.Read(ref value.Value)}\n");
             }
         }
 
@@ -59,6 +61,10 @@ internal sealed class PrometheusExporter : IDisposable
     private static bool IsGauge(Instrument instrument) =>
         instrument is ObservableUpDownCounter<int> or ObservableUpDownCounter<long> or UpDownCounter<int> or UpDownCounter<long>;
 
+    /// <summary>
+    /// Runs on the session's task for every measurement: no allocation once a series exists. The server's instruments
+    /// carry at most one tag, so a series is keyed by that tag's value.
+    /// </summary>
     private void Record(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         if (!_values.TryGetValue(instrument, out var series))
@@ -66,35 +72,31 @@ internal sealed class PrometheusExporter : IDisposable
             return;
         }
 
-        var labels = Labels(tags);
+        var key = string.Empty;
+        if (!tags.IsEmpty)
+        {
+            series.TagName ??= tags[0].Key;
+            key = tags[0].Value as string ?? Convert.ToString(tags[0].Value, CultureInfo.InvariantCulture) ?? string.Empty;
+        }
+
+        var cell = series.Values.GetOrAdd(key, static _ => new StrongBox<long>());
         if (IsGauge(instrument) && instrument.IsObservable)
         {
-            series[labels] = value;
-            return;
+            Interlocked.Exchange(ref cell.Value, value);
         }
-
-        series.AddOrUpdate(labels, value, (_, old) => old + value);
+        else
+        {
+            Interlocked.Add(ref cell.Value, value);
+        }
     }
 
-    private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    private static string Escape(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+
+    private sealed class Series
     {
-        if (tags.IsEmpty)
-        {
-            return string.Empty;
-        }
+        public string? TagName { get; set; }
 
-        var text = new StringBuilder("{");
-        foreach (var tag in tags)
-        {
-            if (text.Length > 1)
-            {
-                text.Append(',');
-            }
-
-            var value = Convert.ToString(tag.Value, CultureInfo.InvariantCulture) ?? string.Empty;
-            text.Append(tag.Key).Append("=\"").Append(value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)).Append('"');
-        }
-
-        return text.Append('}').ToString();
+        public ConcurrentDictionary<string, StrongBox<long>> Values { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -20,6 +20,11 @@ public sealed class ServerMetrics : IDisposable
         .Select(v => new KeyValuePair<string, object?>("verb", v == SmtpVerb.Unknown ? "OTHER" : v.Keyword()))
         .ToArray();
 
+    /// <summary>One tag per reply code 100-599, made once: counting a reply allocates nothing.</summary>
+    private static readonly KeyValuePair<string, object?>[] CodeTags = Enumerable.Range(0, 500)
+        .Select(i => new KeyValuePair<string, object?>("code", (100 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        .ToArray();
+
     private readonly Counter<long> _sessions;
     private readonly Counter<long> _commands;
     private readonly Counter<long> _replies;
@@ -69,7 +74,11 @@ public sealed class ServerMetrics : IDisposable
         var last = direction == TranscriptDirection.Out && text.Length >= 3 && char.IsAsciiDigit(text[0]) && (text.Length == 3 || text[3] == ' ');
         if (last && _replies.Enabled)
         {
-            _replies.Add(1, new KeyValuePair<string, object?>("code", text[..3]));
+            var code = ((text[0] - '0') * 100) + ((text[1] - '0') * 10) + (text[2] - '0');
+            if (code is >= 100 and <= 599 && char.IsAsciiDigit(text[1]) && char.IsAsciiDigit(text[2]))
+            {
+                _replies.Add(1, CodeTags[code - 100]);
+            }
         }
 
         if (rule is not null && _faults.Enabled && (last || text.StartsWith("(raw)", StringComparison.Ordinal)))
