@@ -102,19 +102,34 @@ public sealed class ControlServer : IAsyncDisposable
     {
         private const string Policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-        public Task InvokeAsync(HttpContext context, RequestDelegate next)
+        public async Task InvokeAsync(HttpContext context, RequestDelegate next)
         {
-            var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = Policy;
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "no-referrer";
-            if (token is null || Open(context.Request.Path) || Authorized(context.Request))
+            Secure(context.Response);
+            if (token is not null && !Open(context.Request.Path) && !Authorized(context.Request))
             {
-                return next(context);
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                await Http.Problem(context, StatusCodes.Status401Unauthorized, "Unauthorized", "send Authorization: Bearer <token> (the --api-token or SMTPMOCK_API_TOKEN value)").ConfigureAwait(false);
+                return;
             }
 
-            headers.WWWAuthenticate = "Bearer";
-            return Http.Problem(context, StatusCodes.Status401Unauthorized, "Unauthorized", "send Authorization: Bearer <token> (the --api-token or SMTPMOCK_API_TOKEN value)");
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+            {
+                // A bug in one request: a problem+json answer, never a dead server or an HTML error page.
+                context.Response.Clear();
+                Secure(context.Response);
+                await Http.Problem(context, StatusCodes.Status500InternalServerError, "Internal error", e.Message).ConfigureAwait(false);
+            }
+        }
+
+        private static void Secure(HttpResponse response)
+        {
+            response.Headers.ContentSecurityPolicy = Policy;
+            response.Headers.XContentTypeOptions = "nosniff";
+            response.Headers["Referrer-Policy"] = "no-referrer";
         }
 
         /// <summary>The health probe and the page's own files (which hold no data; the page asks for the token).</summary>
