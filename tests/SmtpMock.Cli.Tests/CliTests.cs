@@ -50,7 +50,7 @@ public class CliTests
     {
         using var stop = new CancellationTokenSource();
         var output = new SignallingWriter("listening on smtp://");
-        var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--hostname", "cli.test"], output, TextWriter.Null, stop.Token);
+        var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--no-http", "--hostname", "cli.test"], output, TextWriter.Null, stop.Token);
         var line = await output.Seen.WaitAsync(TimeSpan.FromSeconds(30));
         var port = int.Parse(line[(line.LastIndexOf(':') + 1)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
 
@@ -72,7 +72,7 @@ public class CliTests
         using var taken = new TcpListener(System.Net.IPAddress.Loopback, 0);
         taken.Start();
         var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
-        var (code, _, err) = await RunAsync(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var (code, _, err) = await RunAsync(["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-http"]);
         Assert.That(code, Is.EqualTo(1));
         Assert.That(err, Does.Contain("cannot listen on"));
     }
@@ -113,7 +113,7 @@ public class CliTests
         await File.WriteAllTextAsync(file, "name: x\nrules:\n  - on: MAIL\n    when: { nth: 0 }\n    reply: 503\n");
         try
         {
-            var (code, _, err) = await RunAsync(["serve", "--port", "0", "--scenario", file]);
+            var (code, _, err) = await RunAsync(["serve", "--port", "0", "--no-http", "--scenario", file]);
             Assert.That(code, Is.EqualTo(2));
             Assert.That(err, Does.Contain($"{file}:4:18: nth must be from 1"));
         }

@@ -143,6 +143,25 @@ public sealed partial class MessageStore
         }
     }
 
+    /// <summary>Forgets one kept message (its files on disk stay); false when no kept message has this id.</summary>
+    public bool Remove(string id)
+    {
+        lock (_gate)
+        {
+            for (var node = _messages.First; node is not null; node = node.Next)
+            {
+                if (node.Value.Id == id)
+                {
+                    _bytes -= node.Value.MemorySize;
+                    _messages.Remove(node);
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>
     /// Completes with the first kept or future message that matches; cancel it to put a deadline on the wait.
     /// </summary>

@@ -9,9 +9,9 @@ namespace SmtpMock.Server.Hosting;
 /// <summary>The one way to build a session: the listener, tests, the fuzzer and the benchmark all use it.</summary>
 internal static class SessionFactory
 {
-    public static SmtpSession Create(SmtpServerOptions options, SessionRules? rules, MessageStore store, long id, EndPoint? client, ILogger logger)
+    public static SmtpSession Create(SmtpServerOptions options, SessionRules? rules, MessageStore store, long id, EndPoint? client, ILogger logger, TranscriptObserver? observer = null)
     {
-        var transcript = new Transcript(options.TimeProvider, options.MaxTranscriptLines);
+        var transcript = new Transcript(options.TimeProvider, options.MaxTranscriptLines) { SessionId = id, Observer = observer };
         var context = new SessionContext(id, client, options.TimeProvider.GetUtcNow(), transcript);
         return new SmtpSession(options.ForSessions() with { SpoolDirectory = store.Directory?.Path }, rules ?? ScenarioRules.Plain(options), store, context, logger);
     }

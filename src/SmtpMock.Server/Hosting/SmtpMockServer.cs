@@ -42,9 +42,11 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         _loggers = loggers ?? NullLoggerFactory.Instance;
         _logger = _loggers.CreateLogger("SmtpMock.Server");
         _sessionLogger = _loggers.CreateLogger("SmtpMock.Session");
+        _onLine = OnLine;
         _history = new SessionHistory(options.MaxTranscripts, options.MaxTranscriptLinesKept);
         Scenarios = new ScenarioHost(options, _loggers.CreateLogger("SmtpMock.Scenarios"));
         Messages = MessageStore.Open(options.StoreDirectory, options.MaxStoredMessages, options.MaxStoredBytes, _loggers.CreateLogger("SmtpMock.Store"));
+        Metrics = new ServerMetrics(this);
     }
 
     public SmtpServerOptions Options => _options;
@@ -138,6 +140,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         Scenarios.Dispose();
+        Metrics.Dispose();
         _stopping.Dispose();
     }
 
@@ -192,7 +195,8 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         var stream = new NetworkStream(socket, ownsSocket: true);
         var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
-        var session = SessionFactory.Create(_options, Scenarios.Current, Messages, id, RemoteEndPoint(socket), _sessionLogger);
+        var session = SessionFactory.Create(_options, Scenarios.Current, Messages, id, RemoteEndPoint(socket), _sessionLogger, _onLine);
+        Opened(session.Context);
         try
         {
             socket.NoDelay = true;
@@ -222,6 +226,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
             await stream.DisposeAsync().ConfigureAwait(false);
             Interlocked.Decrement(ref _active);
             _history.Add(session.Context);
+            _open.TryRemove(id, out _);
             _sessions.TryRemove(id, out _);
             ended.TrySetResult();
         }

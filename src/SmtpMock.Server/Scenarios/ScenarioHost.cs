@@ -22,6 +22,7 @@ public sealed partial class ScenarioHost : IDisposable
     private string? _activeName;
     private volatile Scenario? _active;
     private volatile SessionRules _current;
+    private volatile ScenarioEngine? _engine;
 
     /// <summary>Loads every file; throws <see cref="ScenarioException"/> listing every problem of every file.</summary>
     public ScenarioHost(SmtpServerOptions options, ILogger logger)
@@ -60,6 +61,9 @@ public sealed partial class ScenarioHost : IDisposable
     /// <summary>The active scenario, or null when the server behaves correctly.</summary>
     public Scenario? Active => _active;
 
+    /// <summary>How many times each rule of the active scenario fired (by its index in the file), since it became active.</summary>
+    public IReadOnlyDictionary<int, int> FiredCounts => _engine?.Fired ?? new Dictionary<int, int>();
+
     /// <summary>Every loaded scenario, by name.</summary>
     public IReadOnlyList<Scenario> Loaded
     {
@@ -95,6 +99,7 @@ public sealed partial class ScenarioHost : IDisposable
             if (scenario is null)
             {
                 _active = null;
+                _engine = null;
                 _current = ScenarioRules.Plain(_options, _simulator);
                 Changed?.Invoke(null);
             }
@@ -188,7 +193,8 @@ public sealed partial class ScenarioHost : IDisposable
     private void Use(Scenario scenario)
     {
         _active = scenario;
-        _current = ScenarioRules.For(_options, scenario, _simulator);
+        _current = ScenarioRules.For(_options, scenario, _simulator, out var engine);
+        _engine = engine;
         Log.Active(_logger, scenario.Name, scenario.Rules.Count == 1 ? "1 rule" : $"{scenario.Rules.Count} rules", scenario.SourcePath ?? "(inline)");
         Changed?.Invoke(scenario);
     }

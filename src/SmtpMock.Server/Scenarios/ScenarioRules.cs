@@ -19,14 +19,19 @@ internal static class ScenarioRules
         return simulator is null ? plain : plain with { OpenScenario = () => simulator };
     }
 
-    public static SessionRules For(SmtpServerOptions options, Scenario scenario) => For(options, scenario, FailureAddresses.For(options));
+    public static SessionRules For(SmtpServerOptions options, Scenario scenario) => For(options, scenario, FailureAddresses.For(options), out _);
 
-    public static SessionRules For(SmtpServerOptions options, Scenario scenario, FailureAddresses? simulator)
+    /// <param name="options">The server's options.</param>
+    /// <param name="scenario">The active scenario.</param>
+    /// <param name="simulator">The server's one simulator, or null when off.</param>
+    /// <param name="engine">The scenario's engine, which counts how often each rule fired.</param>
+    public static SessionRules For(SmtpServerOptions options, Scenario scenario, FailureAddresses? simulator, out ScenarioEngine engine)
     {
         var sessionOptions = options.ForSessions();
         var presented = scenario.Server;
-        var engine = new ScenarioEngine(scenario, options.TimeProvider);
-        Func<IScenarioSession> open = simulator is null ? engine.OpenSession : () => new ScenarioChain(engine.OpenSession(), simulator);
+        engine = new ScenarioEngine(scenario, options.TimeProvider);
+        var opened = engine;
+        Func<IScenarioSession> open = simulator is null ? opened.OpenSession : () => new ScenarioChain(opened.OpenSession(), simulator);
         return new SessionRules(new DefaultResponder(sessionOptions, presented.Hostname, presented.Greeting, presented.Extensions), open);
     }
 }

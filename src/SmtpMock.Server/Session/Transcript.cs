@@ -25,6 +25,9 @@ public sealed record TranscriptLine(DateTimeOffset At, TranscriptDirection Direc
     };
 }
 
+/// <summary>Receives one transcript line: which session, when, which way, the text, and the rule that wrote it (or null).</summary>
+public delegate void TranscriptObserver(long session, DateTimeOffset at, TranscriptDirection direction, string text, string? rule);
+
 /// <summary>
 /// Every line in and out of one session, with its time. Bounded: past the cap one note counts what was left out,
 /// so a flood of commands cannot exhaust memory. Written by the session, read by anyone.
@@ -49,6 +52,15 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
     private int _count;
     private int _used;
     private long _dropped;
+
+    /// <summary>The session these lines belong to (what <see cref="Observer"/> is told).</summary>
+    public long SessionId { get; init; }
+
+    /// <summary>
+    /// Told of every line as it is added (kept or not), outside the lock: how the control plane streams events and
+    /// counts metrics without polling. Null costs nothing.
+    /// </summary>
+    public TranscriptObserver? Observer { get; init; }
 
     public IReadOnlyList<TranscriptLine> Lines
     {
@@ -92,6 +104,7 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
     public void Add(TranscriptDirection direction, string text, string? rule = null)
     {
         var ticks = clock.GetUtcNow().UtcTicks;
+        Observer?.Invoke(SessionId, new DateTimeOffset(ticks, TimeSpan.Zero), direction, text, rule);
         lock (_gate)
         {
             if (_count >= maxLines)

@@ -24,7 +24,7 @@ public class ContainerFilesTests
         Assert.That(lines, Has.Some.Contains("dotnet publish src/SmtpMock.Cli -c Release"));
         Assert.That(lines.Last(l => l.StartsWith("USER ", StringComparison.Ordinal)), Is.EqualTo("USER $APP_UID"));
         Assert.That(JsonArray(lines, "CMD "), Is.Empty, "user arguments are appended to the ENTRYPOINT, nothing to erase");
-        Assert.That(JsonArray(lines, "ENTRYPOINT "), Is.EqualTo(new[] { "smtpmock", "serve", "--host", "0.0.0.0", "--port", "2525", "--store", "/data" }));
+        Assert.That(JsonArray(lines, "ENTRYPOINT "), Is.EqualTo(new[] { "smtpmock", "serve", "--host", "0.0.0.0", "--port", "2525", "--http-host", "0.0.0.0", "--http-port", "8025", "--store", "/data" }));
     }
 
     [Test]
@@ -82,11 +82,12 @@ public class ContainerFilesTests
         }
     }
 
-    /// <summary>Container paths to this checkout and a temp folder; the container's port 2525 to the given one.</summary>
+    /// <summary>Container paths to this checkout and a temp folder; the container's port 2525 to the given one, 8025 (HTTP) to a free one.</summary>
     private static string ToHost(string argument, string data, string port) => argument switch
     {
         "/data" => data,
         "2525" => port,
+        "8025" => "0",
         _ when argument.StartsWith("/scenarios/", StringComparison.Ordinal) => Path.Combine(Root, "scenarios", argument["/scenarios/".Length..]),
         _ => argument,
     };

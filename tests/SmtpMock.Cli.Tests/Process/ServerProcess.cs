@@ -87,6 +87,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--port");
         start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add("--no-http");
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -27,6 +27,13 @@ internal static class ServeAction
             return SmtpMockCli.UsageError;
         }
 
+        var http = HttpOptions.Read(parse, out var httpError);
+        if (httpError is not null)
+        {
+            await error.WriteLineAsync(httpError).ConfigureAwait(false);
+            return SmtpMockCli.UsageError;
+        }
+
         // Parsed, and no socket exists yet: the moment to set switches the socket engine reads once.
         if (SmtpMockCli.OwnsProcess)
         {
@@ -75,6 +82,12 @@ internal static class ServeAction
 
         // The one "listening" line, on stdout: scripts wait for "listening on" and read smtp://HOST:PORT from it.
         await parse.InvocationConfiguration.Output.WriteLineAsync($"SmtpMock {SmtpServerOptions.Version} listening on smtp://{server.EndPoint} (Ctrl+C to stop)").ConfigureAwait(false);
+        await using var control = http is null ? null : await HttpOptions.StartAsync(parse, http, server, cancellationToken).ConfigureAwait(false);
+        if (http is not null && control is null)
+        {
+            return RuntimeError;
+        }
+
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);

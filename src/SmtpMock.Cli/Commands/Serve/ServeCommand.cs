@@ -50,6 +50,7 @@ internal static class ServeCommand
             command.Options.Add(option);
         }
 
+        HttpOptions.AddTo(command);
         command.SetAction(ServeAction.RunAsync);
         return command;
     }

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Net;
+using SmtpMock.Control.Hosting;
+using SmtpMock.Server.Hosting;
+
+namespace SmtpMock.Cli.Commands.Serve;
+
+/// <summary>
+/// serve's HTTP options (the control API, events, metrics and the web page) and the start of the HTTP side, which
+/// happens after the SMTP listener is accepting: the greeting never waits for Kestrel.
+/// </summary>
+internal static class HttpOptions
+{
+    public const string TokenVariable = "SMTPMOCK_API_TOKEN";
+
+    public static readonly Option<int> Port = new("--http-port") { Description = "HTTP API and web page port (0 picks a free one)", DefaultValueFactory = _ => 8025 };
+    public static readonly Option<string> Host = new("--http-host") { Description = "HTTP address (0.0.0.0 exposes it, e.g. in Docker)", DefaultValueFactory = _ => "127.0.0.1" };
+    public static readonly Option<bool> NoHttp = new("--no-http") { Description = "Serve SMTP only: no HTTP API, events, metrics or page" };
+    public static readonly Option<string?> Token = new("--api-token") { Description = $"Require Authorization: Bearer TOKEN on the API and /metrics (or set {TokenVariable})" };
+
+    public static void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Port, Host, NoHttp, Token })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>The HTTP side's options, or null with <paramref name="error"/> (a usage error) when a value is wrong; null and no error with --no-http.</summary>
+    public static ControlOptions? Read(ParseResult parse, out string? error)
+    {
+        error = null;
+        if (parse.GetValue(NoHttp))
+        {
+            return null;
+        }
+
+        if (!IPAddress.TryParse(parse.GetValue(Host), out var address))
+        {
+            error = $"smtpmock: --http-host '{parse.GetValue(Host)}' is not an IP address (try 127.0.0.1 or 0.0.0.0)";
+            return null;
+        }
+
+        var port = parse.GetValue(Port);
+        if (port is < 0 or > 65535)
+        {
+            error = $"smtpmock: --http-port {port} is outside 0-65535 (0 picks a free one; --no-http turns HTTP off)";
+            return null;
+        }
+
+        var token = parse.GetValue(Token) ?? Environment.GetEnvironmentVariable(TokenVariable);
+        return new ControlOptions { EndPoint = new IPEndPoint(address, port), ApiToken = string.IsNullOrEmpty(token) ? null : token };
+    }
+
+    /// <summary>Starts the HTTP side and prints its address; null (after one <c>smtpmock:</c> line) when it cannot listen.</summary>
+    public static async Task<ControlServer?> StartAsync(ParseResult parse, ControlOptions options, SmtpMockServer server, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var control = await ControlServer.StartAsync(server, options, cancellationToken).ConfigureAwait(false);
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"HTTP API and web page on {control.BaseAddress}").ConfigureAwait(false);
+            return control;
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync(
+                $"smtpmock: cannot serve HTTP on {options.EndPoint}: {e.Message} (pick another with --http-port, 0 for a free one, or --no-http)").ConfigureAwait(false);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json.Serialization;
+
+namespace SmtpMock.Control.Api;
+
+internal sealed record MessageSummary(string Id, long SessionId, string From, string[] To, string? Subject, long Size, DateTimeOffset ReceivedAt, int Attachments);
+
+internal sealed record MessagePage(MessageSummary[] Items, string? NextCursor);
+
+internal sealed record Parameter(string Keyword, string? Value);
+
+internal sealed record EnvelopeRecipient(string Address, Parameter[] Parameters);
+
+internal sealed record Envelope(string From, Parameter[] MailParameters, EnvelopeRecipient[] Recipients);
+
+internal sealed record Header(string Name, string Value);
+
+internal sealed record Attachment(int Index, string? FileName, string ContentType, long Size);
+
+internal sealed record MessageDetail(
+    string Id,
+    long SessionId,
+    DateTimeOffset ReceivedAt,
+    string Client,
+    string HeloName,
+    Envelope Envelope,
+    string? Subject,
+    Header[] Headers,
+    string? Text,
+    string? Html,
+    Attachment[] Attachments,
+    long Size);
+
+internal sealed record SessionSummary(long Id, string Client, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? HeloName, int Commands, int Messages, int Faults, string? EndReason);
+
+internal sealed record TranscriptEntry(DateTimeOffset At, string Direction, string Line, string? Rule);
+
+internal sealed record SessionDetail(
+    long Id,
+    string Client,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    string? HeloName,
+    int Commands,
+    int Messages,
+    int Faults,
+    string? EndReason,
+    string[] MessageIds,
+    TranscriptEntry[] Transcript);
+
+internal sealed record RuleView(string Name, int Line, string[] On, int Fired);
+
+internal sealed record ScenarioView(string? Name, string? Description, string? Source, string? Yaml, RuleView[] Rules, string[] Loaded);
+
+internal sealed record ProblemItem(string File, int Line, int Column, string Message);
+
+/// <summary>RFC 7807 problem details, with the scenario validator's problems when there are some.</summary>
+internal sealed record Problem(string Type, string Title, int Status, string? Detail, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ProblemItem[]? Problems = null);
+
+internal sealed record Health(string Status, string Version, int SmtpPort, int ActiveSessions);
+
+internal sealed record ServerEvent(string Type, DateTimeOffset At, long? SessionId = null, string? Direction = null, string? Line = null, string? Rule = null, string? MessageId = null, string? Scenario = null);

@@ -1,0 +1,203 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using MimeKit;
+using SmtpMock.Control.Hosting;
+using SmtpMock.Server.Capture;
+
+namespace SmtpMock.Control.Api;
+
+/// <summary>/api/v1/messages: list with filters and paging, wait, detail, raw bytes, attachments, delete.</summary>
+internal sealed class MessagesApi(ControlState state)
+{
+    private MessageStore Store => state.Server.Messages;
+
+    public void Map(IEndpointRouteBuilder api)
+    {
+        api.MapGet("/messages", new RequestDelegate(ListAsync));
+        api.MapGet("/messages/wait", new RequestDelegate(WaitAsync));
+        api.MapGet("/messages/{id}", new RequestDelegate(DetailAsync));
+        api.MapGet("/messages/{id}/raw", new RequestDelegate(RawAsync));
+        api.MapGet("/messages/{id}/attachments/{n:int}", new RequestDelegate(AttachmentAsync));
+        api.MapDelete("/messages", new RequestDelegate(DeleteAllAsync));
+        api.MapDelete("/messages/{id}", new RequestDelegate(DeleteAsync));
+    }
+
+    private async Task ListAsync(HttpContext context)
+    {
+        if (!MessageFilter.TryRead(context, out var filter, out var error)
+            || !Http.TryInt(context, "limit", 50, 1, 1000, out var limit, out error))
+        {
+            await Http.BadRequest(context, error!).ConfigureAwait(false);
+            return;
+        }
+
+        var newest = Store.Messages.Reverse().Where(filter.Matches).ToList();
+        var start = 0;
+        if (Http.Query(context, "cursor") is { } cursor)
+        {
+            start = newest.FindIndex(m => m.Id == cursor) + 1;
+            if (start == 0)
+            {
+                await Http.BadRequest(context, $"'cursor' {cursor} is not a listed message any more (deleted or evicted): list again from the start").ConfigureAwait(false);
+                return;
+            }
+        }
+
+        var page = newest.Skip(start).Take(limit).ToList();
+        var next = start + page.Count < newest.Count ? page[^1].Id : null;
+        await Http.Json(context, new MessagePage([.. page.Select(Summary)], next), ControlJson.Default.MessagePage).ConfigureAwait(false);
+    }
+
+    private async Task WaitAsync(HttpContext context)
+    {
+        if (!MessageFilter.TryRead(context, out var filter, out var error)
+            || !Http.TryInt(context, "count", 1, 1, 10_000, out var count, out error)
+            || !Http.TryTimeout(context, state.Options.MaxWait, out var timeout, out error))
+        {
+            await Http.BadRequest(context, error!).ConfigureAwait(false);
+            return;
+        }
+
+        List<CapturedMessage> found = [];
+        var done = await state.MessagesChanged.WaitUntilAsync(
+            () => (found = [.. Store.Messages.Reverse().Where(filter.Matches)]).Count >= count,
+            timeout,
+            context.RequestAborted).ConfigureAwait(false);
+        if (!done)
+        {
+            await Http.Problem(context, StatusCodes.Status408RequestTimeout, "Timed out", $"{found.Count} of {count} matching messages after {timeout.TotalSeconds:0.###}s").ConfigureAwait(false);
+            return;
+        }
+
+        await Http.Json(context, new MessagePage([.. found.Select(Summary)], null), ControlJson.Default.MessagePage).ConfigureAwait(false);
+    }
+
+    private async Task DetailAsync(HttpContext context)
+    {
+        if (await FindAsync(context) is not { } message)
+        {
+            return;
+        }
+
+        var mime = message.Message;
+        var attachments = mime.Attachments.Select((part, i) => new Attachment(i, FileName(part), part.ContentType.MimeType, AttachmentBytes(part).LongLength)).ToArray();
+        var detail = new MessageDetail(
+            message.Id,
+            message.SessionId,
+            Http.Utc(message.ReceivedAt),
+            message.Client,
+            message.HeloName,
+            new Envelope(
+                message.Sender.Address,
+                [.. message.SenderParameters.Select(p => new Parameter(p.Keyword, p.Value))],
+                [.. message.Recipients.Select(r => new EnvelopeRecipient(r.Address, [.. r.Parameters.Select(p => new Parameter(p.Keyword, p.Value))]))]),
+            mime.Subject,
+            [.. mime.Headers.Select(h => new Header(h.Field, h.Value))],
+            mime.TextBody,
+            mime.HtmlBody,
+            attachments,
+            message.Size);
+        await Http.Json(context, detail, ControlJson.Default.MessageDetail).ConfigureAwait(false);
+    }
+
+    private async Task RawAsync(HttpContext context)
+    {
+        if (await FindAsync(context) is not { } message)
+        {
+            return;
+        }
+
+        context.Response.ContentType = "message/rfc822";
+        context.Response.ContentLength = message.Size;
+        context.Response.Headers.ContentDisposition = $"inline; filename=\"{message.Id}.eml\"";
+        await using var content = message.OpenContent();
+        await content.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task AttachmentAsync(HttpContext context)
+    {
+        if (await FindAsync(context) is not { } message)
+        {
+            return;
+        }
+
+        var n = int.Parse(Http.Route(context, "n")!, System.Globalization.CultureInfo.InvariantCulture);
+        var part = message.Message.Attachments.Skip(n).FirstOrDefault();
+        if (n < 0 || part is null)
+        {
+            await Http.NotFound(context, $"message {message.Id} has no attachment {n} (it has {message.Message.Attachments.Count()}, counted from 0)").ConfigureAwait(false);
+            return;
+        }
+
+        var bytes = AttachmentBytes(part);
+        context.Response.ContentType = part.ContentType.MimeType;
+        context.Response.ContentLength = bytes.LongLength;
+        var name = (FileName(part) ?? $"attachment-{n}").Replace("\"", "", StringComparison.Ordinal);
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private Task DeleteAllAsync(HttpContext context)
+    {
+        Store.Clear();
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        return Task.CompletedTask;
+    }
+
+    private Task DeleteAsync(HttpContext context)
+    {
+        var id = Http.Route(context, "id")!;
+        if (!Store.Remove(id))
+        {
+            return Http.NotFound(context, $"no message {id}");
+        }
+
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        return Task.CompletedTask;
+    }
+
+    private async Task<CapturedMessage?> FindAsync(HttpContext context)
+    {
+        var id = Http.Route(context, "id")!;
+        var message = Store.Find(id);
+        if (message is null)
+        {
+            await Http.NotFound(context, $"no message {id}").ConfigureAwait(false);
+        }
+
+        return message;
+    }
+
+    internal static MessageSummary Summary(CapturedMessage message) => new(
+        message.Id,
+        message.SessionId,
+        message.Sender.Address,
+        [.. message.Recipients.Select(r => r.Address)],
+        message.Message.Subject,
+        message.Size,
+        Http.Utc(message.ReceivedAt),
+        message.Message.Attachments.Count());
+
+    private static string? FileName(MimeEntity part) => part is MimePart mime ? mime.FileName : part.ContentDisposition?.FileName;
+
+    /// <summary>An attachment's decoded bytes (a forwarded message/rfc822 part is its whole message).</summary>
+    private static byte[] AttachmentBytes(MimeEntity part)
+    {
+        using var bytes = new MemoryStream();
+        switch (part)
+        {
+            case MimePart mime when mime.Content is not null:
+                mime.Content.DecodeTo(bytes);
+                break;
+            case MessagePart message when message.Message is not null:
+                message.Message.WriteTo(bytes);
+                break;
+            default:
+                part.WriteTo(bytes);
+                break;
+        }
+
+        return bytes.ToArray();
+    }
+}

@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SmtpMock.Control.Hosting;
+using SmtpMock.Server.Session;
+
+namespace SmtpMock.Control.Api;
+
+/// <summary>/api/v1/sessions: open and kept sessions, newest first; one with its transcript; wait for ended ones.</summary>
+internal sealed class SessionsApi(ControlState state)
+{
+    public void Map(IEndpointRouteBuilder api)
+    {
+        api.MapGet("/sessions", new RequestDelegate(ListAsync));
+        api.MapGet("/sessions/wait", new RequestDelegate(WaitAsync));
+        api.MapGet("/sessions/{id:long}", new RequestDelegate(DetailAsync));
+    }
+
+    private Task ListAsync(HttpContext context)
+    {
+        if (!Http.TryInt(context, "limit", 100, 1, 10_000, out var limit, out var error))
+        {
+            return Http.BadRequest(context, error!);
+        }
+
+        var all = All().OrderByDescending(s => s.Id).Take(limit).Select(Summary).ToArray();
+        return Http.Json(context, all, ControlJson.Default.SessionSummaryArray);
+    }
+
+    /// <summary>Returns once <c>count</c> sessions have ended (those still kept count), 408 after <c>timeout</c>.</summary>
+    private async Task WaitAsync(HttpContext context)
+    {
+        if (!Http.TryInt(context, "count", 1, 1, 10_000, out var count, out var error)
+            || !Http.TryTimeout(context, state.Options.MaxWait, out var timeout, out error))
+        {
+            await Http.BadRequest(context, error!).ConfigureAwait(false);
+            return;
+        }
+
+        var helo = Http.Query(context, "helo");
+        List<SessionContext> found = [];
+        var done = await state.SessionsChanged.WaitUntilAsync(
+            () => (found = [.. state.Server.FinishedSessions.Where(s => helo is null || s.HeloName?.Contains(helo, StringComparison.OrdinalIgnoreCase) == true)]).Count >= count,
+            timeout,
+            context.RequestAborted).ConfigureAwait(false);
+        if (!done)
+        {
+            await Http.Problem(context, StatusCodes.Status408RequestTimeout, "Timed out", $"{found.Count} of {count} ended sessions after {timeout.TotalSeconds:0.###}s").ConfigureAwait(false);
+            return;
+        }
+
+        await Http.Json(context, [.. found.OrderByDescending(s => s.Id).Select(Summary)], ControlJson.Default.SessionSummaryArray).ConfigureAwait(false);
+    }
+
+    private Task DetailAsync(HttpContext context)
+    {
+        var id = long.Parse(Http.Route(context, "id")!, System.Globalization.CultureInfo.InvariantCulture);
+        if (state.Server.FindSession(id) is not { } session)
+        {
+            return Http.NotFound(context, $"no session {id} (open, or among the kept finished ones)");
+        }
+
+        var lines = session.Transcript.Lines;
+        var s = Summary(session, lines);
+        var detail = new SessionDetail(
+            s.Id, s.Client, s.StartedAt, s.EndedAt, s.HeloName, s.Commands, s.Messages, s.Faults, s.EndReason,
+            [.. session.AcceptedMessages],
+            [.. lines.Select(l => new TranscriptEntry(Http.Utc(l.At), Direction(l.Direction), l.Text, l.Rule))]);
+        return Http.Json(context, detail, ControlJson.Default.SessionDetail);
+    }
+
+    private IEnumerable<SessionContext> All() =>
+        state.Server.FinishedSessions.Concat(state.Server.OpenSessions).DistinctBy(s => s.Id);
+
+    private static SessionSummary Summary(SessionContext session) => Summary(session, session.Transcript.Lines);
+
+    private static SessionSummary Summary(SessionContext session, IReadOnlyList<TranscriptLine> lines) => new(
+        session.Id,
+        session.ClientText,
+        Http.Utc(session.StartedAt),
+        session.EndedAt is { } ended ? Http.Utc(ended) : null,
+        session.HeloName,
+        session.Commands,
+        session.AcceptedMessages.Count,
+        lines.Count(IsFault),
+        session.EndReason);
+
+    /// <summary>A reply a scenario rule wrote: counted once per reply (its last line) or per raw write.</summary>
+    internal static bool IsFault(TranscriptLine line) =>
+        line.Direction == TranscriptDirection.Out && line.Rule is not null
+        && (line.Text.Length == 3 || (line.Text.Length > 3 && line.Text[3] == ' ') || line.Text.StartsWith("(raw)", StringComparison.Ordinal));
+
+    internal static string Direction(TranscriptDirection direction) => direction switch
+    {
+        TranscriptDirection.In => "in",
+        TranscriptDirection.Out => "out",
+        _ => "note",
+    };
+}

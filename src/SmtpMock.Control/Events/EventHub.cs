@@ -1,0 +1,105 @@
+using System.Threading.Channels;
+using SmtpMock.Control.Api;
+using SmtpMock.Server.Capture;
+using SmtpMock.Server.Hosting;
+using SmtpMock.Server.Scenarios;
+using SmtpMock.Server.Session;
+
+namespace SmtpMock.Control.Events;
+
+/// <summary>
+/// Fans server events out to the events readers. Each reader has a bounded channel: one that falls behind by more
+/// than the buffer is dropped (its stream ends), so a slow reader never holds a session's task. With no reader a
+/// transcript line costs one array length check.
+/// </summary>
+internal sealed class EventHub : IDisposable
+{
+    private readonly SmtpMockServer _server;
+    private readonly int _buffer;
+    private readonly Lock _gate = new();
+    private volatile Channel<ServerEvent>[] _readers = [];
+
+    public EventHub(SmtpMockServer server, int buffer)
+    {
+        _server = server;
+        _buffer = buffer;
+        server.SessionStarted += OnStarted;
+        server.SessionEnded += OnEnded;
+        server.LineAdded += OnLine;
+        server.Messages.Captured += OnCaptured;
+        server.Scenarios.Changed += OnScenario;
+    }
+
+    /// <summary>A new reader's channel; <see cref="Unsubscribe"/> it when the reader leaves.</summary>
+    public ChannelReader<ServerEvent> Subscribe(out Channel<ServerEvent> channel)
+    {
+        channel = Channel.CreateBounded<ServerEvent>(new BoundedChannelOptions(_buffer) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        lock (_gate)
+        {
+            _readers = [.. _readers, channel];
+        }
+
+        return channel.Reader;
+    }
+
+    public void Unsubscribe(Channel<ServerEvent> channel)
+    {
+        lock (_gate)
+        {
+            _readers = [.. _readers.Where(c => c != channel)];
+        }
+
+        channel.Writer.TryComplete();
+    }
+
+    public void Dispose()
+    {
+        _server.SessionStarted -= OnStarted;
+        _server.SessionEnded -= OnEnded;
+        _server.LineAdded -= OnLine;
+        _server.Messages.Captured -= OnCaptured;
+        _server.Scenarios.Changed -= OnScenario;
+        foreach (var reader in _readers)
+        {
+            reader.Writer.TryComplete();
+        }
+    }
+
+    private void Publish(Func<ServerEvent> make)
+    {
+        var readers = _readers;
+        if (readers.Length == 0)
+        {
+            return;
+        }
+
+        var item = make();
+        foreach (var reader in readers)
+        {
+            if (!reader.Writer.TryWrite(item))
+            {
+                // Full: this reader is too slow. Drop it rather than wait or lose events silently.
+                reader.Writer.TryComplete(new ChannelClosedException("the events reader fell behind and was dropped"));
+                Unsubscribe(reader);
+            }
+        }
+    }
+
+    private void OnStarted(SessionContext s) => Publish(() => new ServerEvent("session-opened", Http.Utc(s.StartedAt), s.Id, Line: s.ClientText));
+
+    private void OnEnded(SessionContext s) => Publish(() => new ServerEvent("session-closed", Http.Utc(s.EndedAt ?? DateTimeOffset.UtcNow), s.Id, Line: s.EndReason));
+
+    private void OnLine(long session, DateTimeOffset at, TranscriptDirection direction, string text, string? rule)
+    {
+        if (_readers.Length == 0)
+        {
+            return;
+        }
+
+        Publish(() => new ServerEvent("line", Http.Utc(at), session, SessionsApi.Direction(direction), text, rule));
+    }
+
+    private void OnCaptured(CapturedMessage m) => Publish(() => new ServerEvent("message-captured", Http.Utc(m.ReceivedAt), m.SessionId, MessageId: m.Id));
+
+    private void OnScenario(Scenario? s) => Publish(() => new ServerEvent("scenario-changed", DateTimeOffset.UtcNow, Scenario: s?.Name));
+}

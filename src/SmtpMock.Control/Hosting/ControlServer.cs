@@ -1,0 +1,159 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SmtpMock.Control.Api;
+using SmtpMock.Control.Events;
+using SmtpMock.Control.Web;
+using SmtpMock.Server.Hosting;
+
+namespace SmtpMock.Control.Hosting;
+
+/// <summary>
+/// The HTTP side of a running <see cref="SmtpMockServer"/>: the API under /api/v1, /healthz, /metrics and the web page,
+/// on Kestrel (slim builder, no reflection). It only reads and steers the server; the server never waits for it.
+/// </summary>
+public sealed class ControlServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ControlState _state;
+    private readonly PrometheusExporter _metrics;
+
+    private ControlServer(WebApplication app, ControlState state, PrometheusExporter metrics)
+    {
+        _app = app;
+        _state = state;
+        _metrics = metrics;
+    }
+
+    /// <summary>Where the API listens, with the real port when port 0 was asked for.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>Binds and starts serving; throws <see cref="IOException"/> when the address is in use.</summary>
+    public static async Task<ControlServer> StartAsync(SmtpMockServer server, ControlOptions options, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "SmtpMock.Control" });
+        // Kestrel's own logs stay quiet: a bind failure is reported by the caller in one line, not a stack trace.
+        builder.Logging.ClearProviders();
+
+        builder.WebHost.ConfigureKestrel(k => k.Listen(options.EndPoint));
+        builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
+        var app = builder.Build();
+
+        var state = new ControlState(server, options);
+        var metrics = new PrometheusExporter(server.Metrics);
+        app.Use(new Gate(options.ApiToken).InvokeAsync);
+
+        app.MapGet("/healthz", new RequestDelegate(context => Http.Json(
+            context, new Health("ok", SmtpServerOptions.Version, server.EndPoint.Port, server.ActiveSessions), ControlJson.Default.Health)));
+        app.MapGet("/metrics", new RequestDelegate(async context =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await context.Response.WriteAsync(metrics.Render(), context.RequestAborted).ConfigureAwait(false);
+        }));
+
+        var api = app.MapGroup("/api/v1");
+        new MessagesApi(state).Map(api);
+        new SessionsApi(state).Map(api);
+        new ScenarioApi(state).Map(api);
+        new EventsApi(state).Map(api);
+        new SendApi(state).Map(api);
+        new ClientsApi(state).Map(api);
+        api.Map("/{**rest}", new RequestDelegate(context => Http.NotFound(context, $"no endpoint {context.Request.Method} {context.Request.Path}: see docs/api.md")));
+        StaticFiles.Map(app);
+
+        var control = new ControlServer(app, state, metrics);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await control.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        control.BaseAddress = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal) + "/");
+        return control;
+    }
+
+    /// <summary>The port Kestrel listens on.</summary>
+    public int Port => BaseAddress.Port;
+
+    public async ValueTask DisposeAsync()
+    {
+        _state.Dispose();
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        {
+            await _app.StopAsync(deadline.Token).ConfigureAwait(false);
+        }
+
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _metrics.Dispose();
+    }
+
+    /// <summary>Bearer token (when one is set) and the security headers on every response.</summary>
+    private sealed class Gate(string? token)
+    {
+        private const string Policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+        public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+        {
+            Secure(context.Response);
+            if (token is not null && !Open(context.Request.Path) && !Authorized(context.Request))
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                await Http.Problem(context, StatusCodes.Status401Unauthorized, "Unauthorized", "send Authorization: Bearer <token> (the --api-token or SMTPMOCK_API_TOKEN value)").ConfigureAwait(false);
+                return;
+            }
+
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+            {
+                // A bug in one request: a problem+json answer, never a dead server or an HTML error page.
+                context.Response.Clear();
+                Secure(context.Response);
+                await Http.Problem(context, StatusCodes.Status500InternalServerError, "Internal error", e.Message).ConfigureAwait(false);
+            }
+        }
+
+        private static void Secure(HttpResponse response)
+        {
+            response.Headers.ContentSecurityPolicy = Policy;
+            response.Headers.XContentTypeOptions = "nosniff";
+            response.Headers["Referrer-Policy"] = "no-referrer";
+        }
+
+        /// <summary>The health probe and the page's own files (which hold no data; the page asks for the token).</summary>
+        private static bool Open(PathString path) => path == "/healthz" || !path.StartsWithSegments("/api") && path != "/metrics";
+
+        private bool Authorized(HttpRequest request)
+        {
+            var given = request.Headers.Authorization.ToString();
+            if (given.StartsWith("Bearer ", StringComparison.Ordinal))
+            {
+                given = given["Bearer ".Length..].Trim();
+            }
+            else if (request.Path.StartsWithSegments("/api/v1/events") && request.Query.TryGetValue("access_token", out var query))
+            {
+                // EventSource cannot send headers.
+                given = query.ToString();
+            }
+            else
+            {
+                return false;
+            }
+
+            return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.UTF8.GetBytes(given), System.Text.Encoding.UTF8.GetBytes(token!));
+        }
+    }
+}

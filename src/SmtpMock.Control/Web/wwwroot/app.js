@@ -1,0 +1,80 @@
+// The page: tabs, the live lists of messages and sessions (refreshed from the events stream) and the views.
+import { el, events, get, setToken, time } from "./api.js";
+import { showMessage } from "./message.js";
+import { appendLine, showSession } from "./session.js";
+import { loadScenario, wireScenario } from "./scenario.js";
+import { wireSend } from "./send.js";
+import { loadClients } from "./clients.js";
+
+const state = { message: null, session: null, pending: null };
+
+function tab(name) {
+  for (const button of document.querySelectorAll("nav button")) button.classList.toggle("active", button.dataset.tab === name);
+  for (const section of document.querySelectorAll(".tab")) section.hidden = section.id !== `tab-${name}`;
+  if (name === "scenario") loadScenario();
+  if (name === "clients") loadClients(openSession);
+}
+
+export function openSession(id) {
+  tab("sessions");
+  state.session = id;
+  showSession(id);
+  refreshSessions();
+}
+
+async function refreshMessages() {
+  const filter = document.getElementById("message-filter").value.trim();
+  const page = await get(`messages?limit=200${filter ? `&subject=${encodeURIComponent(filter)}` : ""}`);
+  const list = document.getElementById("message-list");
+  list.replaceChildren(...page.items.map((m) => el("li", {
+    class: m.id === state.message ? "selected" : null,
+    "data-id": m.id,
+    onclick: () => { state.message = m.id; showMessage(m.id, openSession); refreshMessages(); },
+  }, el("strong", {}, m.subject || "(no subject)"), el("span", {}, `${m.from || "<>"} → ${m.to.join(", ")}`), el("time", {}, time(m.receivedAt)))));
+  if (page.items.length === 0) list.append(el("li", { class: "empty" }, "No messages yet: send one to the SMTP port."));
+}
+
+async function refreshSessions() {
+  const sessions = await get("sessions?limit=200");
+  const list = document.getElementById("session-list");
+  list.replaceChildren(...sessions.map((s) => el("li", {
+    class: [s.id === state.session ? "selected" : "", s.faults > 0 ? "faulty" : ""].join(" ").trim() || null,
+    "data-id": String(s.id),
+    onclick: () => openSession(s.id),
+  }, el("strong", {}, `#${s.id} ${s.heloName || ""}`), el("span", {}, `${s.client} · ${s.commands} commands · ${s.messages} messages${s.faults ? ` · ${s.faults} injected` : ""}`),
+  el("time", {}, s.endedAt ? time(s.startedAt) : "open"))));
+  if (sessions.length === 0) list.append(el("li", { class: "empty" }, "No sessions yet."));
+}
+
+/** Many events in a burst cause one refresh. */
+function refreshSoon() {
+  if (state.pending) return;
+  state.pending = setTimeout(async () => {
+    state.pending = null;
+    await Promise.allSettled([refreshMessages(), refreshSessions()]);
+    if (!document.getElementById("tab-clients").hidden) loadClients(openSession);
+  }, 150);
+}
+
+function onEvent(type, data) {
+  if (type === "line" && data.sessionId === state.session) appendLine(data);
+  if (type === "scenario-changed" && !document.getElementById("tab-scenario").hidden) loadScenario();
+  if (type !== "line") refreshSoon();
+}
+
+function start() {
+  for (const button of document.querySelectorAll("nav button")) button.addEventListener("click", () => tab(button.dataset.tab));
+  document.getElementById("message-filter").addEventListener("input", refreshSoon);
+  document.getElementById("token-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    setToken(document.getElementById("token").value);
+    location.reload();
+  });
+  wireScenario();
+  wireSend(openSession);
+  const status = document.getElementById("status");
+  events(onEvent, (live) => { status.textContent = live ? "live" : "reconnecting…"; status.classList.toggle("live", live); if (live) refreshSoon(); });
+  refreshSoon();
+}
+
+start();

@@ -1,0 +1,29 @@
+// One message: envelope, headers, text, HTML in a sandboxed frame (no scripts, own opaque origin), attachments, raw.
+import { blobUrl, el, get, time } from "./api.js";
+
+export async function showMessage(id, openSession) {
+  const view = document.getElementById("message-view");
+  const m = await get(`messages/${id}`);
+  const html = el("iframe", { sandbox: "", title: "HTML body", class: "html", referrerpolicy: "no-referrer" });
+  html.srcdoc = m.html || "";
+  const raw = el("pre", { class: "raw" });
+  const attachments = m.attachments.map((a) => el("li", {}, el("a", {
+    href: "#",
+    onclick: async (e) => {
+      e.preventDefault();
+      const link = el("a", { href: await blobUrl(`messages/${id}/attachments/${a.index}`), download: a.fileName || `attachment-${a.index}` });
+      link.click();
+    },
+  }, a.fileName || `attachment ${a.index}`), ` ${a.contentType}, ${a.size} bytes`));
+  view.replaceChildren(
+    el("h2", {}, m.subject || "(no subject)"),
+    el("p", { class: "meta" }, `MAIL FROM <${m.envelope.from}> · RCPT TO ${m.envelope.recipients.map((r) => `<${r.address}>`).join(" ")} · ${m.size} bytes · ${time(m.receivedAt)} · `,
+      el("a", { href: "#", onclick: (e) => { e.preventDefault(); openSession(m.sessionId); } }, `session #${m.sessionId}`)),
+    el("details", {}, el("summary", {}, `Headers (${m.headers.length})`),
+      el("table", { class: "headers" }, m.headers.map((h) => el("tr", {}, el("th", {}, h.name), el("td", {}, h.value))))),
+    m.text !== null ? el("section", {}, el("h3", {}, "Text"), el("pre", { class: "text" }, m.text)) : null,
+    m.html !== null ? el("section", {}, el("h3", {}, "HTML"), html) : null,
+    attachments.length ? el("section", {}, el("h3", {}, "Attachments"), el("ul", {}, attachments)) : null,
+    el("details", { ontoggle: async (e) => { if (e.target.open && !raw.textContent) raw.textContent = await (await fetch(await blobUrl(`messages/${id}/raw`))).text(); } },
+      el("summary", {}, "Raw source"), raw));
+}

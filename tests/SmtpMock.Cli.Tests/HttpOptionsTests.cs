@@ -1,0 +1,87 @@
+using System.Net.Sockets;
+
+namespace SmtpMock.Cli.Tests;
+
+public class HttpOptionsTests
+{
+    [TestCase("--http-port", "70000", "--http-port 70000 is outside 0-65535")]
+    [TestCase("--http-host", "localhost-ish", "--http-host 'localhost-ish' is not an IP address")]
+    public async Task Bad_http_values_get_a_specific_message_and_exit_code_2(string flag, string value, string message)
+    {
+        var error = new StringWriter();
+        var code = await SmtpMockCli.RunAsync(["serve", "--port", "0", flag, value], TextWriter.Null, error, CancellationToken.None);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error.ToString(), Does.StartWith("smtpmock: ").And.Contain(message));
+    }
+
+    [Test]
+    public async Task Http_port_0_prints_the_address_and_serves_healthz()
+    {
+        using var stop = new CancellationTokenSource();
+        var output = new LineWriter();
+        var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", "0"], output, TextWriter.Null, stop.Token);
+        var line = await output.WaitForAsync("HTTP API and web page on ").WaitAsync(TimeSpan.FromSeconds(30));
+        var address = new Uri(line["HTTP API and web page on ".Length..].Trim());
+        Assert.That(address.Port, Is.Not.EqualTo(8025).And.Not.Zero);
+
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        Assert.That(await http.GetStringAsync("healthz"), Does.Contain("\"status\":\"ok\""));
+        await stop.CancelAsync();
+        Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(30)), Is.Zero);
+    }
+
+    [Test]
+    public async Task An_http_port_in_use_is_reported_and_exits_1()
+    {
+        using var taken = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var error = new StringWriter();
+        var code = await SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], TextWriter.Null, error, CancellationToken.None);
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error.ToString(), Does.StartWith($"smtpmock: cannot serve HTTP on 127.0.0.1:{port}").And.Contain("--http-port"));
+    }
+
+    /// <summary>A writer whose lines can be waited for.</summary>
+    private sealed class LineWriter : StringWriter
+    {
+        private readonly Lock _gate = new();
+        private readonly List<(string Marker, TaskCompletionSource<string> Seen)> _waits = [];
+        private readonly List<string> _lines = [];
+
+        public Task<string> WaitForAsync(string marker)
+        {
+            lock (_gate)
+            {
+                var line = _lines.FirstOrDefault(l => l.Contains(marker, StringComparison.Ordinal));
+                if (line is not null)
+                {
+                    return Task.FromResult(line);
+                }
+
+                var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waits.Add((marker, seen));
+                return seen.Task;
+            }
+        }
+
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            lock (_gate)
+            {
+                _lines.Add(value ?? string.Empty);
+                foreach (var (marker, seen) in _waits.Where(w => value?.Contains(w.Marker, StringComparison.Ordinal) == true))
+                {
+                    seen.TrySetResult(value!);
+                }
+            }
+        }
+
+        public override Task WriteLineAsync(string? value)
+        {
+            WriteLine(value);
+            return Task.CompletedTask;
+        }
+    }
+}

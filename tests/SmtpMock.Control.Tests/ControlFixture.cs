@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MailKit.Net.Smtp;
+using MimeKit;
+using SmtpMock.Control.Hosting;
+using SmtpMock.Server.Hosting;
+
+namespace SmtpMock.Control.Tests;
+
+/// <summary>A fresh SMTP server and control plane on 127.0.0.1 port 0 for each test, an HttpClient and a MailKit sender.</summary>
+public abstract class ControlFixture
+{
+    /// <summary>How long any single wait in these tests may take before the test fails.</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
+    protected SmtpMockServer Server { get; private set; } = null!;
+
+    protected ControlServer Control { get; private set; } = null!;
+
+    protected HttpClient Http { get; private set; } = null!;
+
+    /// <summary>The token the control plane is started with, if any.</summary>
+    protected virtual string? Token => null;
+
+    [SetUp]
+    public async Task StartAsync()
+    {
+        Server = new SmtpMockServer(new SmtpServerOptions
+        {
+            EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            Hostname = "mock.test",
+            ShutdownTimeout = TimeSpan.FromSeconds(5),
+        });
+        await Server.StartAsync();
+        Control = await ControlServer.StartAsync(Server, new ControlOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), ApiToken = Token });
+        Http = new HttpClient { BaseAddress = Control.BaseAddress, Timeout = Deadline * 2 };
+    }
+
+    [TearDown]
+    public async Task StopAsync()
+    {
+        Http.Dispose();
+        await Control.DisposeAsync();
+        await Server.DisposeAsync();
+    }
+
+    protected static MimeMessage Message(string subject, string to = "bob@example.test", string from = "alice@example.test")
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(from));
+        message.To.Add(MailboxAddress.Parse(to));
+        message.Subject = subject;
+        message.Body = new TextPart("plain") { Text = $"Body of {subject}\r\n" };
+        return message;
+    }
+
+    /// <summary>Sends the messages over one MailKit connection; returns what each send answered (or the exception).</summary>
+    protected async Task SendAsync(params MimeMessage[] messages)
+    {
+        using var client = new SmtpClient { Timeout = (int)Deadline.TotalMilliseconds, LocalDomain = "mailkit.test" };
+        using var timeout = new CancellationTokenSource(Deadline);
+        await client.ConnectAsync("127.0.0.1", Server.EndPoint.Port, MailKit.Security.SecureSocketOptions.None, timeout.Token);
+        foreach (var message in messages)
+        {
+            await client.SendAsync(message, timeout.Token);
+        }
+
+        await client.DisconnectAsync(true, timeout.Token);
+    }
+
+    protected async Task<JsonElement> GetJsonAsync(string path, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await Http.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(expected), body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    protected static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();
+}

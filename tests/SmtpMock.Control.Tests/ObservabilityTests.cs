@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace SmtpMock.Control.Tests;
+
+public sealed class ObservabilityTests : ControlFixture
+{
+    [Test]
+    public async Task Metrics_counters_move_with_sessions_commands_replies_and_messages()
+    {
+        await SendAsync(Message("counted"));
+        await GetJsonAsync("api/v1/sessions/wait?count=1");
+
+        var text = await Http.GetStringAsync("metrics");
+        Assert.That(text, Does.Contain("# TYPE smtpmock_sessions_total counter"));
+        Assert.That(text, Does.Contain("smtpmock_sessions_total 1\n"));
+        Assert.That(text, Does.Contain("smtpmock_commands_total{verb=\"EHLO\"} 1\n"));
+        Assert.That(text, Does.Contain("smtpmock_replies_total{code=\"354\"} 1\n"));
+        Assert.That(text, Does.Contain("smtpmock_messages_captured_total 1\n"));
+        Assert.That(text, Does.Contain("# TYPE smtpmock_connections_active gauge"));
+    }
+
+    [Test]
+    public async Task Events_stream_delivers_a_message_captured_event()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/events");
+        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/event-stream"));
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.That(await reader.ReadLineAsync().WaitAsync(Deadline), Is.EqualTo(": connected"));
+
+        var sending = SendAsync(Message("evented"));
+        string? line;
+        var seen = new List<string>();
+        while ((line = await reader.ReadLineAsync().WaitAsync(Deadline)) is not null && line != "event: message-captured")
+        {
+            seen.Add(line);
+        }
+
+        Assert.That(line, Is.EqualTo("event: message-captured"));
+        Assert.That(await reader.ReadLineAsync().WaitAsync(Deadline), Does.Contain("\"messageId\":\"" + Server.Messages.Messages[0].Id + "\""));
+        Assert.That(seen, Has.Some.Contains("event: session-opened"));
+        Assert.That(seen, Has.Some.Contains("\"direction\":\"in\",\"line\":\"EHLO mailkit.test\""));
+        await sending;
+    }
+
+    [Test]
+    public async Task Health_is_open_and_names_the_smtp_port()
+    {
+        var health = await GetJsonAsync("healthz");
+        Assert.That(health.GetProperty("status").GetString(), Is.EqualTo("ok"));
+        Assert.That(health.GetProperty("smtpPort").GetInt32(), Is.EqualTo(Server.EndPoint.Port));
+    }
+
+    [Test]
+    public async Task Page_is_served_with_a_restrictive_content_security_policy()
+    {
+        using var page = await Http.GetAsync("/");
+        Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(page.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/html"));
+        Assert.That(page.Headers.GetValues("Content-Security-Policy").Single(), Does.StartWith("default-src 'none'; script-src 'self'"));
+    }
+}
+
+public sealed class TokenTests : ControlFixture
+{
+    protected override string? Token => "s3cret";
+
+    [Test]
+    public async Task Api_and_metrics_need_the_bearer_token_but_health_and_the_page_do_not()
+    {
+        using (var refused = await Http.GetAsync("api/v1/messages"))
+        {
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(refused.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/problem+json"));
+        }
+
+        using (var metrics = await Http.GetAsync("metrics"))
+        {
+            Assert.That(metrics.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        }
+
+        await GetJsonAsync("healthz");
+        using (var page = await Http.GetAsync("/"))
+        {
+            Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "wrong");
+        using (var wrong = await Http.GetAsync("api/v1/messages"))
+        {
+            Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        }
+
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "s3cret");
+        await GetJsonAsync("api/v1/messages");
+    }
+}
+
+public sealed class SendApiTests : ControlFixture
+{
+    [Test]
+    public async Task Send_goes_through_the_mock_and_names_the_session_it_made()
+    {
+        using var response = await Http.PostAsync("api/v1/send", new StringContent(
+            """{"from":"page@example.test","to":["someone@example.test"],"subject":"From the page","text":".leading dot\nsecond line"}""",
+            System.Text.Encoding.UTF8,
+            "application/json"));
+        var sent = await ReadJsonAsync(response);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), sent.ToString());
+        var message = Server.Messages.Messages.Single();
+        Assert.That(sent.GetProperty("sessionId").GetInt64(), Is.EqualTo(message.SessionId));
+        Assert.That(message.Message.Subject, Is.EqualTo("From the page"));
+        Assert.That(message.Message.TextBody, Does.StartWith(".leading dot"));
+        Assert.That(sent.GetProperty("replies").EnumerateArray().Select(r => r.GetString()), Has.Some.StartWith("S: 250"));
+    }
+
+    [Test]
+    public async Task Send_without_a_recipient_is_400()
+    {
+        using var response = await Http.PostAsync("api/v1/send", new StringContent("""{"from":"a@b.test","to":[]}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+}

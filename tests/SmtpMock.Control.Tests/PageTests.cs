@@ -1,0 +1,124 @@
+using Microsoft.Playwright;
+
+namespace SmtpMock.Control.Tests;
+
+/// <summary>
+/// The web page in headless Chromium (Debian's chromium package, driven by Playwright): a message sent from the page's
+/// form is listed, its session shows the injected 503 highlighted with its rule, and the editor marks a problem's line.
+/// </summary>
+public sealed class PageTests : ControlFixture
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private const string SecondRcpt503 = """
+        name: second-rcpt-503
+        description: the second recipient of each message is refused
+        rules:
+          - name: second-rcpt
+            on: RCPT
+            when:
+              nth: 2
+              per: transaction
+            reply: 503
+        """;
+
+    [Test]
+    public async Task Page_lists_a_sent_message_shows_the_injected_503_with_its_rule_and_marks_a_yaml_problem_at_its_line()
+    {
+        if (!File.Exists(Chromium))
+        {
+            if (Environment.GetEnvironmentVariable("SMTPMOCK_REQUIRE_TOOLS") == "1")
+            {
+                Assert.Fail($"{Chromium} is missing: apt-get install -y chromium");
+            }
+
+            Assert.Ignore($"{Chromium} is missing (apt-get install -y chromium)");
+        }
+
+        using (var put = await Http.PutAsync("api/v1/scenario", new StringContent(SecondRcpt503)))
+        {
+            Assert.That(put.IsSuccessStatusCode, Is.True);
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        page.SetDefaultTimeout((float)Deadline.TotalMilliseconds);
+        var errors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            // The refused PUT is a 400 on purpose; anything else (a CSP refusal, a script error, a 404) is a bug.
+            if (message.Type == "error" && !message.Text.Contains("status of 400", StringComparison.Ordinal))
+            {
+                errors.Add(message.Text);
+            }
+        };
+        await page.GotoAsync(Control.BaseAddress.ToString());
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("live");
+
+        // Send from the page's form to two recipients: the second RCPT gets the injected 503, the message goes to the first.
+        await page.ClickAsync("nav button[data-tab=send]");
+        await page.FillAsync("#send-form input[name=to]", "first@example.test, second@example.test");
+        await page.FillAsync("#send-form input[name=subject]", "Sent from the page test");
+        await page.ClickAsync("#send-form button[type=submit]");
+
+        // The form opens the session it made: the injected reply is highlighted and names its rule.
+        var injected = page.Locator("#transcript .line.injected");
+        await Assertions.Expect(injected).ToHaveCountAsync(1);
+        await Assertions.Expect(injected.Locator("code")).ToContainTextAsync("S: 503 5.5.1");
+        await Assertions.Expect(injected.Locator(".rule")).ToHaveTextAsync("rule second-rcpt");
+        await Screenshot(page, "page-session.png");
+
+        // The message is listed live and opens.
+        await page.ClickAsync("nav button[data-tab=messages]");
+        var listed = page.Locator("#message-list li", new PageLocatorOptions { HasText = "Sent from the page test" });
+        await Assertions.Expect(listed).ToHaveCountAsync(1);
+        await listed.ClickAsync();
+        await Assertions.Expect(page.Locator("#message-view h2")).ToHaveTextAsync("Sent from the page test");
+        await Assertions.Expect(page.Locator("#message-view .meta").First).ToContainTextAsync("<first@example.test>");
+
+        // The retries view groups the attempt by client key and names the rule that refused the second recipient.
+        await page.ClickAsync("nav button[data-tab=clients]");
+        var refused = page.Locator("#client-groups section", new PageLocatorOptions { HasText = "second@example.test" });
+        await Assertions.Expect(refused.Locator("tr.injected .rule")).ToHaveTextAsync("rule second-rcpt");
+
+        // The scenario view shows the hit count; a broken edit is refused with the problem at its line.
+        await page.ClickAsync("nav button[data-tab=scenario]");
+        await Assertions.Expect(page.Locator("#rule-table tbody td.count")).ToHaveTextAsync("1");
+        await page.FillAsync("#yaml", "name: broken\nrules:\n  - name: x\n    on: RCPT\n    reply: 999\n");
+        await page.ClickAsync("#scenario-apply");
+        await Assertions.Expect(page.Locator("#yaml-gutter span.bad")).ToHaveAttributeAsync("data-line", "5");
+        await Assertions.Expect(page.Locator("#yaml-problems li")).ToContainTextAsync("line 5");
+        Assert.That(Server.Scenarios.Active?.Name, Is.EqualTo("second-rcpt-503"), "the refused edit left the old scenario active");
+        await Screenshot(page, "page-scenario.png");
+
+        // Phone width: one column, nothing wider than the screen.
+        await page.SetViewportSizeAsync(390, 800);
+        await page.ClickAsync("nav button[data-tab=sessions]");
+        Assert.That(await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), Is.LessThanOrEqualTo(390));
+        Assert.That(errors, Is.Empty, "no errors in the page's console (CSP violations included)");
+    }
+
+    /// <summary>Into the test output always; into docs/img for the README when SMTPMOCK_UPDATE_SCREENSHOTS=1.</summary>
+    private static async Task Screenshot(IPage page, string name)
+    {
+        var bytes = await page.ScreenshotAsync(new PageScreenshotOptions { FullPage = false });
+        await File.WriteAllBytesAsync(Path.Combine(TestContext.CurrentContext.WorkDirectory, name), bytes);
+        if (Environment.GetEnvironmentVariable("SMTPMOCK_UPDATE_SCREENSHOTS") == "1")
+        {
+            var root = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "SmtpMock.sln")))
+            {
+                root = root.Parent;
+            }
+
+            Directory.CreateDirectory(Path.Combine(root!.FullName, "docs", "img"));
+            await File.WriteAllBytesAsync(Path.Combine(root.FullName, "docs", "img", name), bytes);
+        }
+    }
+}
