@@ -34,7 +34,7 @@ public class ContainerFilesTests
         var mock = (YamlMappingNode)services["smtpmock"];
         Assert.That(Scalar(mock, "build"), Is.EqualTo("."));
         Assert.That(Scalar(mock, "user"), Is.EqualTo("${UID:-1000}:${GID:-1000}"));
-        Assert.That(Sequence(mock, "ports"), Is.EqualTo(new[] { "2525:2525" }));
+        Assert.That(Sequence(mock, "ports"), Is.EqualTo(new[] { "2525:2525", "8025:8025" }), "SMTP and the HTTP API and page");
         Assert.That(Sequence(mock, "volumes"), Is.EquivalentTo(new[] { "./scenarios:/scenarios:ro", "./captured:/data" }));
 
         var sender = (YamlMappingNode)services["sender"];
