@@ -39,8 +39,7 @@ internal sealed class MessageContent(string? spoolDirectory) : IBufferWriter<byt
             }
             catch (IOException)
             {
-                Failed = true;
-                Clear();
+                Forget();
                 Failed = true;
             }
         }
@@ -70,10 +69,18 @@ internal sealed class MessageContent(string? spoolDirectory) : IBufferWriter<byt
         return (null, path, size);
     }
 
-    /// <summary>Forgets the content; a spooled file that was not taken is deleted.</summary>
+    /// <summary>Forgets the content and any failure; a spooled file that was not taken is deleted.</summary>
     public void Clear()
     {
         Failed = false;
+        Forget();
+    }
+
+    public void Dispose() => Clear();
+
+    /// <summary>Drops what is held, in memory and in the spool file.</summary>
+    private void Forget()
+    {
         _memory.Clear();
         if (_spill is not null)
         {
@@ -83,8 +90,6 @@ internal sealed class MessageContent(string? spoolDirectory) : IBufferWriter<byt
             _spillPath = null;
         }
     }
-
-    public void Dispose() => Clear();
 
     /// <summary>Moves what is in memory to the spool file (opening it the first time).</summary>
     private void Spill()

@@ -16,6 +16,7 @@ public sealed record ScenarioProblem(string File, int Line, int Column, string M
 }
 
 /// <summary>A scenario file that cannot be used, with every problem found in it.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1032:Implement standard exception constructors", Justification = "The problems are the contract: there is no problem-less or wrapped form.")]
 public sealed class ScenarioException : Exception
 {
     public ScenarioException(IReadOnlyList<ScenarioProblem> problems)
@@ -24,21 +25,10 @@ public sealed class ScenarioException : Exception
         Problems = problems;
     }
 
-    public ScenarioException()
-        : this([])
-    {
-    }
-
     /// <summary>A problem that belongs to no file, such as asking for a scenario that is not loaded.</summary>
     public ScenarioException(string message)
         : this([new ScenarioProblem(string.Empty, 0, 0, message)])
     {
-    }
-
-    public ScenarioException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        Problems = [new ScenarioProblem(string.Empty, 0, 0, message)];
     }
 
     public IReadOnlyList<ScenarioProblem> Problems { get; }

@@ -123,22 +123,4 @@ public class ContainerFilesTests
 
         return dir?.FullName ?? throw new InvalidOperationException("docker-compose.yml not found above the test directory");
     }
-
-    /// <summary>A writer that completes a task when a line containing the marker is written.</summary>
-    private sealed class SignallingWriter(string marker) : StringWriter
-    {
-        private readonly TaskCompletionSource<string> _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task<string> Seen => _seen.Task;
-
-        public override Task WriteLineAsync(string? value)
-        {
-            if (value is not null && value.Contains(marker, StringComparison.Ordinal))
-            {
-                _seen.TrySetResult(value);
-            }
-
-            return base.WriteLineAsync(value);
-        }
-    }
 }

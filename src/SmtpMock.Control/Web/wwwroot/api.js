@@ -63,3 +63,8 @@ export function el(tag, attributes = {}, ...children) {
 }
 
 export const time = (iso) => (iso ? new Date(iso).toLocaleTimeString() : "");
+
+/** "1 message", "2 messages": a count with its noun. */
+export function count(n, singular, plural = `${singular}s`) {
+  return `${n} ${n === 1 ? singular : plural}`;
+}

@@ -1,5 +1,5 @@
 // The page: tabs, the live lists of messages and sessions (refreshed from the events stream) and the views.
-import { el, events, get, setToken, time } from "./api.js";
+import { count, el, events, get, setToken, time } from "./api.js";
 import { showMessage } from "./message.js";
 import { appendLine, showSession } from "./session.js";
 import { loadScenario, wireScenario } from "./scenario.js";
@@ -41,7 +41,7 @@ async function refreshSessions() {
     class: [s.id === state.session ? "selected" : "", s.faults > 0 ? "faulty" : ""].join(" ").trim() || null,
     "data-id": String(s.id),
     onclick: () => openSession(s.id),
-  }, el("strong", {}, `#${s.id} ${s.heloName || ""}`), el("span", {}, `${s.client} · ${s.commands} commands · ${s.messages} messages${s.faults ? ` · ${s.faults} injected` : ""}`),
+  }, el("strong", {}, `#${s.id} ${s.heloName || ""}`), el("span", {}, `${s.client} · ${count(s.commands, "command")} · ${count(s.messages, "message")}${s.faults ? ` · ${s.faults} injected` : ""}`),
   el("time", {}, s.endedAt ? time(s.startedAt) : "open"))));
   if (sessions.length === 0) list.append(el("li", { class: "empty" }, "No sessions yet."));
 }
