@@ -105,6 +105,10 @@ public class SendCommandTests
     [TestCase("--attach", "/no/such/file.txt", "", "", "--attach /no/such/file.txt: no such file")]
     [TestCase("--eml", "/no/such/file.eml", "", "", "--eml /no/such/file.eml: no such file")]
     [TestCase("--port", "0", "", "", "--port 0 is outside 1-65535")]
+    [TestCase("--starttls", "true", "--tls", "true", "--starttls and --tls exclude each other")]
+    [TestCase("--trust-cert", "/no/such/cert.pem", "", "", "--trust-cert /no/such/cert.pem: no such file")]
+    [TestCase("--trust-cert", "/etc/passwd", "", "", "is not a PEM certificate")]
+    [TestCase("--password", "secret", "", "", "--password needs --user")]
     public async Task Bad_send_options_exit_2_with_one_smtpmock_line(string flag, string value, string flag2, string value2, string message)
     {
         string[] args = ["send", "--from", "a@example.com", "--to", "b@example.com", flag, value, .. flag2.Length > 0 ? new[] { flag2, value2 } : []];

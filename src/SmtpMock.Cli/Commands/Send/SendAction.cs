@@ -21,7 +21,7 @@ internal static class SendAction
         problem ??= string.IsNullOrWhiteSpace(host) ? "--host is empty: give a host name or address, e.g. 127.0.0.1"
             : port is < 1 or > 65535 ? $"--port {port} is outside 1-65535"
             : timeout is < 1 or > 3600 ? $"--timeout {timeout} is outside 1-3600 seconds"
-            : null;
+            : SendSecurity.Problem(parse);
         if (problem is not null || message is null)
         {
             await error.WriteLineAsync($"smtpmock: {problem} (see smtpmock send --help)").ConfigureAwait(false);
@@ -31,9 +31,20 @@ internal static class SendAction
         var sender = MailboxAddress.Parse(parse.GetValue(SendCommand.From)!);
         var recipients = parse.GetValue(SendCommand.To)!.Select(MailboxAddress.Parse).ToList();
         using var client = new SmtpClient(new ServerReplyPrinter(output)) { Timeout = timeout * 1000 };
+        client.ServerCertificateValidationCallback = SendSecurity.CertificateCheck(parse);
         try
         {
-            await client.ConnectAsync(host!, port, SecureSocketOptions.None, cancellationToken).ConfigureAwait(false);
+            await client.ConnectAsync(host!, port, SendSecurity.Socket(parse), cancellationToken).ConfigureAwait(false);
+            if (client.IsSecure)
+            {
+                await output.WriteLineAsync($"-- TLS: {client.SslProtocol} {client.SslCipherSuite}").ConfigureAwait(false);
+            }
+
+            if (parse.GetValue(SendCommand.User) is { } user)
+            {
+                await client.AuthenticateAsync(user, parse.GetValue(SendCommand.Password) ?? string.Empty, cancellationToken).ConfigureAwait(false);
+            }
+
             await client.SendAsync(message, sender, recipients, cancellationToken).ConfigureAwait(false);
             await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
             return 0;
@@ -48,6 +59,19 @@ internal static class SendAction
                 _ => "refused",
             };
             await error.WriteLineAsync($"smtpmock: {what}: {(int)e.StatusCode} {e.Message}").ConfigureAwait(false);
+        }
+        catch (AuthenticationException e)
+        {
+            await error.WriteLineAsync($"smtpmock: login refused: {e.Message}").ConfigureAwait(false);
+        }
+        catch (SslHandshakeException e)
+        {
+            await error.WriteLineAsync($"smtpmock: TLS handshake failed: {e.Message} (--trust-cert FILE or --insecure for a mock's own certificate)").ConfigureAwait(false);
+        }
+        catch (NotSupportedException e)
+        {
+            // MailKit: STARTTLS or AUTH asked for, but the server does not advertise it.
+            await error.WriteLineAsync($"smtpmock: {e.Message}").ConfigureAwait(false);
         }
         catch (SmtpProtocolException e)
         {

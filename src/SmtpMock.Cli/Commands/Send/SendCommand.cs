@@ -14,11 +14,17 @@ internal static class SendCommand
     public static readonly Option<FileInfo?> Eml = new("--eml") { Description = "Send this .eml file as it is (the envelope still comes from --from and --to)" };
     public static readonly Option<FileInfo[]> Attach = new("--attach") { Description = "Attach a file; repeat for more" };
     public static readonly Option<int> Timeout = new("--timeout") { Description = "Seconds to wait for each reply", DefaultValueFactory = _ => 30 };
+    public static readonly Option<bool> StartTls = new("--starttls") { Description = "Upgrade to TLS with STARTTLS first; fail if the server does not offer it" };
+    public static readonly Option<bool> Tls = new("--tls") { Description = "TLS from the first byte (implicit TLS, the server's --tls-port)" };
+    public static readonly Option<FileInfo?> TrustCert = new("--trust-cert") { Description = "Trust exactly this certificate (PEM, e.g. from serve --tls-export-cert)", HelpName = "FILE" };
+    public static readonly Option<bool> Insecure = new("--insecure") { Description = "Accept any server certificate (a mock's generated one) without checking it" };
+    public static readonly Option<string?> User = new("--user") { Description = "Log in (AUTH) as this user before sending", HelpName = "NAME" };
+    public static readonly Option<string?> Password = new("--password") { Description = "The password for --user", HelpName = "PASSWORD" };
 
     public static Command Create()
     {
         var command = new Command("send", "Send one message and print every reply: exit 0 when accepted, 1 when refused, 2 for bad options");
-        foreach (var option in new Option[] { Host, Port, From, To, Subject, Body, Eml, Attach, Timeout })
+        foreach (var option in new Option[] { Host, Port, From, To, Subject, Body, Eml, Attach, Timeout, StartTls, Tls, TrustCert, Insecure, User, Password })
         {
             command.Options.Add(option);
         }
