@@ -58,9 +58,18 @@ internal sealed partial class SmtpSession
                 _mode = Mode.Data;
                 _intake.BeginData();
                 break;
+            case SessionEffect.StartTls:
+                _startTls = true;
+                break;
+        }
+
+        if (_exchange is not null)
+        {
+            ApplyAuth(verdict);
         }
 
         _output.Emit(verdict.Reply, verdict.Rule);
+        CheckAuthFailures(verdict);
         if (verdict.CloseReason is { } reason)
         {
             End(reason);
@@ -73,7 +82,12 @@ internal sealed partial class SmtpSession
         if (verdict.Stores)
         {
             var envelope = new MessageEnvelope(id, Context.Id, _options.TimeProvider.GetUtcNow(), Context.ClientText, Context.HeloName ?? string.Empty,
-                Context.Sender ?? MailPath.Null, Context.SenderParameters, [.. Context.Recipients]);
+                Context.Sender ?? MailPath.Null, Context.SenderParameters, [.. Context.Recipients])
+            {
+                Tls = Context.Tls?.ToString(),
+                AuthenticatedUser = Context.AuthenticatedUser,
+                AuthMechanism = Context.AuthenticatedUser is null ? null : Context.AuthMechanism,
+            };
             if (MessageDelivery.TryStore(_store, _intake.Content, envelope, out var failure) is { } message)
             {
                 Context.AddAcceptedMessage(id);

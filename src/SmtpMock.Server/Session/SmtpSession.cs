@@ -22,20 +22,23 @@ internal sealed partial class SmtpSession
     private readonly LineFramer _framer;
     private readonly MessageIntake _intake;
     private readonly ReplyOutput _output;
+    private readonly ITlsUpgrader? _tls;
 
     private Mode _mode = Mode.Command;
     private bool _close;
     private bool _bareLfDotNoted;
 
-    public SmtpSession(SessionOptions options, SessionRules rules, MessageStore store, SessionContext context, ILogger logger)
+    public SmtpSession(SessionOptions options, SessionRules rules, MessageStore store, SessionContext context, ILogger logger, ITlsUpgrader? tls = null)
     {
+        _tls = tls;
         _options = options;
         _responder = rules.Responder;
         _scenario = rules.OpenScenario?.Invoke();
         _store = store;
         _logger = logger;
         Context = context;
-        _framer = new LineFramer(options.MaxCommandLineLength + CommandParser.MailLineAllowance);
+        // RFC 4954 §4: AUTH lines and their continuations may be 12288 octets; the parser holds other verbs to less.
+        _framer = new LineFramer(Math.Max(options.MaxCommandLineLength + CommandParser.MailLineAllowance, options.AuthOffered ? CommandParser.AuthLineLength : 0));
         _intake = new MessageIntake(options, _responder.MaxMessageSize);
         _output = new ReplyOutput(context, logger);
     }
@@ -45,6 +48,9 @@ internal sealed partial class SmtpSession
         Command,
         Data,
         Chunk,
+
+        /// <summary>A 334 was sent: the next line answers it.</summary>
+        Auth,
     }
 
     public SessionContext Context { get; }
@@ -70,15 +76,27 @@ internal sealed partial class SmtpSession
                 var buffer = result.Buffer;
                 var commandsBefore = Context.Commands;
                 var modeBefore = _mode;
-                while (!_close && Step(ref buffer))
+                while (!_close && !_startTls && Step(ref buffer))
                 {
                     await WriteDelayedAsync(deadline, shutdown, linked.Token).ConfigureAwait(false);
                 }
 
+                var unread = buffer.Length;
                 input.AdvanceTo(buffer.Start, buffer.End);
                 if (_close)
                 {
                     break;
+                }
+
+                if (_startTls)
+                {
+                    if (await StartTlsAsync(input, output, unread, deadline, shutdown, linked.Token).ConfigureAwait(false) is not { } secure)
+                    {
+                        break;
+                    }
+
+                    (input, output) = secure;
+                    continue;
                 }
 
                 if (result.IsCompleted)
@@ -90,7 +108,7 @@ internal sealed partial class SmtpSession
                 // The deadline is per command: it restarts when a command completes, or while content flows.
                 if (Context.Commands != commandsBefore || _mode != Mode.Command || modeBefore != Mode.Command)
                 {
-                    deadline.Arm(data: _mode != Mode.Command);
+                    deadline.Arm(data: _mode is Mode.Data or Mode.Chunk);
                 }
 
                 // A client that never reads its replies blocks this flush: the same deadline bounds it.

@@ -1,0 +1,113 @@
+using System.Buffers;
+using System.Text;
+using SmtpMock.Protocol.Auth;
+using SmtpMock.Protocol.Framing;
+using SmtpMock.Protocol.Grammar;
+using SmtpMock.Protocol.Replies;
+
+namespace SmtpMock.Server.Session;
+
+/// <summary>
+/// AUTH (RFC 4954): the SASL exchange the responder let start. Each step is an <see cref="Outcome"/> that goes
+/// through <see cref="Apply"/> like any command's, so scenario rules at AUTH see the mechanism and, once given, the user.
+/// Secrets never reach the transcript or the log (<see cref="AuthRedaction"/>).
+/// </summary>
+internal sealed partial class SmtpSession
+{
+    private AuthExchange? _exchange;
+    private SmtpCommand? _authCommand;
+
+    /// <summary>The responder let AUTH go ahead: the exchange starts and its first step is the reply.</summary>
+    private Outcome BeginAuth(SmtpCommand command)
+    {
+        _authCommand = command;
+        Context.AuthUser = null;
+        _exchange = AuthExchange.FromArgument(command.Argument, new AuthExchangeOptions { Hostname = _options.Hostname, TimeProvider = _options.TimeProvider });
+        Context.AuthMechanism = _exchange.Mechanism?.Name();
+        return AuthOutcome(_exchange.Step);
+    }
+
+    /// <summary>A line in answer to a 334: never a command, never parsed as one (RFC 4954 §4).</summary>
+    private bool TakeAuthLine(ref ReadOnlySequence<byte> buffer)
+    {
+        var status = _framer.TryRead(ref buffer, out var line, out _);
+        if (status == LineStatus.Incomplete)
+        {
+            return false;
+        }
+
+        var command = _authCommand!;
+        if (status == LineStatus.TooLong)
+        {
+            Note($"AUTH line over {_framer.MaxLineOctets} octets discarded");
+            Apply(command, ScenarioPoint.Auth, new Outcome(StandardReplies.LineTooLong, Context.State, SessionEffect.AuthFailed), null);
+            return true;
+        }
+
+        var text = Encoding.UTF8.GetString(line);
+        var shown = AuthRedaction.Continuation(text);
+        Context.Transcript.Add(TranscriptDirection.In, shown);
+        SessionLog.LineIn(_logger, Context.Id, shown);
+        var outcome = AuthOutcome(_exchange!.Next(text));
+        Apply(command, ScenarioPoint.Auth, outcome, _scenario?.Decide(ScenarioPoint.Auth, Context, command, inSequence: true));
+        return true;
+    }
+
+    /// <summary>Checks credentials as soon as the exchange has them, then maps the step to an outcome.</summary>
+    private Outcome AuthOutcome(AuthStep step)
+    {
+        while (step is AuthStep.Verify verify)
+        {
+            Context.AuthUser = verify.Credential.User;
+            step = _exchange!.Complete(_options.Credentials.Check(verify.Credential));
+        }
+
+        return step switch
+        {
+            AuthStep.Challenge challenge => new Outcome(challenge.Reply, Context.State, SessionEffect.AuthContinue),
+            AuthStep.Succeeded succeeded => new Outcome(succeeded.Reply, Context.State, SessionEffect.Authenticated),
+            AuthStep.Fail fail => new Outcome(fail.Reply, Context.State, SessionEffect.AuthFailed),
+            _ => throw new InvalidOperationException($"AUTH step {step} cannot be answered"),
+        };
+    }
+
+    /// <summary>What an applied verdict does to the exchange: wait for a line, authenticate, count a failure, or end it.</summary>
+    private void ApplyAuth(Verdict verdict)
+    {
+        switch (verdict.Effect)
+        {
+            case SessionEffect.AuthContinue:
+                _mode = Mode.Auth;
+                return;
+            case SessionEffect.Authenticated:
+                Context.AuthenticatedUser = Context.AuthUser;
+                Note($"authenticated as '{Context.AuthUser}' with {Context.AuthMechanism}");
+                break;
+            case SessionEffect.AuthFailed:
+                Context.AuthFailures++;
+                break;
+        }
+
+        EndAuth();
+    }
+
+    /// <summary>After a failed exchange: the limit reached gives 421 4.7.0 and the session closes.</summary>
+    private void CheckAuthFailures(Verdict verdict)
+    {
+        if (verdict.Effect == SessionEffect.AuthFailed && Context.AuthFailures >= _options.MaxAuthFailures && !_close)
+        {
+            _output.Emit(SecurityReplies.TooManyAuthFailures, null);
+            End($"{Context.AuthFailures} failed AUTH attempts");
+        }
+    }
+
+    private void EndAuth()
+    {
+        _exchange = null;
+        _authCommand = null;
+        if (_mode == Mode.Auth)
+        {
+            _mode = Mode.Command;
+        }
+    }
+}
