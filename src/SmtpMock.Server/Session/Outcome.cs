@@ -43,7 +43,7 @@ internal enum SessionEffect
     /// <summary>235 sent: the client is authenticated.</summary>
     Authenticated,
 
-    /// <summary>The AUTH exchange failed (535, 501...): counts towards the session's AUTH failure limit.</summary>
+    /// <summary>AUTH refused the credentials (535): counts towards the session's AUTH failure limit.</summary>
     AuthFailed,
 }
 

@@ -40,7 +40,7 @@ internal sealed partial class SmtpSession
         if (status == LineStatus.TooLong)
         {
             Note($"AUTH line over {_framer.MaxLineOctets} octets discarded");
-            Apply(command, ScenarioPoint.Auth, new Outcome(StandardReplies.LineTooLong, Context.State, SessionEffect.AuthFailed), null);
+            Apply(command, ScenarioPoint.Auth, Outcome.Refuse(StandardReplies.LineTooLong, Context.State), null);
             return true;
         }
 
@@ -66,7 +66,8 @@ internal sealed partial class SmtpSession
         {
             AuthStep.Challenge challenge => new Outcome(challenge.Reply, Context.State, SessionEffect.AuthContinue),
             AuthStep.Succeeded succeeded => new Outcome(succeeded.Reply, Context.State, SessionEffect.Authenticated),
-            AuthStep.Fail fail => new Outcome(fail.Reply, Context.State, SessionEffect.AuthFailed),
+            // Only refused credentials count towards the limit (brute force); a cancel or a syntax error is a bad command.
+            AuthStep.Fail fail => new Outcome(fail.Reply, Context.State, fail.Reply.Code == 535 ? SessionEffect.AuthFailed : SessionEffect.None),
             _ => throw new InvalidOperationException($"AUTH step {step} cannot be answered"),
         };
     }
