@@ -27,7 +27,7 @@ internal static class ServeAction
             return SmtpMockCli.UsageError;
         }
 
-        var options = new SmtpServerOptions
+        var baseOptions = new SmtpServerOptions
         {
             EndPoint = new IPEndPoint(address, port),
             Hostname = parse.GetValue(ServeCommand.Hostname)!,
@@ -46,6 +46,13 @@ internal static class ServeAction
             ScenarioPaths = parse.GetValue(ServeCommand.Scenario) ?? [],
             ActiveScenario = parse.GetValue(ServeCommand.ScenarioName),
         };
+
+        var (options, tlsProblem) = TlsOptions.Apply(parse, baseOptions);
+        if (tlsProblem is not null)
+        {
+            await error.WriteLineAsync($"smtpmock: {tlsProblem}").ConfigureAwait(false);
+            return SmtpMockCli.UsageError;
+        }
 
         var problems = options.Validate();
         if (problems.Count > 0)
@@ -86,6 +93,12 @@ internal static class ServeAction
         }
 
         await using var server = created;
+        if (TlsOptions.Export(parse, server) is { } exportProblem)
+        {
+            await error.WriteLineAsync($"smtpmock: {exportProblem}").ConfigureAwait(false);
+            return SmtpMockCli.UsageError;
+        }
+
         try
         {
             await server.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -96,7 +109,7 @@ internal static class ServeAction
             return 1;
         }
 
-        await parse.InvocationConfiguration.Output.WriteLineAsync($"SmtpMock {SmtpServerOptions.Version} listening on smtp://{server.EndPoint} (Ctrl+C to stop)").ConfigureAwait(false);
+        await parse.InvocationConfiguration.Output.WriteLineAsync($"SmtpMock {SmtpServerOptions.Version} listening on smtp://{server.EndPoint}{(server.TlsEndPoint is { } tls ? $" and smtps://{tls}" : string.Empty)} (Ctrl+C to stop)").ConfigureAwait(false);
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);

@@ -43,6 +43,11 @@ internal static class ServeCommand
             command.Options.Add(option);
         }
 
+        foreach (var option in TlsOptions.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(ServeAction.RunAsync);
         return command;
     }
