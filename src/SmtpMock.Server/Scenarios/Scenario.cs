@@ -81,6 +81,12 @@ public sealed record RuleConditions
 
     public double? Probability { get; init; }
 
+    /// <summary><c>mechanism:</c> the AUTH exchange's SASL mechanism name (upper case), e.g. <c>PLAIN</c>.</summary>
+    public string? Mechanism { get; init; }
+
+    /// <summary><c>user:</c> a glob on the AUTH user name, known once the client has sent it.</summary>
+    public Regex? User { get; init; }
+
     /// <summary><c>sequence:</c> in (default), out or any.</summary>
     public SequenceCondition Sequence { get; init; }
 }
