@@ -11,7 +11,11 @@ public sealed record Scenario(
     int? Seed,
     ServerPresentation Server,
     IReadOnlyList<ScenarioRule> Rules,
-    string? SourcePath);
+    string? SourcePath)
+{
+    /// <summary>The <c>auth:</c> section, or null to keep the server's AUTH settings.</summary>
+    public ScenarioAuth? Auth { get; init; }
+}
 
 /// <summary>The <c>server:</c> section: overrides of the hostname, the greeting text and the EHLO extensions.</summary>
 public sealed record ServerPresentation(string? Hostname, string? Greeting, IReadOnlyList<string>? Extensions)

@@ -10,7 +10,7 @@ internal static class ScenarioRules
 
     public static SessionRules For(Hosting.SmtpServerOptions options, Scenario scenario)
     {
-        var sessionOptions = options.ForSessions();
+        var sessionOptions = scenario.Auth?.ApplyTo(options.ForSessions()) ?? options.ForSessions();
         var presented = scenario.Server;
         var engine = new ScenarioEngine(scenario, options.TimeProvider);
         return new SessionRules(new DefaultResponder(sessionOptions, presented.Hostname, presented.Greeting, presented.Extensions), engine.OpenSession);

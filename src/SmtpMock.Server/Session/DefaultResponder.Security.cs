@@ -7,6 +7,9 @@ namespace SmtpMock.Server.Session;
 /// <summary>STARTTLS (RFC 3207) and AUTH (RFC 4954): what is offered, when, and the checks before either starts.</summary>
 internal sealed partial class DefaultResponder
 {
+    /// <summary>Who may log in: the server's users, or the active scenario's <c>auth:</c> section.</summary>
+    public CredentialStore Credentials => _options.Credentials;
+
     /// <summary>Commands refused before TLS under <see cref="SessionOptions.RequireTls"/> (RFC 3207 §4).</summary>
     private static readonly HashSet<SmtpVerb> NeedTls = [SmtpVerb.Mail, SmtpVerb.Rcpt, SmtpVerb.Data, SmtpVerb.Bdat, SmtpVerb.Auth];
 

@@ -59,7 +59,7 @@ internal sealed partial class SmtpSession
         while (step is AuthStep.Verify verify)
         {
             Context.AuthUser = verify.Credential.User;
-            step = _exchange!.Complete(_options.Credentials.Check(verify.Credential));
+            step = _exchange!.Complete(_responder.Credentials.Check(verify.Credential));
         }
 
         return step switch

@@ -84,4 +84,25 @@ public class AuthScenarioTests
         Assert.That(result.Codes, Is.EqualTo(new[] { "250", "454 4.7.0", "250 2.0.0" }), result.Output);
         Assert.That(tls.Upgrades, Is.Zero);
     }
+
+    [Test]
+    public async Task The_scenarios_auth_section_sets_the_users_and_requires_a_login()
+    {
+        const string yaml = "name: x\nauth:\n  users:\n    - { user: app, password: s3cret }\n  accept-any: false\n  required: true\n";
+
+        var result = await RunAsync(yaml, Ehlo + Mail + $"AUTH PLAIN {B64("\0other\0pw")}\r\nAUTH PLAIN {B64("\0app\0s3cret")}\r\n" + Mail);
+
+        Assert.That(result.Codes, Is.EqualTo(new[] { "250", "530 5.7.0", "535 5.7.8", "235 2.7.0", "250 2.1.0" }), result.Output);
+    }
+
+    [TestCase("auth:\n  users: nobody\n", "auth.users must be a list of { user, password }")]
+    [TestCase("auth:\n  users:\n    - { user: a, password: b }\n    - { user: a, password: c }\n", "user 'a' is listed twice")]
+    [TestCase("auth:\n  required: maybe\n", "auth.required must be true or false, not 'maybe'")]
+    [TestCase("auth:\n  users:\n    - { user: a }\n", "each auth.users entry needs a non-empty user and a password")]
+    public void A_broken_auth_section_is_reported(string section, string problem)
+    {
+        var (_, problems) = ScenarioLoader.Parse("name: x\n" + section, "t.yaml");
+
+        Assert.That(problems.Select(p => p.ToString()), Has.Some.Contains(problem));
+    }
 }
