@@ -12,7 +12,7 @@ internal static partial class RuleLoader
 {
     private const int MaxRawOctets = 64 * 1024;
     private static readonly string[] RuleKeys = ["name", "on", "when", "reply", "raw", "delay", "then", "times", "key", "for"];
-    private static readonly string[] WhenKeys = ["nth", "per", "session", "argument", "sender", "recipient", "parameter", "probability", "sequence", "mechanism", "user"];
+    private static readonly string[] WhenKeys = ["nth", "per", "session", "argument", "sender", "recipient", "parameter", "probability", "sequence", "mechanism", "user", "tls"];
     private static readonly HashSet<ScenarioPoint> NoEnhancedCode = [ScenarioPoint.Connect, ScenarioPoint.Ehlo, ScenarioPoint.Helo];
 
     public static ScenarioRule? Read(YamlReading reading, YamlNode node, int index)

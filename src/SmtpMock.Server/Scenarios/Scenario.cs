@@ -85,6 +85,9 @@ public sealed record RuleConditions
 
     public double? Probability { get; init; }
 
+    /// <summary><c>tls:</c> true fires only over TLS, false only in plaintext.</summary>
+    public bool? Tls { get; init; }
+
     /// <summary><c>mechanism:</c> the AUTH exchange's SASL mechanism name (upper case), e.g. <c>PLAIN</c>.</summary>
     public string? Mechanism { get; init; }
 

@@ -177,7 +177,8 @@ internal sealed class ScenarioEngine
             }
         }
 
-        if ((when.Mechanism is { } mechanism && !string.Equals(session.AuthMechanism, mechanism, StringComparison.OrdinalIgnoreCase))
+        if ((when.Tls is { } tls && session.IsSecure != tls)
+            || (when.Mechanism is { } mechanism && !string.Equals(session.AuthMechanism, mechanism, StringComparison.OrdinalIgnoreCase))
             || (when.User is { } user && (session.AuthUser is null || !user.IsMatch(session.AuthUser))))
         {
             return false;

@@ -105,4 +105,30 @@ public class AuthScenarioTests
 
         Assert.That(problems.Select(p => p.ToString()), Has.Some.Contains(problem));
     }
+
+    private static Scenario Shipped(string file) => ScenarioLoader.Load(Path.Combine(TestContext.CurrentContext.TestDirectory, "scenarios", file));
+
+    [Test]
+    public async Task The_shipped_auth_failures_scenario_gives_each_user_its_failure()
+    {
+        var options = InClear;
+        var rules = ScenarioRules.For(options, Shipped("auth-failures.yaml"));
+        var dialog = Ehlo + Mail + Plain("locked@example.com") + Plain("busy@example.com") + Plain("weak@example.com")
+            + "AUTH LOGIN\r\n" + B64("weak@example.com") + "\r\n" + B64("pw") + "\r\n" + Mail;
+
+        var result = await SessionDriver.RunAsync(Splitter.Bytes(dialog), Split.Whole, options, rules: rules);
+
+        Assert.That(result.Codes, Is.EqualTo(new[] { "250", "530 5.7.0", "535 5.7.8", "454 4.7.0", "534 5.7.9", "334", "334", "235 2.7.0", "250 2.1.0" }), result.Output);
+    }
+
+    [Test]
+    public async Task The_shipped_tls_required_scenario_refuses_plaintext_mail_and_serves_it_after_starttls()
+    {
+        var options = SessionDriver.Options();
+        var rules = ScenarioRules.For(options, Shipped("tls-required.yaml"));
+
+        var (result, _) = await SecureDriver.RunAsync(Ehlo + Mail + Rcpt + "AUTH CRAM-MD5\r\nSTARTTLS\r\n", Ehlo + Mail + Rcpt + "QUIT\r\n", options, rules: rules);
+
+        Assert.That(result.Codes, Is.EqualTo(new[] { "250", "530 5.7.0", "530 5.7.0", "530 5.7.0", "220 2.0.0", "250", "250 2.1.0", "250 2.1.5", "221 2.0.0" }), result.Output);
+    }
 }
