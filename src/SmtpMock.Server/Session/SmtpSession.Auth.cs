@@ -17,6 +17,9 @@ internal sealed partial class SmtpSession
     private AuthExchange? _exchange;
     private SmtpCommand? _authCommand;
 
+    /// <summary>Lines answering a 334 so far: each one, like a command, restarts the command timeout.</summary>
+    private int _authLines;
+
     /// <summary>The responder let AUTH go ahead: the exchange starts and its first step is the reply.</summary>
     private Outcome BeginAuth(SmtpCommand command)
     {
@@ -36,6 +39,7 @@ internal sealed partial class SmtpSession
             return false;
         }
 
+        _authLines++;
         var command = _authCommand!;
         if (status == LineStatus.TooLong)
         {

@@ -74,7 +74,7 @@ internal sealed partial class SmtpSession
             {
                 var result = await input.ReadAsync(linked.Token).ConfigureAwait(false);
                 var buffer = result.Buffer;
-                var commandsBefore = Context.Commands;
+                var commandsBefore = Context.Commands + _authLines;
                 var modeBefore = _mode;
                 while (!_close && !_startTls && Step(ref buffer))
                 {
@@ -101,12 +101,12 @@ internal sealed partial class SmtpSession
 
                 if (result.IsCompleted)
                 {
-                    End(_mode == Mode.Command ? "client closed the connection" : "client closed the connection mid-message; transaction discarded");
+                    End(_mode is not (Mode.Data or Mode.Chunk) ? "client closed the connection" : "client closed the connection mid-message; transaction discarded");
                     break;
                 }
 
                 // The deadline is per command: it restarts when a command completes, or while content flows.
-                if (Context.Commands != commandsBefore || _mode != Mode.Command || modeBefore != Mode.Command)
+                if (Context.Commands + _authLines != commandsBefore || _mode is Mode.Data or Mode.Chunk || modeBefore is Mode.Data or Mode.Chunk)
                 {
                     deadline.Arm(data: _mode is Mode.Data or Mode.Chunk);
                 }
@@ -149,7 +149,7 @@ internal sealed partial class SmtpSession
 
         deadline.Pause();
         await _output.WriteDelayedAsync(_options.TimeProvider, shutdown, flushDeadline).ConfigureAwait(false);
-        deadline.Arm(data: _mode != Mode.Command);
+        deadline.Arm(data: _mode is Mode.Data or Mode.Chunk);
     }
 
     private async ValueTask SendFinalAsync(SmtpReply reply, string reason)
@@ -161,7 +161,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        End(_mode == Mode.Command ? reason : reason + "; open transaction discarded");
+        End(_mode is not (Mode.Data or Mode.Chunk) ? reason : reason + "; open transaction discarded");
         await _output.SendFinalAsync(reply).ConfigureAwait(false);
     }
 

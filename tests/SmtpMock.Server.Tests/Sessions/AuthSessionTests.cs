@@ -153,4 +153,24 @@ public class AuthSessionTests
         await ExpectAsync(Ehlo + "MAIL FROM:<a@b.example> AUTH=<>\r\n", "250", "250 2.1.0");
         await ExpectAsync(Ehlo + "MAIL FROM:<a@b.example> AUTH=<>\r\n", SessionDriver.Options(o => o with { EnableAuth = false }), "250", "555 5.5.4");
     }
+
+    [Test]
+    public async Task A_client_silent_after_a_334_gets_the_command_timeout()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var options = InClear with { TimeProvider = clock, CommandTimeout = TimeSpan.FromMinutes(5), DataTimeout = TimeSpan.FromMinutes(10) };
+        var run = SessionDriver.RunAsync(Splitter.Bytes(Ehlo + "AUTH LOGIN\r\n" + B64("tim")[..2]), Split.Whole, options, hangAtEnd: true);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!run.IsCompleted)
+        {
+            deadline.Token.ThrowIfCancellationRequested();
+            clock.Advance(TimeSpan.FromSeconds(10));
+            await Task.Yield();
+        }
+
+        var result = await run;
+        Assert.That(result.Codes, Is.EqualTo(new[] { "250", "334", "421 4.4.2" }), result.Output);
+        Assert.That(result.Session.EndReason, Is.EqualTo("command timeout"));
+        Assert.That(clock.GetUtcNow() - result.Session.StartedAt, Is.LessThan(TimeSpan.FromMinutes(6)), "the command timeout, not the data timeout");
+    }
 }
