@@ -94,7 +94,10 @@ public sealed class SessionContext
     /// <summary>The user named in the AUTH in progress, once the client has given it (scenario condition <c>user</c>).</summary>
     public string? AuthUser { get; internal set; }
 
-    /// <summary>Failed AUTH exchanges so far.</summary>
+    /// <summary>Lines the client sent in answer to a 334 (not commands; each got one reply, like a command).</summary>
+    public int AuthResponses { get; internal set; }
+
+    /// <summary>Refused AUTH logins (535) so far.</summary>
     public int AuthFailures { get; internal set; }
 
     /// <summary>RFC 3207 §4.2: after the handshake the session starts over, as if just connected (AUTH included).</summary>

@@ -33,6 +33,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        verdict = LimitAuthFailures(verdict);
         Context.State = verdict.Next;
         switch (verdict.Effect)
         {
@@ -69,7 +70,6 @@ internal sealed partial class SmtpSession
         }
 
         _output.Emit(verdict.Reply, verdict.Rule);
-        CheckAuthFailures(verdict);
         if (verdict.CloseReason is { } reason)
         {
             End(reason);

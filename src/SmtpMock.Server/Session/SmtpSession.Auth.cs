@@ -17,9 +17,6 @@ internal sealed partial class SmtpSession
     private AuthExchange? _exchange;
     private SmtpCommand? _authCommand;
 
-    /// <summary>Lines answering a 334 so far: each one, like a command, restarts the command timeout.</summary>
-    private int _authLines;
-
     /// <summary>The responder let AUTH go ahead: the exchange starts and its first step is the reply.</summary>
     private Outcome BeginAuth(SmtpCommand command)
     {
@@ -39,7 +36,7 @@ internal sealed partial class SmtpSession
             return false;
         }
 
-        _authLines++;
+        Context.AuthResponses++;
         var command = _authCommand!;
         if (status == LineStatus.TooLong)
         {
@@ -96,15 +93,14 @@ internal sealed partial class SmtpSession
         EndAuth();
     }
 
-    /// <summary>After a failed exchange: the limit reached gives 421 4.7.0 and the session closes.</summary>
-    private void CheckAuthFailures(Verdict verdict)
-    {
-        if (verdict.Effect == SessionEffect.AuthFailed && Context.AuthFailures >= _options.MaxAuthFailures && !_close)
-        {
-            _output.Emit(SecurityReplies.TooManyAuthFailures, null);
-            End($"{Context.AuthFailures} failed AUTH attempts");
-        }
-    }
+    /// <summary>
+    /// The refused login that reaches the limit is answered 421 4.7.0 in place of its 535, and the session closes
+    /// (brute force); like the bad-command limit, one reply per command.
+    /// </summary>
+    private Verdict LimitAuthFailures(Verdict verdict) =>
+        verdict.Effect == SessionEffect.AuthFailed && Context.AuthFailures + 1 >= _options.MaxAuthFailures
+            ? verdict with { Reply = SecurityReplies.TooManyAuthFailures, CloseReason = $"{Context.AuthFailures + 1} failed AUTH attempts" }
+            : verdict;
 
     private void EndAuth()
     {

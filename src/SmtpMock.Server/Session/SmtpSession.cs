@@ -74,7 +74,7 @@ internal sealed partial class SmtpSession
             {
                 var result = await input.ReadAsync(linked.Token).ConfigureAwait(false);
                 var buffer = result.Buffer;
-                var commandsBefore = Context.Commands + _authLines;
+                var commandsBefore = Context.Commands + Context.AuthResponses;
                 var modeBefore = _mode;
                 while (!_close && !_startTls && Step(ref buffer))
                 {
@@ -106,7 +106,7 @@ internal sealed partial class SmtpSession
                 }
 
                 // The deadline is per command: it restarts when a command completes, or while content flows.
-                if (Context.Commands + _authLines != commandsBefore || _mode is Mode.Data or Mode.Chunk || modeBefore is Mode.Data or Mode.Chunk)
+                if (Context.Commands + Context.AuthResponses != commandsBefore || _mode is Mode.Data or Mode.Chunk || modeBefore is Mode.Data or Mode.Chunk)
                 {
                     deadline.Arm(data: _mode is Mode.Data or Mode.Chunk);
                 }

@@ -72,10 +72,10 @@ public class AuthSessionTests
     }
 
     [Test]
-    public async Task A_wrong_password_gets_535_and_the_third_failure_closes_with_421()
+    public async Task A_wrong_password_gets_535_and_the_third_failure_421_and_the_session_closes()
     {
         var wrong = $"AUTH PLAIN {Plain("tim", "wrong")}\r\n";
-        var result = await ExpectAsync(Ehlo + wrong + wrong + wrong + "NOOP\r\n", WithTim, "250", "535 5.7.8", "535 5.7.8", "535 5.7.8", "421 4.7.0");
+        var result = await ExpectAsync(Ehlo + wrong + wrong + wrong + "NOOP\r\n", WithTim, "250", "535 5.7.8", "535 5.7.8", "421 4.7.0");
 
         Assert.That(result.Session.AuthFailures, Is.EqualTo(3));
         Assert.That(result.Session.AuthenticatedUser, Is.Null);
@@ -86,7 +86,7 @@ public class AuthSessionTests
     public async Task The_failure_limit_is_an_option()
     {
         var options = WithTim with { MaxAuthFailures = 1 };
-        await ExpectAsync(Ehlo + $"AUTH PLAIN {Plain("tim", "wrong")}\r\nNOOP\r\n", options, "250", "535 5.7.8", "421 4.7.0");
+        await ExpectAsync(Ehlo + $"AUTH PLAIN {Plain("tim", "wrong")}\r\nNOOP\r\n", options, "250", "421 4.7.0");
     }
 
     [Test]
@@ -170,7 +170,6 @@ public class AuthSessionTests
 
         var result = await run;
         Assert.That(result.Codes, Is.EqualTo(new[] { "250", "334", "421 4.4.2" }), result.Output);
-        Assert.That(result.Session.EndReason, Is.EqualTo("command timeout"));
-        Assert.That(clock.GetUtcNow() - result.Session.StartedAt, Is.LessThan(TimeSpan.FromMinutes(6)), "the command timeout, not the data timeout");
+        Assert.That(result.Session.EndReason, Is.EqualTo("command timeout"), "the command timeout, not the data timeout");
     }
 }

@@ -21,7 +21,7 @@ internal static class TlsOptions
     public static readonly Option<bool> AllowPlaintextAuth = new("--allow-plaintext-auth") { Description = "Offer PLAIN, LOGIN and XOAUTH2 before TLS too (default: 538 5.7.11 there)" };
     public static readonly Option<string[]> AuthUser = new("--auth-user") { Description = "name:password a login must match (repeatable); with none, any login is accepted" };
     public static readonly Option<bool> AuthRequired = new("--auth-required") { Description = "MAIL before a successful AUTH gets 530 5.7.0" };
-    public static readonly Option<int> MaxAuthFailures = new("--max-auth-failures") { Description = "Refused logins per session before 421 4.7.0", DefaultValueFactory = _ => Defaults.MaxAuthFailures };
+    public static readonly Option<int> MaxAuthFailures = new("--max-auth-failures") { Description = "Refused logins per session; the last is answered 421 4.7.0 and the session closes", DefaultValueFactory = _ => Defaults.MaxAuthFailures };
 
     public static IReadOnlyList<Option> All { get; } =
         [Certificate, Key, ExportCertificate, Port, RequireTls, AllowPlaintextAuth, AuthUser, AuthRequired, MaxAuthFailures];
