@@ -79,7 +79,7 @@ public sealed partial class SmtpMockServer
             return false;
         }
 
-        session.Context.Tls = connection.Handshake;
+        session.BeginOverTls(connection.Handshake);
         return true;
     }
 }

@@ -41,6 +41,13 @@ internal sealed partial class SmtpSession
         return (tls.Input, tls.Output);
     }
 
+    /// <summary>The connection is on TLS from its first byte (the implicit TLS port): recorded before the greeting.</summary>
+    public void BeginOverTls(Security.TlsHandshake handshake)
+    {
+        Context.Tls = handshake;
+        Note($"TLS started on connect: {handshake}");
+    }
+
     /// <summary>A session that never reached its greeting (a failed handshake on the TLS port): noted, ended, logged.</summary>
     public void EndBeforeGreeting(string note, string reason)
     {

@@ -74,7 +74,9 @@ public sealed class StartTlsWireTests
         Assert.That(ehlo[^1], Is.EqualTo("250 AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2"));
         Assert.That((await client.CommandAsync("STARTTLS")).Single(), Does.StartWith("503 5.5.1"));
         Assert.That(await client.CommandAsync("QUIT"), Has.Exactly(1).StartsWith("221 "));
-        Assert.That((await server.WaitForSessionAsync(1)).IsSecure, Is.True);
+        var session = await server.WaitForSessionAsync(1);
+        Assert.That(session.IsSecure, Is.True);
+        Assert.That(session.Transcript.Lines.Select(l => l.Text), Has.Some.Matches(@"^TLS started on connect: TLSv1\.[23] TLS_"));
     }
 
     [Test]
