@@ -21,10 +21,12 @@ internal static class TlsOptions
     public static readonly Option<bool> AllowPlaintextAuth = new("--allow-plaintext-auth") { Description = "Offer PLAIN, LOGIN and XOAUTH2 before TLS too (default: 538 5.7.11 there)" };
     public static readonly Option<string[]> AuthUser = new("--auth-user") { Description = "name:password a login must match (repeatable); with none, any login is accepted" };
     public static readonly Option<bool> AuthRequired = new("--auth-required") { Description = "MAIL before a successful AUTH gets 530 5.7.0" };
+    public static readonly Option<bool> NoTls = new("--no-tls") { Description = "Offer no STARTTLS (it then gets 502 5.5.1)" };
+    public static readonly Option<bool> NoAuth = new("--no-auth") { Description = "Offer no AUTH (it then gets 502 5.5.1)" };
     public static readonly Option<int> MaxAuthFailures = new("--max-auth-failures") { Description = "Refused logins per session; the last is answered 421 4.7.0 and the session closes", DefaultValueFactory = _ => Defaults.MaxAuthFailures };
 
     public static IReadOnlyList<Option> All { get; } =
-        [Certificate, Key, ExportCertificate, Port, RequireTls, AllowPlaintextAuth, AuthUser, AuthRequired, MaxAuthFailures];
+        [Certificate, Key, ExportCertificate, Port, RequireTls, AllowPlaintextAuth, AuthUser, AuthRequired, MaxAuthFailures, NoTls, NoAuth];
 
     /// <summary>The options with these settings, or the one-line problem (for <c>smtpmock: ...</c>, exit 2).</summary>
     public static (SmtpServerOptions Options, string? Problem) Apply(ParseResult parse, SmtpServerOptions options)
@@ -62,6 +64,8 @@ internal static class TlsOptions
             return (options with
             {
                 TlsCertificate = certificate is null ? null : TlsCertificates.LoadPem(certificate.FullName, key!.FullName, options.TimeProvider),
+                EnableTls = !parse.GetValue(NoTls),
+                EnableAuth = !parse.GetValue(NoAuth),
                 ImplicitTlsPort = port,
                 RequireTls = parse.GetValue(RequireTls),
                 AllowPlaintextAuth = parse.GetValue(AllowPlaintextAuth),
