@@ -82,6 +82,43 @@ public class TlsOptionsTests
         }
     }
 
+    [Test]
+    public async Task Serve_presents_the_pem_certificate_it_was_given()
+    {
+        var folder = Directory.CreateTempSubdirectory("smtpmock-tls-pem-").FullName;
+        try
+        {
+            using var given = SmtpMock.Server.Security.TlsCertificates.Generate("given.test");
+            var certificate = Path.Combine(folder, "cert.pem");
+            var key = Path.Combine(folder, "key.pem");
+            await File.WriteAllTextAsync(certificate, given.ExportCertificatePem());
+            using (var ecdsa = given.GetECDsaPrivateKey()!)
+            {
+                await File.WriteAllTextAsync(key, ecdsa.ExportPkcs8PrivateKeyPem());
+            }
+
+            using var stop = new CancellationTokenSource();
+            var output = new LineWaiter("smtps://");
+            var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--tls-port", "0", "--tls-cert", certificate, "--tls-key", key], output, TextWriter.Null, stop.Token);
+            var line = await output.Seen.WaitAsync(TimeSpan.FromSeconds(30));
+            var tlsPort = int.Parse(line[(line.LastIndexOf(':') + 1)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+
+            string? presented = null;
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", tlsPort);
+            await using var tls = new SslStream(client.GetStream(), false, (_, c, _, _) => (presented = c?.GetCertHashString()) is not null);
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "given.test" }).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.That(presented, Is.EqualTo(given.GetCertHashString()));
+
+            await stop.CancelAsync();
+            Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(30)), Is.Zero);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>Completes when a line containing the marker is written.</summary>
     private sealed class LineWaiter(string marker) : StringWriter
     {
