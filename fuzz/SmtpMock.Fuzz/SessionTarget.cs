@@ -27,6 +27,10 @@ public static partial class SessionTarget
         MaxRecipients = 5,
         MaxBadCommands = 1000,
         MaxTranscriptLines = 2000,
+        AllowPlaintextAuth = true,
+        AuthUsers = new Dictionary<string, string> { ["tim"] = "tanstaaftanstaaf" },
+        AuthAcceptAny = true,
+        MaxAuthFailures = 1000,
     };
 
     public static void Run(byte[] input)
@@ -54,7 +58,7 @@ public static partial class SessionTarget
         var finals = CheckReplies(output);
         var transcript = context.Transcript.Lines;
         var messageEnds = transcript.Count(l => l.Direction == TranscriptDirection.Note && l.Text.StartsWith("DATA content:", StringComparison.Ordinal));
-        var expected = 1 + context.Commands + messageEnds;
+        var expected = 1 + context.Commands + context.AuthResponses + messageEnds;
         var lastIn = transcript.LastOrDefault(l => l.Direction == TranscriptDirection.In)?.Text;
         if (context.EndReason?.Contains("mid-message", StringComparison.Ordinal) == true && lastIn?.StartsWith("BDAT", StringComparison.OrdinalIgnoreCase) == true)
         {
@@ -63,7 +67,7 @@ public static partial class SessionTarget
         }
         if (transcript.Count < 2000 && finals != expected)
         {
-            throw new OracleViolation($"{finals} replies for a greeting, {context.Commands} commands and {messageEnds} message ends");
+            throw new OracleViolation($"{finals} replies for a greeting, {context.Commands} commands, {context.AuthResponses} AUTH responses and {messageEnds} message ends");
         }
 
         var endings = Count(input, "\r\n.\r\n"u8) + Count(input, "DATA\r\n.\r\n"u8) + Count(input, "DATA\n.\r\n"u8);

@@ -9,6 +9,9 @@ public static class CommandParser
     /// <summary>RFC 1870 §3: a MAIL line may be 26 octets longer for SIZE; RFC 4954 §3: 500 more for AUTH=.</summary>
     public const int MailLineAllowance = 26 + 500;
 
+    /// <summary>RFC 4954 §4: an AUTH command line (and a line answering a 334) may be 12288 octets, CRLF included.</summary>
+    public const int AuthLineLength = 12288;
+
     /// <param name="line">The line without its CRLF or LF.</param>
     /// <param name="lineOctets">The line's length on the wire, terminator included.</param>
     /// <param name="maxLineOctets">The limit for a plain command line (RFC 5321: at least 512).</param>
@@ -46,7 +49,7 @@ public static class CommandParser
             return Fail(command, StandardReplies.CommandUnrecognized);
         }
 
-        var allowance = verb == SmtpVerb.Mail ? MailLineAllowance : verb == SmtpVerb.Auth ? 12288 - maxLineOctets : 0;
+        var allowance = verb == SmtpVerb.Mail ? MailLineAllowance : verb == SmtpVerb.Auth ? AuthLineLength - maxLineOctets : 0;
         if (lineOctets > maxLineOctets + Math.Max(0, allowance))
         {
             return Fail(command, StandardReplies.LineTooLong);

@@ -103,6 +103,18 @@ public sealed class CapturedMessage
         ? new MemoryStream(_raw, writable: false)
         : new FileStream(ContentFile!, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024);
 
+    /// <summary>The TLS protocol and cipher it came over (<c>TLSv1.3 TLS_AES_256_GCM_SHA384</c>), or null for plaintext.</summary>
+    public string? Tls { get; init; }
+
+    /// <summary>It came over TLS (STARTTLS or the implicit TLS port).</summary>
+    public bool IsSecure => Tls is not null;
+
+    /// <summary>Who had authenticated with AUTH when it was sent, or null.</summary>
+    public string? AuthenticatedUser { get; init; }
+
+    /// <summary>The SASL mechanism of that AUTH (<c>PLAIN</c>, <c>LOGIN</c>...), or null.</summary>
+    public string? AuthMechanism { get; init; }
+
     /// <summary>The content parsed by MimeKit (on first use).</summary>
     public MimeMessage Message => _message.Value;
 }

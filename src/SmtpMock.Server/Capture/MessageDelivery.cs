@@ -11,7 +11,15 @@ internal sealed record MessageEnvelope(
     string HeloName,
     MailPath Sender,
     IReadOnlyList<EsmtpParameter> SenderParameters,
-    IReadOnlyList<Recipient> Recipients);
+    IReadOnlyList<Recipient> Recipients)
+{
+    /// <summary>The TLS protocol and cipher the message came over, or null for plaintext.</summary>
+    public string? Tls { get; init; }
+
+    public string? AuthenticatedUser { get; init; }
+
+    public string? AuthMechanism { get; init; }
+}
 
 /// <summary>Turns a finished transaction into a captured message, or says in one line why it could not be kept.</summary>
 internal static class MessageDelivery
@@ -39,7 +47,12 @@ internal static class MessageDelivery
                 envelope.SenderParameters,
                 envelope.Recipients,
                 bytes,
-                file);
+                file)
+            {
+                Tls = envelope.Tls,
+                AuthenticatedUser = envelope.AuthenticatedUser,
+                AuthMechanism = envelope.AuthMechanism,
+            };
             store.Add(message);
             failure = null;
             return message;

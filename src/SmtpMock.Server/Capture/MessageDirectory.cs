@@ -77,7 +77,12 @@ public sealed class MessageDirectory
             message.Sender.Address,
             message.SenderParameters.Select(p => p.ToString()).ToList(),
             message.Recipients.Select(r => new EnvelopeRecipient(r.Address, r.Parameters.Select(p => p.ToString()).ToList())).ToList(),
-            message.Size);
+            message.Size)
+        {
+            Tls = message.Tls,
+            AuthenticatedUser = message.AuthenticatedUser,
+            AuthMechanism = message.AuthMechanism,
+        };
         WriteAtomically(message.Id + ".json", JsonSerializer.SerializeToUtf8Bytes(envelope, EnvelopeJson.Default.EnvelopeFile));
         var eml = System.IO.Path.Combine(Path, message.Id + ".eml");
         if (message.ContentFile is { } spooled)
@@ -132,7 +137,12 @@ public sealed class MessageDirectory
                 envelope.MailParameters.Select(ToParameter).ToList(),
                 envelope.Recipients.Select(r => new Recipient(ToPath(r.Address), r.Parameters.Select(ToParameter).ToList())).ToList(),
                 size > MessageContent.SpillThreshold ? null : File.ReadAllBytes(eml),
-                size > MessageContent.SpillThreshold ? eml : null));
+                size > MessageContent.SpillThreshold ? eml : null)
+            {
+                Tls = envelope.Tls,
+                AuthenticatedUser = envelope.AuthenticatedUser,
+                AuthMechanism = envelope.AuthMechanism,
+            });
         }
 
         return [.. messages.OrderBy(m => m.ReceivedAt)];
@@ -179,7 +189,14 @@ internal sealed record EnvelopeFile(
     string MailFrom,
     List<string> MailParameters,
     List<EnvelopeRecipient> Recipients,
-    long Size);
+    long Size)
+{
+    public string? Tls { get; init; }
+
+    public string? AuthenticatedUser { get; init; }
+
+    public string? AuthMechanism { get; init; }
+}
 
 internal sealed record EnvelopeRecipient(string Address, List<string> Parameters);
 

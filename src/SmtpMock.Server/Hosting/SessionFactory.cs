@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using SmtpMock.Server.Capture;
 using SmtpMock.Server.Scenarios;
+using SmtpMock.Server.Security;
 using SmtpMock.Server.Session;
 
 namespace SmtpMock.Server.Hosting;
@@ -9,10 +10,11 @@ namespace SmtpMock.Server.Hosting;
 /// <summary>The one way to build a session: the listener, tests, the fuzzer and the benchmark all use it.</summary>
 internal static class SessionFactory
 {
-    public static SmtpSession Create(SmtpServerOptions options, SessionRules? rules, MessageStore store, long id, EndPoint? client, ILogger logger, TranscriptObserver? observer = null)
+    /// <summary>A session; <paramref name="tls"/> (null: no STARTTLS) upgrades the connection, <paramref name="implicitTls"/> is the handshake already done on the implicit TLS port.</summary>
+    public static SmtpSession Create(SmtpServerOptions options, SessionRules? rules, MessageStore store, long id, EndPoint? client, ILogger logger, TranscriptObserver? observer = null, ITlsUpgrader? tls = null, TlsHandshake? implicitTls = null)
     {
         var transcript = new Transcript(options.TimeProvider, options.MaxTranscriptLines) { SessionId = id, Observer = observer };
-        var context = new SessionContext(id, client, options.TimeProvider.GetUtcNow(), transcript);
-        return new SmtpSession(options.ForSessions() with { SpoolDirectory = store.Directory?.Path }, rules ?? ScenarioRules.Plain(options), store, context, logger);
+        var context = new SessionContext(id, client, options.TimeProvider.GetUtcNow(), transcript) { CanStartTls = tls is not null && options.EnableTls, Tls = implicitTls };
+        return new SmtpSession(options.ForSessions() with { SpoolDirectory = store.Directory?.Path }, rules ?? ScenarioRules.Plain(options), store, context, logger, tls);
     }
 }

@@ -105,6 +105,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         }
 
         _acceptLoop = AcceptLoopAsync(listener);
+        StartImplicitTls();
         return Task.CompletedTask;
     }
 
@@ -125,6 +126,8 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         {
             await _acceptLoop.ConfigureAwait(false);
         }
+
+        await StopImplicitTlsAsync().ConfigureAwait(false);
 
         var all = Task.WhenAll(_sessions.Values);
         await Task.WhenAny(all, Task.Delay(_options.ShutdownTimeout, _options.TimeProvider)).ConfigureAwait(false);
@@ -155,7 +158,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     public Task<SessionContext> WaitForSessionEndAsync(long id, CancellationToken cancellationToken) =>
         _history.WaitForEndAsync(id, cancellationToken);
 
-    private async Task AcceptLoopAsync(Socket listener)
+    private async Task AcceptLoopAsync(Socket listener, bool implicitTls = false)
     {
         while (!_stopping.IsCancellationRequested)
         {
@@ -186,21 +189,33 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
 
             var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _sessions[id] = ended.Task;
-            _ = RunSessionAsync(id, socket, ended);
+            _ = RunSessionAsync(id, socket, ended, implicitTls);
         }
     }
 
-    private async Task RunSessionAsync(long id, Socket socket, TaskCompletionSource ended)
+    private async Task RunSessionAsync(long id, Socket socket, TaskCompletionSource ended, bool implicitTls)
     {
         var stream = new NetworkStream(socket, ownsSocket: true);
+        var tls = TlsFor(stream);
         var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
-        var session = SessionFactory.Create(_options, Scenarios.Current, Messages, id, RemoteEndPoint(socket), _sessionLogger, _onLine);
+        var session = SessionFactory.Create(_options, Scenarios.Current, Messages, id, RemoteEndPoint(socket), _sessionLogger, _onLine, tls: implicitTls ? null : tls);
         Opened(session.Context);
         try
         {
             socket.NoDelay = true;
-            await session.RunAsync(input, output, _stopping.Token).ConfigureAwait(false);
+            if (!implicitTls)
+            {
+                await session.RunAsync(input, output, _stopping.Token).ConfigureAwait(false);
+            }
+            else if (await HandshakeOnConnectAsync(session, tls!).ConfigureAwait(false))
+            {
+                await session.RunAsync(tls!.Input!, tls.Output!, _stopping.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Stopped during a handshake on the TLS port: there is no session to say 421 to yet.
         }
         catch (Exception e)
         {
@@ -223,6 +238,11 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
             socket.Dispose();
             await CompleteQuietlyAsync(input.CompleteAsync()).ConfigureAwait(false);
             await CompleteQuietlyAsync(output.CompleteAsync()).ConfigureAwait(false);
+            if (tls is not null)
+            {
+                await tls.DisposeAsync().ConfigureAwait(false);
+            }
+
             await stream.DisposeAsync().ConfigureAwait(false);
             Interlocked.Decrement(ref _active);
             _history.Add(session.Context);

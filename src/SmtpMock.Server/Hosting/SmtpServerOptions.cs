@@ -5,7 +5,7 @@ using SmtpMock.Server.Session;
 namespace SmtpMock.Server.Hosting;
 
 /// <summary>Everything a server is started with. Immutable; every option is read somewhere.</summary>
-public sealed record SmtpServerOptions
+public sealed partial record SmtpServerOptions
 {
     /// <summary>Where to listen. Port 0 picks a free port (read it back from <see cref="SmtpMockServer.EndPoint"/>).</summary>
     public IPEndPoint EndPoint { get; init; } = new(IPAddress.Loopback, 2525);
@@ -87,7 +87,7 @@ public sealed record SmtpServerOptions
     public static string Version => ServerVersion.Text;
 
     /// <summary>The part of these options a session reads.</summary>
-    internal SessionOptions ForSessions() => new()
+    internal SessionOptions ForSessions() => WithSecurity(new()
     {
         Hostname = Hostname,
         MaxMessageSize = MaxMessageSize,
@@ -101,7 +101,7 @@ public sealed record SmtpServerOptions
         MaxBadCommands = MaxBadCommands,
         MaxTranscriptLines = MaxTranscriptLines,
         TimeProvider = TimeProvider,
-    };
+    });
 
     /// <summary>Checks the options, with one message for each problem.</summary>
     public IReadOnlyList<string> Validate()
@@ -143,6 +143,7 @@ public sealed record SmtpServerOptions
             problems.Add("connection, error, store and transcript limits must be positive");
         }
 
+        ValidateSecurity(problems);
         return problems;
     }
 }

@@ -8,11 +8,11 @@ using SmtpMock.Server.Session;
 namespace SmtpMock.Server.Scenarios;
 
 /// <summary>Reads and checks one entry of <c>rules:</c>.</summary>
-internal static class RuleLoader
+internal static partial class RuleLoader
 {
     private const int MaxRawOctets = 64 * 1024;
     private static readonly string[] RuleKeys = ["name", "on", "when", "reply", "raw", "delay", "then", "times", "key", "for"];
-    private static readonly string[] WhenKeys = ["nth", "per", "session", "argument", "sender", "recipient", "parameter", "probability", "sequence"];
+    private static readonly string[] WhenKeys = ["nth", "per", "session", "argument", "sender", "recipient", "parameter", "probability", "sequence", "mechanism", "user", "tls"];
     private static readonly HashSet<ScenarioPoint> NoEnhancedCode = [ScenarioPoint.Connect, ScenarioPoint.Ehlo, ScenarioPoint.Helo];
 
     public static ScenarioRule? Read(YamlReading reading, YamlNode node, int index)
@@ -208,6 +208,7 @@ internal static class RuleLoader
             conditions = conditions with { Probability = reading.Double(probability, "probability", 0, 1) };
         }
 
+        conditions = ReadAuthConditions(reading, keys, conditions);
         if (keys.TryGetValue("sequence", out var sequence))
         {
             var text = reading.String(sequence, "sequence");

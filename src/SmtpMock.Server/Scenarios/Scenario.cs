@@ -11,7 +11,11 @@ public sealed record Scenario(
     int? Seed,
     ServerPresentation Server,
     IReadOnlyList<ScenarioRule> Rules,
-    string? SourcePath);
+    string? SourcePath)
+{
+    /// <summary>The <c>auth:</c> section, or null to keep the server's AUTH settings.</summary>
+    public ScenarioAuth? Auth { get; init; }
+}
 
 /// <summary>The <c>server:</c> section: overrides of the hostname, the greeting text and the EHLO extensions.</summary>
 public sealed record ServerPresentation(string? Hostname, string? Greeting, IReadOnlyList<string>? Extensions)
@@ -80,6 +84,15 @@ public sealed record RuleConditions
     public string? Parameter { get; init; }
 
     public double? Probability { get; init; }
+
+    /// <summary><c>tls:</c> true fires only over TLS, false only in plaintext.</summary>
+    public bool? Tls { get; init; }
+
+    /// <summary><c>mechanism:</c> the AUTH exchange's SASL mechanism name (upper case), e.g. <c>PLAIN</c>.</summary>
+    public string? Mechanism { get; init; }
+
+    /// <summary><c>user:</c> a glob on the AUTH user name, known once the client has sent it.</summary>
+    public Regex? User { get; init; }
 
     /// <summary><c>sequence:</c> in (default), out or any.</summary>
     public SequenceCondition Sequence { get; init; }

@@ -163,6 +163,13 @@ internal sealed class ScenarioEngine
             }
         }
 
+        if ((when.Tls is { } tls && session.IsSecure != tls)
+            || (when.Mechanism is { } mechanism && !string.Equals(session.AuthMechanism, mechanism, StringComparison.OrdinalIgnoreCase))
+            || (when.User is { } user && (session.AuthUser is null || !user.IsMatch(session.AuthUser))))
+        {
+            return false;
+        }
+
         if (when.Recipient is { } recipient)
         {
             var matched = point == ScenarioPoint.Rcpt

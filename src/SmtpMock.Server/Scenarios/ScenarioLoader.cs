@@ -10,7 +10,7 @@ namespace SmtpMock.Server.Scenarios;
 /// </summary>
 public static class ScenarioLoader
 {
-    private static readonly string[] RootKeys = ["name", "description", "seed", "server", "rules"];
+    private static readonly string[] RootKeys = ["name", "description", "seed", "server", "rules", "auth"];
     private static readonly string[] ServerKeys = ["hostname", "greeting", "extensions"];
 
     /// <summary>Loads and validates a file; throws <see cref="ScenarioException"/> with every problem.</summary>
@@ -87,6 +87,7 @@ public static class ScenarioLoader
         var seed = keys.TryGetValue("seed", out var s) ? reading.Int(s, "seed", int.MinValue, int.MaxValue) : null;
         var server = keys.TryGetValue("server", out var serverNode) ? ReadServer(reading, serverNode) : ServerPresentation.Default;
 
+        var auth = keys.TryGetValue("auth", out var authNode) ? ScenarioAuth.Read(reading, authNode) : null;
         var rules = new List<ScenarioRule>();
         if (keys.TryGetValue("rules", out var rulesNode))
         {
@@ -111,7 +112,7 @@ public static class ScenarioLoader
             return (null, [.. reading.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column)]);
         }
 
-        return (new Scenario(name!, description, seed, server, rules, file), reading.Problems);
+        return (new Scenario(name!, description, seed, server, rules, file) { Auth = auth }, reading.Problems);
     }
 
     /// <summary>The first tab in a line's leading whitespace at or after <paramref name="fromLine"/>, 1-based.</summary>

@@ -27,7 +27,7 @@ internal static class ScenarioRules
     /// <param name="engine">The scenario's engine, which counts how often each rule fired.</param>
     public static SessionRules For(SmtpServerOptions options, Scenario scenario, FailureAddresses? simulator, out ScenarioEngine engine)
     {
-        var sessionOptions = options.ForSessions();
+        var sessionOptions = scenario.Auth?.ApplyTo(options.ForSessions()) ?? options.ForSessions();
         var presented = scenario.Server;
         engine = new ScenarioEngine(scenario, options.TimeProvider);
         var opened = engine;

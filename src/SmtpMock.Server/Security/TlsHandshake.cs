@@ -34,6 +34,9 @@ public sealed record TlsHandshake
     internal static TlsHandshake From(SslStream stream) =>
         new(true, ProtocolName(stream.SslProtocol), stream.NegotiatedCipherSuite.ToString(), null);
 
+    /// <summary>A handshake that succeeded with this protocol and cipher (a test's stand-in for a real one).</summary>
+    internal static TlsHandshake Made(string protocol, string cipherSuite) => new(true, protocol, cipherSuite, null);
+
     internal static TlsHandshake Failed(string error) => new(false, string.Empty, string.Empty, error);
 
     internal static string ProtocolName(SslProtocols protocol) => protocol switch

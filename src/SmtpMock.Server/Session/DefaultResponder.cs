@@ -12,7 +12,7 @@ namespace SmtpMock.Server.Session;
 /// </summary>
 internal sealed partial class DefaultResponder
 {
-    /// <summary>Verbs recognised but answered 502 (and so neither advertised nor listed by HELP).</summary>
+    /// <summary>Verbs HELP leaves out: offered per session in EHLO (DefaultResponder.Security.cs), or 502.</summary>
     private static readonly HashSet<SmtpVerb> NotImplementedVerbs = [SmtpVerb.StartTls, SmtpVerb.Auth];
 
     private readonly SessionOptions _options;
@@ -29,6 +29,7 @@ internal sealed partial class DefaultResponder
         _options = options;
         _hostname = hostname ?? options.Hostname;
         _greeting = new SmtpReply(220, null, greeting ?? $"{_hostname} ESMTP SmtpMock {ServerVersion.Text} ready");
+        _customExtensions = extensions is not null;
         Extensions = extensions ??
         [
             "PIPELINING",
@@ -58,6 +59,9 @@ internal sealed partial class DefaultResponder
 
     private bool HasSize { get; }
 
+    /// <summary>A scenario gave the EHLO list: STARTTLS and AUTH are implemented only when it lists them.</summary>
+    private readonly bool _customExtensions;
+
     private bool Advertises(string keyword) =>
         Extensions.Any(e => e.Split(' ')[0].Equals(keyword, StringComparison.OrdinalIgnoreCase));
 
@@ -86,6 +90,11 @@ internal sealed partial class DefaultResponder
                 : Outcome.Refuse(error, session.State);
         }
 
+        if (TlsRequiredFirst(session, command.Verb) is { } mustStartTls)
+        {
+            return Outcome.Refuse(mustStartTls, session.State);
+        }
+
         if (!transition.Allowed)
         {
             return Outcome.Refuse(OutOfSequence(session, command.Verb), session.State);
@@ -94,8 +103,9 @@ internal sealed partial class DefaultResponder
         var next = transition.Next;
         return command.Verb switch
         {
-            _ when NotImplementedVerbs.Contains(command.Verb) => Outcome.Refuse(StandardReplies.NotImplemented, session.State),
-            SmtpVerb.Ehlo => Ehlo(command, next),
+            SmtpVerb.StartTls => StartTls(session, next),
+            SmtpVerb.Auth => Auth(session, command, next),
+            SmtpVerb.Ehlo => Ehlo(session, command, next),
             SmtpVerb.Helo => new Outcome(new SmtpReply(250, null, $"{_hostname} Hello {Echo(command.Domain)}"), next, SessionEffect.Greet),
             SmtpVerb.Mail => Mail(session, command, next),
             SmtpVerb.Rcpt => Rcpt(session, command, next),
@@ -151,10 +161,10 @@ internal sealed partial class DefaultResponder
             : new Outcome(StandardReplies.ChunkReceived(command.ChunkSize), transition.Next);
     }
 
-    private Outcome Ehlo(SmtpCommand command, SessionState next)
+    private Outcome Ehlo(SessionContext session, SmtpCommand command, SessionState next)
     {
-        var lines = new List<string>(Extensions.Count + 1) { $"{_hostname} greets {Echo(command.Domain)}" };
-        lines.AddRange(Extensions);
+        var lines = new List<string>(Extensions.Count + 3) { $"{_hostname} greets {Echo(command.Domain)}" };
+        lines.AddRange(EhloExtensions(session));
         return new Outcome(new SmtpReply(250, null, lines), next, SessionEffect.Greet);
     }
 
@@ -175,6 +185,11 @@ internal sealed partial class DefaultResponder
             return Outcome.Refuse(new SmtpReply(555, "5.5.4", "ESMTP parameters need EHLO, not HELO"), session.State);
         }
 
+        if (AuthRequiredFirst(session) is { } authFirst)
+        {
+            return Outcome.Refuse(authFirst, session.State);
+        }
+
         var utf8 = false;
         foreach (var parameter in command.Parameters)
         {
@@ -183,6 +198,7 @@ internal sealed partial class DefaultResponder
                 case "SIZE" when !HasSize:
                 case "BODY" when !Has8BitMime:
                 case "SMTPUTF8" when !HasSmtpUtf8:
+                case "AUTH" when !AuthAvailable:
                     return Outcome.Refuse(UnknownParameter(parameter), session.State);
                 case "SIZE":
                     if (parameter.Value is null || !parameter.Value.All(char.IsAsciiDigit))
@@ -213,6 +229,14 @@ internal sealed partial class DefaultResponder
                     }
 
                     utf8 = true;
+                    break;
+                case "AUTH":
+                    // RFC 4954 §5: the submitter's identity (xtext), or <> for unknown: noted, never checked.
+                    if (string.IsNullOrEmpty(parameter.Value))
+                    {
+                        return Outcome.Refuse(StandardReplies.ParameterSyntax, session.State);
+                    }
+
                     break;
                 default:
                     return Outcome.Refuse(UnknownParameter(parameter), session.State);
@@ -256,19 +280,6 @@ internal sealed partial class DefaultResponder
     /// </summary>
     private static string Echo(string? text, int max = 64) =>
         text is null ? string.Empty : text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "...");
-
-    private static SmtpReply OutOfSequence(SessionContext session, SmtpVerb verb) => (session.State, verb) switch
-    {
-        (SessionState.Refused, _) => StandardReplies.NoService,
-        (SessionState.Connected, _) => StandardReplies.HeloFirst,
-        (_, SmtpVerb.Mail) => StandardReplies.NestedMail,
-        (SessionState.Ready, SmtpVerb.Rcpt) => StandardReplies.MailFirst,
-        (SessionState.Chunking, SmtpVerb.Data) => StandardReplies.DataAfterBdat,
-        (SessionState.HaveSender, SmtpVerb.Data or SmtpVerb.Bdat) when session.RejectedRecipients > 0 => StandardReplies.NoValidRecipients,
-        (SessionState.Ready, SmtpVerb.Data or SmtpVerb.Bdat) => StandardReplies.MailFirstForData,
-        (SessionState.HaveSender, SmtpVerb.Data or SmtpVerb.Bdat) => StandardReplies.RcptFirst,
-        _ => StandardReplies.BadSequence,
-    };
 
     private static bool IsHttpRequest(SmtpCommand command) => HttpRequestLine().IsMatch(command.ToString());
 

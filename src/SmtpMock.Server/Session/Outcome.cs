@@ -30,6 +30,21 @@ internal enum SessionEffect
 
     /// <summary>Close the connection after the reply (221, 421).</summary>
     Close,
+
+    /// <summary>220 to STARTTLS: flush, drop the buffered plaintext, handshake, start over (RFC 3207 §4.2).</summary>
+    StartTls,
+
+    /// <summary>AUTH may go ahead: the session starts the SASL exchange, whose first step gives the real reply.</summary>
+    BeginAuth,
+
+    /// <summary>334 sent: the next line is an AUTH continuation, not a command.</summary>
+    AuthContinue,
+
+    /// <summary>235 sent: the client is authenticated.</summary>
+    Authenticated,
+
+    /// <summary>AUTH refused the credentials (535): counts towards the session's AUTH failure limit.</summary>
+    AuthFailed,
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using SmtpMock.Protocol.Grammar;
 using SmtpMock.Server.Capture;
+using SmtpMock.Server.Security;
 
 namespace SmtpMock.Server.Session;
 
@@ -74,6 +75,42 @@ public sealed class SessionContext
         RejectedRecipients = 0;
         ChunkedOctets = 0;
         TransactionResets++;
+    }
+
+    /// <summary>The TLS handshake this session runs over (STARTTLS or implicit TLS), or null for plaintext.</summary>
+    public TlsHandshake? Tls { get; internal set; }
+
+    public bool IsSecure => Tls is not null;
+
+    /// <summary>The connection can be upgraded with STARTTLS (the listener gave the session its transport).</summary>
+    internal bool CanStartTls { get; init; }
+
+    /// <summary>Who AUTH authenticated (235), or null.</summary>
+    public string? AuthenticatedUser { get; internal set; }
+
+    /// <summary>The SASL mechanism of the AUTH in progress or that succeeded (<c>PLAIN</c>, <c>CRAM-MD5</c>...).</summary>
+    public string? AuthMechanism { get; internal set; }
+
+    /// <summary>The user named in the AUTH in progress, once the client has given it (scenario condition <c>user</c>).</summary>
+    public string? AuthUser { get; internal set; }
+
+    /// <summary>Lines the client sent in answer to a 334 (not commands; each got one reply, like a command).</summary>
+    public int AuthResponses { get; internal set; }
+
+    /// <summary>Refused AUTH logins (535) so far.</summary>
+    public int AuthFailures { get; internal set; }
+
+    /// <summary>RFC 3207 §4.2: after the handshake the session starts over, as if just connected (AUTH included).</summary>
+    internal void ResetForTls(TlsHandshake handshake)
+    {
+        Tls = handshake;
+        ResetTransaction();
+        State = SessionState.Connected;
+        HeloName = null;
+        IsExtended = false;
+        AuthenticatedUser = null;
+        AuthMechanism = null;
+        AuthUser = null;
     }
 
     internal void AddRecipient(Recipient recipient) => _recipients.Add(recipient);

@@ -1,3 +1,4 @@
+using SmtpMock.Protocol.Auth;
 using SmtpMock.Protocol.Framing;
 
 namespace SmtpMock.Server.Session;
@@ -31,4 +32,22 @@ internal sealed record SessionOptions
     public string? SpoolDirectory { get; init; }
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>STARTTLS is offered where the connection can be upgraded (<see cref="SessionContext.CanStartTls"/>).</summary>
+    public bool TlsEnabled { get; init; }
+
+    /// <summary>MAIL, RCPT, DATA, BDAT and AUTH before TLS get 530 5.7.0.</summary>
+    public bool RequireTls { get; init; }
+
+    public bool AuthOffered { get; init; }
+
+    /// <summary>PLAIN, LOGIN and XOAUTH2 are offered before TLS too.</summary>
+    public bool AllowPlaintextAuth { get; init; }
+
+    /// <summary>MAIL before AUTH gets 530 5.7.0.</summary>
+    public bool AuthRequired { get; init; }
+
+    public int MaxAuthFailures { get; init; } = 3;
+
+    public CredentialStore Credentials { get; init; } = CredentialStore.AcceptingAny;
 }

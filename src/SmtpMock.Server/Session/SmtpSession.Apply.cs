@@ -33,6 +33,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        verdict = LimitAuthFailures(verdict);
         Context.State = verdict.Next;
         switch (verdict.Effect)
         {
@@ -58,6 +59,14 @@ internal sealed partial class SmtpSession
                 _mode = Mode.Data;
                 _intake.BeginData();
                 break;
+            case SessionEffect.StartTls:
+                _startTls = true;
+                break;
+        }
+
+        if (_exchange is not null)
+        {
+            ApplyAuth(verdict);
         }
 
         _output.Emit(verdict.Reply, verdict.Rule);
@@ -73,7 +82,12 @@ internal sealed partial class SmtpSession
         if (verdict.Stores)
         {
             var envelope = new MessageEnvelope(id, Context.Id, _options.TimeProvider.GetUtcNow(), Context.ClientText, Context.HeloName ?? string.Empty,
-                Context.Sender ?? MailPath.Null, Context.SenderParameters, [.. Context.Recipients]);
+                Context.Sender ?? MailPath.Null, Context.SenderParameters, [.. Context.Recipients])
+            {
+                Tls = Context.Tls?.ToString(),
+                AuthenticatedUser = Context.AuthenticatedUser,
+                AuthMechanism = Context.AuthenticatedUser is null ? null : Context.AuthMechanism,
+            };
             if (MessageDelivery.TryStore(_store, _intake.Content, envelope, out var failure) is { } message)
             {
                 Context.AddAcceptedMessage(id);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using SmtpMock.Protocol.Auth;
 using SmtpMock.Protocol.Framing;
 using SmtpMock.Protocol.Grammar;
 using SmtpMock.Protocol.Replies;
@@ -27,6 +28,7 @@ internal sealed partial class SmtpSession
     {
         Mode.Command => TakeCommand(ref buffer),
         Mode.Data => TakeData(ref buffer),
+        Mode.Auth => TakeAuthLine(ref buffer),
         _ => TakeChunk(ref buffer),
     };
 
@@ -50,7 +52,7 @@ internal sealed partial class SmtpSession
         var bytes = line.IsSingleSegment ? line.FirstSpan : line.ToArray();
         var parsed = CommandParser.Parse(bytes, octets, _options.MaxCommandLineLength);
         var command = parsed.Command;
-        var text = command.ToString();
+        var text = command.Verb == SmtpVerb.Auth ? AuthRedaction.Command(command.ToString()) : command.ToString();
         Context.Transcript.Add(TranscriptDirection.In, text);
         SessionLog.LineIn(_logger, Context.Id, text);
 
@@ -71,8 +73,14 @@ internal sealed partial class SmtpSession
         }
 
         // After a refusing greeting no scenario speaks: only QUIT is served.
+        var outcome = _responder.Respond(Context, parsed, transition);
+        if (outcome.Effect == SessionEffect.BeginAuth)
+        {
+            outcome = BeginAuth(command);
+        }
+
         var rule = Context.State == SessionState.Refused ? null : _scenario?.Decide(point, Context, command, transition.Allowed);
-        Apply(command, point, _responder.Respond(Context, parsed, transition), rule);
+        Apply(command, point, outcome, rule);
         return true;
     }
 

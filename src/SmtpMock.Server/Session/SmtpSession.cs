@@ -22,20 +22,23 @@ internal sealed partial class SmtpSession
     private readonly LineFramer _framer;
     private readonly MessageIntake _intake;
     private readonly ReplyOutput _output;
+    private readonly ITlsUpgrader? _tls;
 
     private Mode _mode = Mode.Command;
     private bool _close;
     private bool _bareLfDotNoted;
 
-    public SmtpSession(SessionOptions options, SessionRules rules, MessageStore store, SessionContext context, ILogger logger)
+    public SmtpSession(SessionOptions options, SessionRules rules, MessageStore store, SessionContext context, ILogger logger, ITlsUpgrader? tls = null)
     {
+        _tls = tls;
         _options = options;
         _responder = rules.Responder;
         _scenario = rules.OpenScenario?.Invoke();
         _store = store;
         _logger = logger;
         Context = context;
-        _framer = new LineFramer(options.MaxCommandLineLength + CommandParser.MailLineAllowance);
+        // RFC 4954 §4: AUTH lines and their continuations may be 12288 octets; the parser holds other verbs to less.
+        _framer = new LineFramer(Math.Max(options.MaxCommandLineLength + CommandParser.MailLineAllowance, options.AuthOffered ? CommandParser.AuthLineLength : 0));
         _intake = new MessageIntake(options, _responder.MaxMessageSize);
         _output = new ReplyOutput(context, logger);
     }
@@ -45,6 +48,9 @@ internal sealed partial class SmtpSession
         Command,
         Data,
         Chunk,
+
+        /// <summary>A 334 was sent: the next line answers it.</summary>
+        Auth,
     }
 
     public SessionContext Context { get; }
@@ -68,29 +74,41 @@ internal sealed partial class SmtpSession
             {
                 var result = await input.ReadAsync(linked.Token).ConfigureAwait(false);
                 var buffer = result.Buffer;
-                var commandsBefore = Context.Commands;
+                var commandsBefore = Context.Commands + Context.AuthResponses;
                 var modeBefore = _mode;
-                while (!_close && Step(ref buffer))
+                while (!_close && !_startTls && Step(ref buffer))
                 {
                     await WriteDelayedAsync(deadline, shutdown, linked.Token).ConfigureAwait(false);
                 }
 
+                var unread = buffer.Length;
                 input.AdvanceTo(buffer.Start, buffer.End);
                 if (_close)
                 {
                     break;
                 }
 
+                if (_startTls)
+                {
+                    if (await StartTlsAsync(input, output, unread, deadline, shutdown, linked.Token).ConfigureAwait(false) is not { } secure)
+                    {
+                        break;
+                    }
+
+                    (input, output) = secure;
+                    continue;
+                }
+
                 if (result.IsCompleted)
                 {
-                    End(_mode == Mode.Command ? "client closed the connection" : "client closed the connection mid-message; transaction discarded");
+                    End(_mode is not (Mode.Data or Mode.Chunk) ? "client closed the connection" : "client closed the connection mid-message; transaction discarded");
                     break;
                 }
 
                 // The deadline is per command: it restarts when a command completes, or while content flows.
-                if (Context.Commands != commandsBefore || _mode != Mode.Command || modeBefore != Mode.Command)
+                if (Context.Commands + Context.AuthResponses != commandsBefore || _mode is Mode.Data or Mode.Chunk || modeBefore is Mode.Data or Mode.Chunk)
                 {
-                    deadline.Arm(data: _mode != Mode.Command);
+                    deadline.Arm(data: _mode is Mode.Data or Mode.Chunk);
                 }
 
                 // A client that never reads its replies blocks this flush: the same deadline bounds it.
@@ -131,7 +149,7 @@ internal sealed partial class SmtpSession
 
         deadline.Pause();
         await _output.WriteDelayedAsync(_options.TimeProvider, shutdown, flushDeadline).ConfigureAwait(false);
-        deadline.Arm(data: _mode != Mode.Command);
+        deadline.Arm(data: _mode is Mode.Data or Mode.Chunk);
     }
 
     private async ValueTask SendFinalAsync(SmtpReply reply, string reason)
@@ -143,7 +161,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        End(_mode == Mode.Command ? reason : reason + "; open transaction discarded");
+        End(_mode is not (Mode.Data or Mode.Chunk) ? reason : reason + "; open transaction discarded");
         await _output.SendFinalAsync(reply).ConfigureAwait(false);
     }
 

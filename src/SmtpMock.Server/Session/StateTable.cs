@@ -36,8 +36,8 @@ internal static class StateTable
         [SmtpVerb.Vrfy] = /*                                */ [_, _, _, _, _, X],
         [SmtpVerb.Expn] = /*                                */ [_, _, _, _, _, X],
         [SmtpVerb.Help] = /*                                */ [_, _, _, _, _, X],
-        [SmtpVerb.StartTls] = /* not implemented: 502       */ [_, _, _, _, _, X],
-        [SmtpVerb.Auth] = /*     not implemented: 502       */ [_, _, _, _, _, X],
+        [SmtpVerb.StartTls] = /* 220, handshake, start over */ [C, C, X, X, X, X],
+        [SmtpVerb.Auth] = /*     after EHLO, no transaction */ [X, _, X, X, X, X],
         [SmtpVerb.Unknown] = /*  500, never 503             */ [_, _, _, _, _, X],
     });
 

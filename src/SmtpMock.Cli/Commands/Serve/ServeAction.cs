@@ -27,6 +27,17 @@ internal static class ServeAction
             return SmtpMockCli.UsageError;
         }
 
+        (options, var tlsProblem) = TlsOptions.Apply(parse, options);
+        foreach (var problem in tlsProblem is not null ? [tlsProblem] : options.Validate())
+        {
+            await error.WriteLineAsync($"smtpmock: {problem}").ConfigureAwait(false);
+        }
+
+        if (tlsProblem is not null || options.Validate().Count > 0)
+        {
+            return SmtpMockCli.UsageError;
+        }
+
         var http = HttpOptions.Read(parse, out var httpError);
         if (httpError is not null)
         {
@@ -70,6 +81,12 @@ internal static class ServeAction
         }
 
         await using var server = created;
+        if (TlsOptions.Export(parse, server) is { } exportProblem)
+        {
+            await error.WriteLineAsync($"smtpmock: {exportProblem}").ConfigureAwait(false);
+            return SmtpMockCli.UsageError;
+        }
+
         try
         {
             await server.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -81,7 +98,7 @@ internal static class ServeAction
         }
 
         // The one "listening" line, on stdout: scripts wait for "listening on" and read smtp://HOST:PORT from it.
-        await parse.InvocationConfiguration.Output.WriteLineAsync($"SmtpMock {SmtpServerOptions.Version} listening on smtp://{server.EndPoint} (Ctrl+C to stop)").ConfigureAwait(false);
+        await parse.InvocationConfiguration.Output.WriteLineAsync($"SmtpMock {SmtpServerOptions.Version} listening on smtp://{server.EndPoint}{(server.TlsEndPoint is { } tls ? $" and smtps://{tls}" : string.Empty)} (Ctrl+C to stop)").ConfigureAwait(false);
         await using var control = http is null ? null : await HttpOptions.StartAsync(parse, http, server, cancellationToken).ConfigureAwait(false);
         if (http is not null && control is null)
         {

@@ -51,6 +51,11 @@ internal static class ServeCommand
         }
 
         HttpOptions.AddTo(command);
+        foreach (var option in TlsOptions.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(ServeAction.RunAsync);
         return command;
     }

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using SmtpMock.Server.Hosting;
+using SmtpMock.Server.Security;
+
+namespace SmtpMock.Cli.Commands.Serve;
+
+/// <summary>
+/// serve's STARTTLS, implicit TLS and AUTH options (issue 11), kept apart from <see cref="ServeCommand"/>: an app's
+/// production mail settings (587 + STARTTLS + login, or 465) work against the mock unchanged.
+/// </summary>
+internal static class TlsOptions
+{
+    private static readonly SmtpServerOptions Defaults = new();
+
+    public static readonly Option<FileInfo?> Certificate = new("--tls-cert") { Description = "PEM certificate for STARTTLS and --tls-port (default: one generated for --hostname)" };
+    public static readonly Option<FileInfo?> Key = new("--tls-key") { Description = "PEM private key (unencrypted) for --tls-cert" };
+    public static readonly Option<FileInfo?> ExportCertificate = new("--tls-export-cert") { Description = "Write the server certificate (public PEM) to FILE so clients can trust it" };
+    public static readonly Option<int?> Port = new("--tls-port") { Description = "Also listen with TLS from the first byte (RFC 8314), e.g. 465; 0 picks a port" };
+    public static readonly Option<bool> RequireTls = new("--require-tls") { Description = "MAIL, RCPT, DATA and AUTH before STARTTLS get 530 5.7.0" };
+    public static readonly Option<bool> AllowPlaintextAuth = new("--allow-plaintext-auth") { Description = "Offer PLAIN, LOGIN and XOAUTH2 before TLS too (default: 538 5.7.11 there)" };
+    public static readonly Option<string[]> AuthUser = new("--auth-user") { Description = "name:password a login must match (repeatable); with none, any login is accepted" };
+    public static readonly Option<bool> AuthRequired = new("--auth-required") { Description = "MAIL before a successful AUTH gets 530 5.7.0" };
+    public static readonly Option<bool> NoTls = new("--no-tls") { Description = "Offer no STARTTLS (it then gets 502 5.5.1)" };
+    public static readonly Option<bool> NoAuth = new("--no-auth") { Description = "Offer no AUTH (it then gets 502 5.5.1)" };
+    public static readonly Option<int> MaxAuthFailures = new("--max-auth-failures") { Description = "Refused logins per session; the last is answered 421 4.7.0 and the session closes", DefaultValueFactory = _ => Defaults.MaxAuthFailures };
+
+    public static IReadOnlyList<Option> All { get; } =
+        [Certificate, Key, ExportCertificate, Port, RequireTls, AllowPlaintextAuth, AuthUser, AuthRequired, MaxAuthFailures, NoTls, NoAuth];
+
+    /// <summary>The options with these settings, or the one-line problem (for <c>smtpmock: ...</c>, exit 2).</summary>
+    public static (SmtpServerOptions Options, string? Problem) Apply(ParseResult parse, SmtpServerOptions options)
+    {
+        var users = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var given in parse.GetValue(AuthUser) ?? [])
+        {
+            var colon = given.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                return (options, $"--auth-user '{given}' must be name:password (e.g. --auth-user app:secret)");
+            }
+
+            if (!users.TryAdd(given[..colon], given[(colon + 1)..]))
+            {
+                return (options, $"--auth-user '{given[..colon]}' is given twice");
+            }
+        }
+
+        var port = parse.GetValue(Port);
+        if (port is < 0 or > 65535)
+        {
+            return (options, $"--tls-port {port.Value.ToString(CultureInfo.InvariantCulture)} is outside 0-65535");
+        }
+
+        var certificate = parse.GetValue(Certificate);
+        var key = parse.GetValue(Key);
+        if ((certificate is null) != (key is null))
+        {
+            return (options, certificate is null ? "--tls-key needs --tls-cert (give both, or neither for a generated certificate)" : "--tls-cert needs --tls-key (give both, or neither for a generated certificate)");
+        }
+
+        try
+        {
+            return (options with
+            {
+                TlsCertificate = certificate is null ? null : TlsCertificates.LoadPem(certificate.FullName, key!.FullName, options.TimeProvider),
+                EnableTls = !parse.GetValue(NoTls),
+                EnableAuth = !parse.GetValue(NoAuth),
+                ImplicitTlsPort = port,
+                RequireTls = parse.GetValue(RequireTls),
+                AllowPlaintextAuth = parse.GetValue(AllowPlaintextAuth),
+                AuthUsers = users,
+                AuthRequired = parse.GetValue(AuthRequired),
+                MaxAuthFailures = parse.GetValue(MaxAuthFailures),
+            }, null);
+        }
+        catch (TlsCertificateException e)
+        {
+            return (options, e.Message);
+        }
+    }
+
+    /// <summary>Writes the certificate for <c>--tls-export-cert</c>; the problem, or null when done (or not asked).</summary>
+    public static string? Export(ParseResult parse, SmtpMockServer server)
+    {
+        if (parse.GetValue(ExportCertificate) is not { } file || server.TlsCertificate is not { } certificate)
+        {
+            return null;
+        }
+
+        try
+        {
+            TlsCertificates.ExportPemFile(certificate, file.FullName);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot write --tls-export-cert {file.FullName}: {e.Message}";
+        }
+    }
+}

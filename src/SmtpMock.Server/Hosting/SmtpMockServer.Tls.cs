@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using SmtpMock.Server.Security;
+using SmtpMock.Server.Session;
+
+namespace SmtpMock.Server.Hosting;
+
+/// <summary>
+/// The server's TLS: the certificate (given, or generated for the hostname on first use, so start-up stays fast),
+/// STARTTLS for every plain connection and the implicit TLS listener (RFC 8314) beside the plain one.
+/// </summary>
+public sealed partial class SmtpMockServer
+{
+    private TlsSettings? _tlsSettings;
+    private Socket? _tlsListener;
+    private Task? _tlsAcceptLoop;
+
+    /// <summary>The certificate STARTTLS and the TLS port present (generated when none was given), or null with TLS off.</summary>
+    public X509Certificate2? TlsCertificate => _options.EnableTls ? TlsSettingsForSessions().Certificate : null;
+
+    /// <summary>Where the implicit TLS listener is (with the real port when 0 was asked for), or null.</summary>
+    public IPEndPoint? TlsEndPoint => (IPEndPoint?)_tlsListener?.LocalEndPoint;
+
+    private TlsSettings TlsSettingsForSessions() => LazyInitializer.EnsureInitialized(ref _tlsSettings, () => new TlsSettings(
+        _options.TlsCertificate ?? TlsCertificates.Generate(_options.Hostname, [_options.EndPoint.Address], _options.TimeProvider))
+    {
+        RequireTls = _options.RequireTls,
+        ImplicitTlsPort = _options.ImplicitTlsPort,
+    });
+
+    private SessionTls? TlsFor(Stream stream) => _options.EnableTls ? new SessionTls(stream, TlsSettingsForSessions) : null;
+
+    private void StartImplicitTls()
+    {
+        if (_options.ImplicitTlsPort is not { } port)
+        {
+            return;
+        }
+
+        var listener = new Socket(_options.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (_options.EndPoint.AddressFamily == AddressFamily.InterNetworkV6 && _options.EndPoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                listener.DualMode = true;
+            }
+
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(new IPEndPoint(_options.EndPoint.Address, port));
+            listener.Listen(512);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+
+        _tlsListener = listener;
+        _tlsAcceptLoop = AcceptLoopAsync(listener, implicitTls: true);
+    }
+
+    private async Task StopImplicitTlsAsync()
+    {
+        _tlsListener?.Dispose();
+        if (_tlsAcceptLoop is not null)
+        {
+            await _tlsAcceptLoop.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The handshake on the TLS port, before the greeting; a failed one ends only this session, noted in its transcript.</summary>
+    private async Task<bool> HandshakeOnConnectAsync(SmtpSession session, SessionTls tls)
+    {
+        var connection = await tls.ImplicitAsync(_options.CommandTimeout, _stopping.Token).ConfigureAwait(false);
+        if (!connection.Handshake.Succeeded)
+        {
+            session.EndBeforeGreeting(connection.Handshake.ToString(), "TLS handshake failed");
+            return false;
+        }
+
+        session.BeginOverTls(connection.Handshake);
+        return true;
+    }
+}

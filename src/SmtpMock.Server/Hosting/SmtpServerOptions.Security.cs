@@ -1,0 +1,82 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace SmtpMock.Server.Hosting;
+
+/// <summary>STARTTLS, implicit TLS and AUTH settings (issue 11): on by default, like the servers an app really uses.</summary>
+public sealed partial record SmtpServerOptions
+{
+    /// <summary>Offer STARTTLS (RFC 3207). With no <see cref="TlsCertificate"/> one is generated for <see cref="Hostname"/>.</summary>
+    public bool EnableTls { get; init; } = true;
+
+    /// <summary>The server certificate with its private key, or null for a generated one (ECDSA P-256, about 10 ms).</summary>
+    public X509Certificate2? TlsCertificate { get; init; }
+
+    /// <summary>MAIL, RCPT, DATA, BDAT and AUTH before STARTTLS get 530 5.7.0.</summary>
+    public bool RequireTls { get; init; }
+
+    /// <summary>A second listener, on the same address, where TLS starts on connect (RFC 8314, e.g. 465); 0 picks a port.</summary>
+    public int? ImplicitTlsPort { get; init; }
+
+    /// <summary>Offer AUTH (RFC 4954). With no <see cref="AuthUsers"/> any well-formed credentials are accepted.</summary>
+    public bool EnableAuth { get; init; } = true;
+
+    /// <summary>Offer PLAIN, LOGIN and XOAUTH2 before TLS too (otherwise they get 538 5.7.11 there).</summary>
+    public bool AllowPlaintextAuth { get; init; }
+
+    /// <summary>User name to password; a configured user must give the right password.</summary>
+    public IReadOnlyDictionary<string, string> AuthUsers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Whether users not in <see cref="AuthUsers"/> get in; null: only when no users are configured.</summary>
+    public bool? AuthAcceptAny { get; init; }
+
+    /// <summary>MAIL before a successful AUTH gets 530 5.7.0 Authentication required.</summary>
+    public bool AuthRequired { get; init; }
+
+    /// <summary>Failed AUTH exchanges a session may have; the last one is answered 421 4.7.0 and the session closes.</summary>
+    public int MaxAuthFailures { get; init; } = 3;
+
+    /// <summary>The security settings a session reads. Whether STARTTLS can run is the connection's (it needs a socket).</summary>
+    private Session.SessionOptions WithSecurity(Session.SessionOptions options) => options with
+    {
+        TlsEnabled = EnableTls,
+        RequireTls = RequireTls && EnableTls,
+        AuthOffered = EnableAuth,
+        AllowPlaintextAuth = AllowPlaintextAuth,
+        AuthRequired = AuthRequired && EnableAuth,
+        MaxAuthFailures = MaxAuthFailures,
+        Credentials = AuthUsers.Count == 0 && AuthAcceptAny is null or true ? Protocol.Auth.CredentialStore.AcceptingAny : new Protocol.Auth.CredentialStore(AuthUsers, AuthAcceptAny),
+    };
+
+    private void ValidateSecurity(List<string> problems)
+    {
+        if (RequireTls && !EnableTls)
+        {
+            problems.Add("require TLS needs TLS enabled");
+        }
+
+        if (ImplicitTlsPort is < 0 or > 65535)
+        {
+            problems.Add($"TLS port {ImplicitTlsPort} must be 0 to 65535");
+        }
+
+        if (ImplicitTlsPort is not null && !EnableTls)
+        {
+            problems.Add("a TLS port needs TLS enabled");
+        }
+
+        if (TlsCertificate is { HasPrivateKey: false })
+        {
+            problems.Add("the TLS certificate has no private key");
+        }
+
+        if (MaxAuthFailures < 1)
+        {
+            problems.Add("max auth failures must be at least 1");
+        }
+
+        if (AuthRequired && !EnableAuth)
+        {
+            problems.Add("auth required needs AUTH enabled");
+        }
+    }
+}
