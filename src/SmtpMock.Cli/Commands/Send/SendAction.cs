@@ -66,7 +66,7 @@ internal static class SendAction
         }
         catch (SslHandshakeException e)
         {
-            await error.WriteLineAsync($"smtpmock: TLS handshake failed: {e.Message} (--trust-cert FILE or --insecure for a mock's own certificate)").ConfigureAwait(false);
+            await error.WriteLineAsync($"smtpmock: TLS handshake failed: {OneLine(e.Message)} (--trust-cert FILE or --insecure for a mock's own certificate)").ConfigureAwait(false);
         }
         catch (NotSupportedException e)
         {
@@ -88,4 +88,8 @@ internal static class SendAction
 
         return 1;
     }
+
+    /// <summary>MailKit's certificate errors come as an indented list: one line for the console.</summary>
+    private static string OneLine(string text) =>
+        string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(l => l.TrimStart('•', ' ')));
 }
