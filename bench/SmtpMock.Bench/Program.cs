@@ -36,6 +36,7 @@ namespace SmtpMock.Bench
             root.Subcommands.Add(ConnsCommand());
             root.Subcommands.Add(SmokeCommand());
             root.Subcommands.Add(AllocCommand());
+            root.Subcommands.Add(HandshakesCommand());
             return root;
         }
 
@@ -76,6 +77,40 @@ namespace SmtpMock.Bench
                 var line = await Alloc.RunAsync(p.GetValue(messages), p.GetValue(sessions), Console.Error, ct).ConfigureAwait(false);
                 Console.WriteLine(line);
                 return line.Contains("errors=0", StringComparison.Ordinal) ? 0 : Failed;
+            });
+            return command;
+        }
+
+        private static Command HandshakesCommand()
+        {
+            var host = HostOption();
+            var port = PortOption();
+            var n = Bounded(new Option<int>("-n", "--connections") { Description = "Connections of each kind, one after another", DefaultValueFactory = _ => 500 }, 1, 100_000);
+            var pid = PidOption();
+            var maxSeconds = MaxSecondsOption();
+            var command = new Command("handshakes", "Connections per second plain, with STARTTLS, and for a bare SslStream handshake in this process (the reference)");
+            foreach (var o in new Option[] { host, port, n, pid, maxSeconds })
+            {
+                command.Options.Add(o);
+            }
+
+            command.SetAction(async (ParseResult p, CancellationToken ct) =>
+            {
+                if (!Resolve(p, host, port, out var endPoint) || !CheckPid(p.GetValue(pid)))
+                {
+                    return UsageError;
+                }
+
+                try
+                {
+                    Console.WriteLine(await Handshakes.RunAsync(endPoint, p.GetValue(n), p.GetValue(pid), TimeSpan.FromSeconds(p.GetValue(maxSeconds)), ct).ConfigureAwait(false));
+                    return 0;
+                }
+                catch (Exception e) when (e is SmtpBenchException or IOException or System.Net.Sockets.SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
+                {
+                    Console.Error.WriteLine($"smtpmock-bench: handshakes: {e.Message}");
+                    return Failed;
+                }
             });
             return command;
         }
