@@ -184,11 +184,31 @@ public sealed partial class SoakTests
     /// <summary>Waits, up to the test deadline, until every session the soak opened has ended on the server.</summary>
     private static async Task WaitUntilIdleAsync(Server.Hosting.SmtpMockServer server)
     {
-        var deadline = Stopwatch.StartNew();
-        while (server.ActiveSessions > 0)
+        // A session counts as ended before SessionEnded is raised, so the last one's event sees zero.
+        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnEnded(Server.Session.SessionContext ended)
         {
-            Assert.That(deadline.Elapsed, Is.LessThan(TestServer.Deadline), $"{server.ActiveSessions} sessions still open after the soak");
-            await Task.Delay(10);
+            if (server.ActiveSessions == 0)
+            {
+                idle.TrySetResult();
+            }
+        }
+
+        server.SessionEnded += OnEnded;
+        try
+        {
+            if (server.ActiveSessions > 0)
+            {
+                await idle.Task.WaitAsync(TestServer.Deadline);
+            }
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"{server.ActiveSessions} sessions still open {TestServer.Deadline.TotalSeconds:0} s after the soak");
+        }
+        finally
+        {
+            server.SessionEnded -= OnEnded;
         }
     }
 
