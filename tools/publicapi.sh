@@ -3,7 +3,7 @@
 # diagnostics), for when the public surface changed on purpose. Review the diff before committing it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-projects="src/SmtpMock.Protocol src/SmtpMock.Server src/SmtpMock.Testing"
+projects="src/SmtpMock.Protocol src/SmtpMock.Server src/SmtpMock.Testing src/SmtpMock.Control"
 for p in $projects; do printf '#nullable enable\n' > "$p/PublicAPI.Shipped.txt"; printf '#nullable enable\n' > "$p/PublicAPI.Unshipped.txt"; done
 for p in $projects; do
   name=$(basename "$p")
