@@ -20,7 +20,8 @@
 #   3. for every measurement, starts the server FRESH on a free 127.0.0.1 port, waits for its 220 banner, measures,
 #      reads its VmHWM, stops that PID (TERM, KILL after 5 s);
 #   4. prints one markdown table (each figure and its ratio to smtp-sink), saves it and the raw lines under
-#      bench/results/compare-<stamp>/.
+#      bench/results/compare-<stamp>/, and draws the headline ratios from raw.tsv as chart.svg there
+#      (bench/chart.py); COPY_CHART=path also copies the chart there (e.g. docs/img/compare.svg).
 #
 # Knobs (environment), defaults in brackets:
 #   REPS [3]            runs of each throughput and latency measurement (the table shows the median)
@@ -475,5 +476,12 @@ conns_row() { # LABEL FIELD DECIMALS [TRANSFORM]
   echo "Knobs: REPS=$REPS STARTUP_REPS=$STARTUP_REPS N=$N SESSIONS=$SESSIONS SIZE=$SIZE N_BIG=$N_BIG SIZE_BIG=$SIZE_BIG N_RECONNECT=$N_RECONNECT LAT_N=$LAT_N LAT_N_RECONNECT=$LAT_N_RECONNECT K=$K K_SMTPMOCK=$K_SMTPMOCK. Raw: bench/results/compare-$stamp/raw.tsv"
 } | tee "$OUT/table.md"
 log "saved $OUT/table.md"
+# The chart is drawn from raw.tsv, the same lines the table's medians come from.
+if /usr/bin/env python3 "$BENCH_DIR/chart.py" "$RAW" "$OUT/chart.svg" >>"$OUT/logs/chart.log" 2>&1; then
+  log "saved $OUT/chart.svg"
+  if [[ -n ${COPY_CHART:-} ]]; then cp "$OUT/chart.svg" "$COPY_CHART" && log "copied the chart to $COPY_CHART"; fi
+else
+  log "chart.py failed: see $OUT/logs/chart.log"; ERR_TOTAL=$(( ERR_TOTAL + 1 ))
+fi
 (( ERR_TOTAL == 0 )) || { log "there were $ERR_TOTAL errors: see $RAW and $OUT/logs"; exit 1; }
 exit 0
