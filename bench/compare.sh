@@ -143,25 +143,29 @@ trap 'log "interrupted"; cleanup; exit 130' INT TERM
 trap cleanup EXIT
 
 # ---- build (under the lock) ----
+# The builds run with the lock's descriptor closed and without MSBuild node reuse: a node or compiler server left
+# running would otherwise keep the lock for ever, and a build attached to another build's reused node fails with
+# "MSB4166: Child node exited prematurely" when that node goes away. The script itself still holds the lock.
+export MSBUILDDISABLENODEREUSE=1
 PUB=$(mktemp -d /tmp/smtpmock-bench-pub.XXXXXX)
 log "dotnet publish src/SmtpMock.Cli -c Release -o $PUB"
-(cd "$REPO_DIR" && dotnet publish src/SmtpMock.Cli -c Release -o "$PUB" >"$OUT/logs/publish.log" 2>&1) \
+(exec {LOCK_FD}>&-; cd "$REPO_DIR" && dotnet publish src/SmtpMock.Cli -c Release -o "$PUB" >"$OUT/logs/publish.log" 2>&1) \
   || die "dotnet publish failed: see $OUT/logs/publish.log"
 if [[ -x $PUB/smtpmock ]]; then SMTPMOCK=("$PUB/smtpmock")        # apphost or Native AOT binary: the process itself
 elif [[ -f $PUB/smtpmock.dll ]]; then SMTPMOCK=(dotnet "$PUB/smtpmock.dll")
 else die "no smtpmock or smtpmock.dll in $PUB"; fi
 log "dotnet build bench/SmtpMock.Bench -c Release"
-(cd "$REPO_DIR" && dotnet build bench/SmtpMock.Bench -c Release >"$OUT/logs/build-bench.log" 2>&1) \
+(exec {LOCK_FD}>&-; cd "$REPO_DIR" && dotnet build bench/SmtpMock.Bench -c Release >"$OUT/logs/build-bench.log" 2>&1) \
   || die "dotnet build bench/SmtpMock.Bench failed: see $OUT/logs/build-bench.log"
 TOOL="$BENCH_DIR/SmtpMock.Bench/bin/Release/net10.0/smtpmock-bench"
 if has_server dotnet-floor; then
   log "dotnet publish bench/peers/dotnet-floor -c Release -o $PUB/floor"
-  (cd "$REPO_DIR" && dotnet publish bench/peers/dotnet-floor -c Release -o "$PUB/floor" >"$OUT/logs/publish-floor.log" 2>&1) \
+  (exec {LOCK_FD}>&-; cd "$REPO_DIR" && dotnet publish bench/peers/dotnet-floor -c Release -o "$PUB/floor" >"$OUT/logs/publish-floor.log" 2>&1) \
     || die "dotnet publish bench/peers/dotnet-floor failed: see $OUT/logs/publish-floor.log"
 fi
 if has_server smtpserver; then
   log "dotnet publish bench/peers/smtpserver-sink -c Release -o $PUB/smtpserver"
-  (cd "$REPO_DIR" && dotnet publish bench/peers/smtpserver-sink -c Release -o "$PUB/smtpserver" >"$OUT/logs/publish-smtpserver.log" 2>&1) \
+  (exec {LOCK_FD}>&-; cd "$REPO_DIR" && dotnet publish bench/peers/smtpserver-sink -c Release -o "$PUB/smtpserver" >"$OUT/logs/publish-smtpserver.log" 2>&1) \
     || die "dotnet publish bench/peers/smtpserver-sink failed: see $OUT/logs/publish-smtpserver.log"
 fi
 [[ -x $TOOL ]] || die "no $TOOL after the build"
