@@ -88,13 +88,14 @@ def draw(values, title2):
     top = 112
     rows = []  # (y, workload, server) or group headers
     y = top
+    present = {s for s, _ in values}  # only the servers this run measured
     for m, wlabel in WORKLOADS:
         if not any((s, m) in values for s, _, _ in SERVERS):
             continue
         rows.append(("group", y, wlabel, m))
         y += row_h + 2
         for s, slabel, colour in SERVERS:
-            if (s, m) in values or (BASE, m) in values:
+            if s in present:
                 rows.append(("bar", y, s, m))
                 y += row_h
         y += group_gap - row_h
