@@ -480,8 +480,11 @@ conns_row() { # LABEL FIELD DECIMALS [TRANSFORM]
   echo "Knobs: REPS=$REPS STARTUP_REPS=$STARTUP_REPS N=$N SESSIONS=$SESSIONS SIZE=$SIZE N_BIG=$N_BIG SIZE_BIG=$SIZE_BIG N_RECONNECT=$N_RECONNECT LAT_N=$LAT_N LAT_N_RECONNECT=$LAT_N_RECONNECT K=$K K_SMTPMOCK=$K_SMTPMOCK. Raw: bench/results/compare-$stamp/raw.tsv"
 } | tee "$OUT/table.md"
 log "saved $OUT/table.md"
-# The chart is drawn from raw.tsv, the same lines the table's medians come from.
-if /usr/bin/env python3 "$BENCH_DIR/chart.py" "$RAW" "$OUT/chart.svg" >>"$OUT/logs/chart.log" 2>&1; then
+# The chart is drawn from raw.tsv, the same lines the table's medians come from. Its ratios need smtp-sink and at
+# least one throughput workload.
+if ! has_server smtp-sink || ! { has_phase throughput || has_phase big || has_phase reconnect; }; then
+  log "no chart: it needs smtp-sink and a throughput, big or reconnect phase"
+elif /usr/bin/env python3 "$BENCH_DIR/chart.py" "$RAW" "$OUT/chart.svg" >>"$OUT/logs/chart.log" 2>&1; then
   log "saved $OUT/chart.svg"
   if [[ -n ${COPY_CHART:-} ]]; then cp "$OUT/chart.svg" "$COPY_CHART" && log "copied the chart to $COPY_CHART"; fi
 else
