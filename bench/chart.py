@@ -84,7 +84,7 @@ def subtitle(raw_path):
 
 def draw(values, title2):
     row_h, bar_h, group_gap = 17, 12, 26
-    label_w, panel_w, panel_gap, margin = 250, 330, 50, 16
+    label_w, panel_w, panel_gap, margin = 250, 330, 70, 16
     top = 112
     rows = []  # (y, workload, server) or group headers
     y = top
@@ -162,7 +162,12 @@ def draw(values, title2):
                     f'fill="{colour}"/>')
                 xr = tip
             label = f"{r:.2f}x" if r < 10 else f"{r:.0f}x"
-            if xr >= x1:
+            if clipped:  # the label goes inside the long bar, clear of the next panel
+                inner = x1 - 4 if r < lo else x1 + 4
+                anchor = "end" if r < lo else "start"
+                add(f'<text x="{inner:.1f}" y="{cy + 4:.1f}" font-size="11" fill="#ffffff" font-weight="bold" '
+                    f'text-anchor="{anchor}">{label}</text>')
+            elif xr >= x1:
                 add(f'<text x="{xr + 3:.1f}" y="{cy + 4:.1f}" font-size="11">{label}</text>')
             else:
                 add(f'<text x="{xr - 3:.1f}" y="{cy + 4:.1f}" font-size="11" text-anchor="end">{label}</text>')
