@@ -3,9 +3,11 @@
 #
 # Usage (from the repository root):
 #   flock /tmp/smtpmock-build.lock bash bench/compare.sh [SERVER ...]
-# SERVER: smtp-sink smtpmock dotnet-floor aiosmtpd node-smtp-server (default: all five). dotnet-floor
+# SERVER: smtp-sink smtpmock dotnet-floor smtpserver aiosmtpd node-smtp-server (default: all six). dotnet-floor
 # (bench/peers/dotnet-floor) is not a product: a 150-line .NET sink with nothing but sockets, published like SmtpMock,
-# to show what the runtime's socket layer costs by itself and how much of a gap is SmtpMock's own. Without an outer flock the script takes
+# to show what the runtime's socket layer costs by itself and how much of a gap is SmtpMock's own. smtpserver
+# (bench/peers/smtpserver-sink) is the SmtpServer 11.1.0 NuGet package as a bare sink (discarding store, any
+# mailbox, Native AOT, inline socket completions): what a .NET user would write instead of using SmtpMock. Without an outer flock the script takes
 # /tmp/smtpmock-build.lock itself (and waits for it); with one it uses the lock it inherited. Either way the lock is
 # held for the whole run, the builds included, so nobody builds while it measures.
 #
@@ -14,22 +16,25 @@
 #      daemon started), python3-aiosmtpd, nodejs + npm, and `npm ci` of smtp-server into bench/node/node_modules;
 #   2. dotnet publish src/SmtpMock.Cli -c Release -o <tmp dir>; dotnet build bench/SmtpMock.Bench -c Release;
 #      dotnet publish bench/peers/dotnet-floor -c Release -o <tmp dir>/floor;
+#      dotnet publish bench/peers/smtpserver-sink -c Release -o <tmp dir>/smtpserver;
 #   3. for every measurement, starts the server FRESH on a free 127.0.0.1 port, waits for its 220 banner, measures,
 #      reads its VmHWM, stops that PID (TERM, KILL after 5 s);
 #   4. prints one markdown table (each figure and its ratio to smtp-sink), saves it and the raw lines under
-#      bench/results/compare-<stamp>/.
+#      bench/results/compare-<stamp>/, and draws the headline ratios from raw.tsv as chart.svg there
+#      (bench/chart.py); COPY_CHART=path also copies the chart there (e.g. docs/img/compare.svg).
 #
 # Knobs (environment), defaults in brackets:
 #   REPS [3]            runs of each throughput and latency measurement (the table shows the median)
 #   STARTUP_REPS [5]    runs of the startup measurement
 #   N [20000]           messages of the persistent throughput runs; SESSIONS [20]; SIZE [1024] payload bytes
 #   N_RECONNECT [5000]  messages of the reconnect (one connection per message) run
+#   N_BIG [2000]        messages of the big-message run (persistent, smtp-source); SIZE_BIG [102400] their bytes
 #   LAT_N [2000]        latency transactions, persistent; LAT_N_RECONNECT [200] with a connection each
 #   K [5000]            idle connections held for every server; K_SMTPMOCK [10000] extra row for SmtpMock
 #                       (only if the open-files limit allows; 0 skips it)
 #   MAX_SECONDS [120]   bound of each single measurement (tool --max-seconds, timeout for smtp-source)
-#   PHASES ["startup throughput reconnect latency conns"]
-#   QUICK=1             a short run: REPS=1 STARTUP_REPS=1 N=2000 N_RECONNECT=200 LAT_N=200 LAT_N_RECONNECT=20 K=200 K_SMTPMOCK=1000
+#   PHASES ["startup throughput big reconnect latency conns"]
+#   QUICK=1             a short run: REPS=1 STARTUP_REPS=1 N=2000 N_BIG=200 N_RECONNECT=200 LAT_N=200 LAT_N_RECONNECT=20 K=200 K_SMTPMOCK=1000
 #   SKIP_INSTALL=1      do not install anything (fail if something is missing)
 set -uo pipefail
 
@@ -38,7 +43,7 @@ REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 . "$BENCH_DIR/lib.sh"
 
 if [[ ${QUICK:-0} == 1 ]]; then
-  : "${REPS:=1}" "${STARTUP_REPS:=1}" "${N:=2000}" "${N_RECONNECT:=200}" "${LAT_N:=200}" "${LAT_N_RECONNECT:=20}" "${K:=200}" "${K_SMTPMOCK:=1000}"
+  : "${REPS:=1}" "${STARTUP_REPS:=1}" "${N:=2000}" "${N_BIG:=200}" "${N_RECONNECT:=200}" "${LAT_N:=200}" "${LAT_N_RECONNECT:=20}" "${K:=200}" "${K_SMTPMOCK:=1000}"
 fi
 REPS=${REPS:-3}
 STARTUP_REPS=${STARTUP_REPS:-5}
@@ -46,20 +51,22 @@ N=${N:-20000}
 SESSIONS=${SESSIONS:-20}
 SIZE=${SIZE:-1024}
 N_RECONNECT=${N_RECONNECT:-5000}
+N_BIG=${N_BIG:-2000}
+SIZE_BIG=${SIZE_BIG:-102400}
 LAT_N=${LAT_N:-2000}
 LAT_N_RECONNECT=${LAT_N_RECONNECT:-200}
 K=${K:-5000}
 K_SMTPMOCK=${K_SMTPMOCK:-10000}
 MAX_SECONDS=${MAX_SECONDS:-120}
-PHASES=${PHASES:-"startup throughput reconnect latency conns"}
-ALL_SERVERS="smtp-sink smtpmock dotnet-floor aiosmtpd node-smtp-server"
+PHASES=${PHASES:-"startup throughput big reconnect latency conns"}
+ALL_SERVERS="smtp-sink smtpmock dotnet-floor smtpserver aiosmtpd node-smtp-server"
 LOCK=/tmp/smtpmock-build.lock
 
-for v in REPS STARTUP_REPS N SESSIONS SIZE N_RECONNECT LAT_N LAT_N_RECONNECT K K_SMTPMOCK MAX_SECONDS; do
+for v in REPS STARTUP_REPS N SESSIONS SIZE N_RECONNECT N_BIG SIZE_BIG LAT_N LAT_N_RECONNECT K K_SMTPMOCK MAX_SECONDS; do
   [[ ${!v} =~ ^[0-9]+$ ]] || { echo "compare.sh: $v=${!v} is not a number" >&2; exit 2; }
 done
 (( REPS >= 1 && REPS <= 20 && STARTUP_REPS >= 1 && STARTUP_REPS <= 50 && N >= 1 && N <= 1000000 \
-   && N_RECONNECT >= 1 && N_RECONNECT <= 100000 && SESSIONS >= 1 && SESSIONS <= 1000 && SIZE <= 10485760 \
+   && N_RECONNECT >= 1 && N_RECONNECT <= 100000 && N_BIG >= 1 && N_BIG <= 100000 && SIZE_BIG <= 10485760 && SESSIONS >= 1 && SESSIONS <= 1000 && SIZE <= 10485760 \
    && LAT_N >= 1 && LAT_N <= 1000000 && LAT_N_RECONNECT >= 1 && LAT_N_RECONNECT <= 100000 \
    && K >= 1 && K <= 30000 && K_SMTPMOCK <= 30000 && MAX_SECONDS >= 1 && MAX_SECONDS <= 600 )) \
   || { echo "compare.sh: a knob is out of bounds (see the header of $0)" >&2; exit 2; }
@@ -101,7 +108,7 @@ apt_install() {
 }
 command -v dotnet >/dev/null || die "the .NET 10 SDK is required (dotnet not on PATH)"
 # SmtpMock publishes as Native AOT, which links with clang against zlib.
-if { has_server smtpmock || has_server dotnet-floor; } && { ! command -v clang >/dev/null || [[ ! -e /usr/include/zlib.h ]]; }; then apt_install clang zlib1g-dev; fi
+if { has_server smtpmock || has_server dotnet-floor || has_server smtpserver; } && { ! command -v clang >/dev/null || [[ ! -e /usr/include/zlib.h ]]; }; then apt_install clang zlib1g-dev; fi
 if [[ ! -x /usr/sbin/smtp-source ]] || { has_server smtp-sink && [[ ! -x /usr/sbin/smtp-sink ]]; }; then
   # Only the test tools are used; "No configuration" leaves Postfix without main.cf, so no daemon starts.
   [[ ${SKIP_INSTALL:-0} == 1 || $(id -u) != 0 ]] || echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
@@ -136,21 +143,30 @@ trap 'log "interrupted"; cleanup; exit 130' INT TERM
 trap cleanup EXIT
 
 # ---- build (under the lock) ----
+# The builds run with the lock's descriptor closed and without MSBuild node reuse: a node or compiler server left
+# running would otherwise keep the lock for ever, and a build attached to another build's reused node fails with
+# "MSB4166: Child node exited prematurely" when that node goes away. The script itself still holds the lock.
+export MSBUILDDISABLENODEREUSE=1
 PUB=$(mktemp -d /tmp/smtpmock-bench-pub.XXXXXX)
 log "dotnet publish src/SmtpMock.Cli -c Release -o $PUB"
-(cd "$REPO_DIR" && dotnet publish src/SmtpMock.Cli -c Release -o "$PUB" >"$OUT/logs/publish.log" 2>&1) \
+(exec {LOCK_FD}>&-; cd "$REPO_DIR" && dotnet publish src/SmtpMock.Cli -c Release -o "$PUB" >"$OUT/logs/publish.log" 2>&1) \
   || die "dotnet publish failed: see $OUT/logs/publish.log"
 if [[ -x $PUB/smtpmock ]]; then SMTPMOCK=("$PUB/smtpmock")        # apphost or Native AOT binary: the process itself
 elif [[ -f $PUB/smtpmock.dll ]]; then SMTPMOCK=(dotnet "$PUB/smtpmock.dll")
 else die "no smtpmock or smtpmock.dll in $PUB"; fi
 log "dotnet build bench/SmtpMock.Bench -c Release"
-(cd "$REPO_DIR" && dotnet build bench/SmtpMock.Bench -c Release >"$OUT/logs/build-bench.log" 2>&1) \
+(exec {LOCK_FD}>&-; cd "$REPO_DIR" && dotnet build bench/SmtpMock.Bench -c Release >"$OUT/logs/build-bench.log" 2>&1) \
   || die "dotnet build bench/SmtpMock.Bench failed: see $OUT/logs/build-bench.log"
 TOOL="$BENCH_DIR/SmtpMock.Bench/bin/Release/net10.0/smtpmock-bench"
 if has_server dotnet-floor; then
   log "dotnet publish bench/peers/dotnet-floor -c Release -o $PUB/floor"
-  (cd "$REPO_DIR" && dotnet publish bench/peers/dotnet-floor -c Release -o "$PUB/floor" >"$OUT/logs/publish-floor.log" 2>&1) \
+  (exec {LOCK_FD}>&-; cd "$REPO_DIR" && dotnet publish bench/peers/dotnet-floor -c Release -o "$PUB/floor" >"$OUT/logs/publish-floor.log" 2>&1) \
     || die "dotnet publish bench/peers/dotnet-floor failed: see $OUT/logs/publish-floor.log"
+fi
+if has_server smtpserver; then
+  log "dotnet publish bench/peers/smtpserver-sink -c Release -o $PUB/smtpserver"
+  (exec {LOCK_FD}>&-; cd "$REPO_DIR" && dotnet publish bench/peers/smtpserver-sink -c Release -o "$PUB/smtpserver" >"$OUT/logs/publish-smtpserver.log" 2>&1) \
+    || die "dotnet publish bench/peers/smtpserver-sink failed: see $OUT/logs/publish-smtpserver.log"
 fi
 [[ -x $TOOL ]] || die "no $TOOL after the build"
 
@@ -174,10 +190,11 @@ fi
   echo "smtpmock_cmd=${SMTPMOCK[*]} serve --port PORT --max-connections 20000"
   echo "dotnet=$(dotnet --version 2>/dev/null)"
   echo "postfix=$(postconf -d mail_version 2>/dev/null | sed 's/.*= //')"
+  has_server smtpserver && echo "smtpserver=$(sed -n 's/.*Include="SmtpServer" Version="\([^"]*\)".*/\1/p' "$BENCH_DIR/peers/smtpserver-sink/SmtpServerSink.csproj")"
   has_server aiosmtpd && echo "aiosmtpd=$(/usr/bin/python3 -c 'import aiosmtpd; print(aiosmtpd.__version__)' 2>/dev/null) python=$(/usr/bin/python3 -V 2>&1)"
   has_server node-smtp-server && echo "node=$(node --version) smtp-server=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$BENCH_DIR/node/node_modules/smtp-server/package.json" | head -1)"
   echo "servers=${servers[*]} phases=$PHASES"
-  echo "REPS=$REPS STARTUP_REPS=$STARTUP_REPS N=$N SESSIONS=$SESSIONS SIZE=$SIZE N_RECONNECT=$N_RECONNECT LAT_N=$LAT_N LAT_N_RECONNECT=$LAT_N_RECONNECT K=$K K_SMTPMOCK=$K_SMTPMOCK MAX_SECONDS=$MAX_SECONDS ulimit_n=$NOFILE"
+  echo "REPS=$REPS STARTUP_REPS=$STARTUP_REPS N=$N SESSIONS=$SESSIONS SIZE=$SIZE N_BIG=$N_BIG SIZE_BIG=$SIZE_BIG N_RECONNECT=$N_RECONNECT LAT_N=$LAT_N LAT_N_RECONNECT=$LAT_N_RECONNECT K=$K K_SMTPMOCK=$K_SMTPMOCK MAX_SECONDS=$MAX_SECONDS ulimit_n=$NOFILE"
 } >"$OUT/env.txt"
 log "$(tr '\n' ' ' <"$OUT/env.txt")"
 
@@ -195,6 +212,8 @@ server_cmd() {
       CMD=("${SMTPMOCK[@]}" serve --port "$port" --max-connections 20000) ;;
     dotnet-floor)
       CMD=("$PUB/floor/dotnet-floor" "$port") ;;
+    smtpserver)
+      CMD=("$PUB/smtpserver/smtpserver-sink" "$port") ;;
     aiosmtpd)
       CMD=(/usr/bin/python3 "$BENCH_DIR/peers/aiosmtpd_sink.py" "$port" 127.0.0.1) ;;
     node-smtp-server)
@@ -233,10 +252,10 @@ note_errors() { # SERVER ERRORS
 }
 
 CLK_TCK=$(getconf CLK_TCK)
-# smtp_source SERVER persist|reconnect MESSAGES -> one key=value line (smtp-source is Postfix's load generator).
+# smtp_source SERVER persist|reconnect MESSAGES [SIZE] -> one key=value line (smtp-source is Postfix's load generator).
 smtp_source() {
-  local server=$1 mode=$2 n=$3 tk0 tk1 t0 t1 rc done
-  local opts=(-c -s "$SESSIONS" -m "$n" -l "$SIZE" -r 1 -M localhost -f from@example.com -t to@example.com)
+  local server=$1 mode=$2 n=$3 size=${4:-$SIZE} tk0 tk1 t0 t1 rc done
+  local opts=(-c -s "$SESSIONS" -m "$n" -l "$size" -r 1 -M localhost -f from@example.com -t to@example.com)
   [[ $mode == persist ]] && opts+=(-d)      # -d: keep the connection for the next message
   tk0=$(proc_ticks "$PID"); t0=$(now_us)
   ( exec {LOCK_FD}>&-; exec timeout "$MAX_SECONDS" /usr/sbin/smtp-source "${opts[@]}" "127.0.0.1:$PORT" ) \
@@ -249,7 +268,7 @@ smtp_source() {
     log "$server: smtp-source $mode rc=$rc after $done messages: $(tail -c 300 "$OUT/logs/smtp-source.err" | tr '\n' ' ')"
   fi
   awk -v n="$done" -v us=$(( t1 - t0 )) -v ticks=$(( tk1 - tk0 )) -v tck="$CLK_TCK" -v m="$mode" -v rc="$rc" \
-      -v s="$SESSIONS" -v b="$SIZE" -v h="$(hwm_kib)" 'BEGIN {
+      -v s="$SESSIONS" -v b="$size" -v h="$(hwm_kib)" 'BEGIN {
     sec = us / 1e6
     printf "tool=smtp-source mode=%s msgs_per_s=%.1f messages=%d sessions=%d size=%d seconds=%.3f errors=%d server_cpu_us_per_msg=%s server_peak_rss_kib=%s rc=%d\n",
       m, (sec > 0 ? n / sec : 0), n, s, b, sec, (rc == 0 ? 0 : 1),
@@ -290,6 +309,20 @@ for server in "${servers[@]}"; do
         [[ $variant == tool-on ]] && V[$server|pipelining]=$(kv pipelining "$out")
         e=$(kv errors "$out"); [[ ${e:-x} == 0 && $(kv messages "$out") == "$N" ]] || note_errors "$server" "${e:-1}"
       done
+    done
+  fi
+
+  if has_phase big; then
+    for ((i = 1; i <= REPS; i++)); do
+      start_server "$server" || { note_errors "$server" 1; continue; }
+      out=$(smtp_source "$server" persist "$N_BIG" "$SIZE_BIG")
+      stop_server
+      raw "$server" persist-big-smtp-source "$i" "$out"
+      log "$server persist big #$i: $out"
+      add "$server|big|rate" "$(kv msgs_per_s "$out")"
+      add "$server|big|cpu" "$(kv server_cpu_us_per_msg "$out")"
+      add "$server|big|hwm" "$(kv server_peak_rss_kib "$out")"
+      e=$(kv errors "$out"); [[ ${e:-x} == 0 && $(kv messages "$out") == "$N_BIG" ]] || note_errors "$server" "${e:-1}"
     done
   fi
 
@@ -355,7 +388,7 @@ cell() {
     print s }'
 }
 mib() { [[ -n ${1:-} && $1 != NA ]] && awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }' || echo NA; }
-names() { case $1 in smtp-sink) echo smtp-sink ;; smtpmock) echo "**SmtpMock**" ;; dotnet-floor) echo ".NET floor" ;; aiosmtpd) echo aiosmtpd ;; node-smtp-server) echo "node smtp-server" ;; esac; }
+names() { case $1 in smtp-sink) echo smtp-sink ;; smtpmock) echo "**SmtpMock**" ;; dotnet-floor) echo ".NET floor" ;; smtpserver) echo "SmtpServer sink" ;; aiosmtpd) echo aiosmtpd ;; node-smtp-server) echo "node smtp-server" ;; esac; }
 
 row() { # LABEL KEY DECIMALS [TRANSFORM]
   local label=$1 key=$2 d=$3 tr=${4:-} base line v
@@ -405,6 +438,11 @@ conns_row() { # LABEL FIELD DECIMALS [TRANSFORM]
     done
     echo "$line"
   fi
+  if has_phase big; then
+    row "persist $N_BIG×${SIZE_BIG} B, $SESSIONS sessions, smtp-source: msgs/s" big\|rate 0
+    row "  server CPU µs/msg" big\|cpu 1
+    row "  server peak RSS after it, MiB" big\|hwm 1 mib
+  fi
   if has_phase reconnect; then
     row "reconnect (1 connection per message) $N_RECONNECT×${SIZE} B, smtp-source: msgs/s" reconnect\|rate 0
     row "  server CPU µs/msg" reconnect\|cpu 1
@@ -439,8 +477,18 @@ conns_row() { # LABEL FIELD DECIMALS [TRANSFORM]
   line="| errors (failed runs, failed messages or connections) |"
   for s in "${servers[@]}"; do line+=" ${V[$s|errors]:-0} |"; done; echo "$line"
   echo
-  echo "Knobs: REPS=$REPS STARTUP_REPS=$STARTUP_REPS N=$N SESSIONS=$SESSIONS SIZE=$SIZE N_RECONNECT=$N_RECONNECT LAT_N=$LAT_N LAT_N_RECONNECT=$LAT_N_RECONNECT K=$K K_SMTPMOCK=$K_SMTPMOCK. Raw: bench/results/compare-$stamp/raw.tsv"
+  echo "Knobs: REPS=$REPS STARTUP_REPS=$STARTUP_REPS N=$N SESSIONS=$SESSIONS SIZE=$SIZE N_BIG=$N_BIG SIZE_BIG=$SIZE_BIG N_RECONNECT=$N_RECONNECT LAT_N=$LAT_N LAT_N_RECONNECT=$LAT_N_RECONNECT K=$K K_SMTPMOCK=$K_SMTPMOCK. Raw: bench/results/compare-$stamp/raw.tsv"
 } | tee "$OUT/table.md"
 log "saved $OUT/table.md"
+# The chart is drawn from raw.tsv, the same lines the table's medians come from. Its ratios need smtp-sink and at
+# least one throughput workload.
+if ! has_server smtp-sink || ! { has_phase throughput || has_phase big || has_phase reconnect; }; then
+  log "no chart: it needs smtp-sink and a throughput, big or reconnect phase"
+elif /usr/bin/env python3 "$BENCH_DIR/chart.py" "$RAW" "$OUT/chart.svg" >>"$OUT/logs/chart.log" 2>&1; then
+  log "saved $OUT/chart.svg"
+  if [[ -n ${COPY_CHART:-} ]]; then cp "$OUT/chart.svg" "$COPY_CHART" && log "copied the chart to $COPY_CHART"; fi
+else
+  log "chart.py failed: see $OUT/logs/chart.log"; ERR_TOTAL=$(( ERR_TOTAL + 1 ))
+fi
 (( ERR_TOTAL == 0 )) || { log "there were $ERR_TOTAL errors: see $RAW and $OUT/logs"; exit 1; }
 exit 0
