@@ -59,7 +59,7 @@ public class TlsOptionsTests
         {
             var pem = Path.Combine(folder, "mock.pem");
             using var stop = new CancellationTokenSource();
-            var output = new LineWaiter("smtps://");
+            var output = new SignallingWriter("smtps://");
             var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--tls-port", "0", "--hostname", "cli.test", "--tls-export-cert", pem], output, TextWriter.Null, stop.Token);
             var line = await output.Seen.WaitAsync(TimeSpan.FromSeconds(30));
             var tlsPort = int.Parse(line[(line.LastIndexOf(':') + 1)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
@@ -98,7 +98,7 @@ public class TlsOptionsTests
             }
 
             using var stop = new CancellationTokenSource();
-            var output = new LineWaiter("smtps://");
+            var output = new SignallingWriter("smtps://");
             var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--tls-port", "0", "--tls-cert", certificate, "--tls-key", key], output, TextWriter.Null, stop.Token);
             var line = await output.Seen.WaitAsync(TimeSpan.FromSeconds(30));
             var tlsPort = int.Parse(line[(line.LastIndexOf(':') + 1)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
@@ -116,24 +116,6 @@ public class TlsOptionsTests
         finally
         {
             Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    /// <summary>Completes when a line containing the marker is written.</summary>
-    private sealed class LineWaiter(string marker) : StringWriter
-    {
-        private readonly TaskCompletionSource<string> _seen = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task<string> Seen => _seen.Task;
-
-        public override Task WriteLineAsync(string? value)
-        {
-            if (value is not null && value.Contains(marker, StringComparison.Ordinal))
-            {
-                _seen.TrySetResult(value);
-            }
-
-            return base.WriteLineAsync(value);
         }
     }
 }

@@ -9,7 +9,7 @@ namespace SmtpMock.EndToEnd.Tests.Security;
 /// the server with the certificate exported as PEM (the file <c>--tls-export-cert</c> writes).
 /// </summary>
 [TestFixture]
-public sealed class PythonSecurityTests
+public sealed class PythonSecurityTests : ExportedCertificateServer
 {
     // smtplib's login() picks CRAM-MD5 first when offered, then PLAIN, then LOGIN; the argument forces one.
     private const string Sender = """
@@ -30,28 +30,8 @@ public sealed class PythonSecurityTests
             smtp.sendmail('py@example.com', ['to@example.org'], b'Subject: secure\r\n\r\nover TLS\r\n')
         """;
 
-    private SmtpMockServer _server = null!;
-    private string _directory = null!;
-    private string _certificate = null!;
-
-    [SetUp]
-    public async Task StartServer()
-    {
-        _directory = Directory.CreateTempSubdirectory("smtpmock-e2e-tls-").FullName;
-        _server = await TestServer.StartAsync(o => o with { ImplicitTlsPort = 0, AuthUsers = new Dictionary<string, string> { ["tim"] = "right" } });
-        _certificate = Path.Combine(_directory, "smtpmock.pem");
-        TlsCertificates.ExportPemFile(_server.TlsCertificate!, _certificate);
-    }
-
-    [TearDown]
-    public async Task StopServer()
-    {
-        await _server.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     private Task<ToolResult> RunAsync(string mode, int port, string password, string mechanism) =>
-        ExternalTool.RunAsync("python3", ["-c", Sender, mode, port.ToString(CultureInfo.InvariantCulture), _certificate, "tim", password, mechanism]);
+        ExternalTool.RunAsync("python3", ["-c", Sender, mode, port.ToString(CultureInfo.InvariantCulture), Certificate, "tim", password, mechanism]);
 
     [TestCase("any", "CRAM-MD5")]
     [TestCase("PLAIN", "PLAIN")]
@@ -60,10 +40,10 @@ public sealed class PythonSecurityTests
     {
         await ExternalTool.RequireAsync("python3");
 
-        var result = await RunAsync("starttls", _server.EndPoint.Port, "right", forced);
+        var result = await RunAsync("starttls", Server.EndPoint.Port, "right", forced);
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
-        var captured = await _server.WaitForMessageAsync(m => m.Sender.Address == "py@example.com");
+        var captured = await Server.WaitForMessageAsync(m => m.Sender.Address == "py@example.com");
         Assert.That(captured.AuthenticatedUser, Is.EqualTo("tim"));
         Assert.That(captured.AuthMechanism, Is.EqualTo(expected));
         Assert.That(captured.IsSecure, Is.True);
@@ -74,11 +54,11 @@ public sealed class PythonSecurityTests
     {
         await ExternalTool.RequireAsync("python3");
 
-        var result = await RunAsync("ssl", _server.TlsEndPoint!.Port, "right", "PLAIN");
+        var result = await RunAsync("ssl", Server.TlsEndPoint!.Port, "right", "PLAIN");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That(result.StandardOutput, Does.StartWith("TLSv1."));
-        var captured = await _server.WaitForMessageAsync(m => m.Sender.Address == "py@example.com");
+        var captured = await Server.WaitForMessageAsync(m => m.Sender.Address == "py@example.com");
         Assert.That(captured.Tls, Does.StartWith("TLSv1."));
     }
 
@@ -87,10 +67,10 @@ public sealed class PythonSecurityTests
     {
         await ExternalTool.RequireAsync("python3");
 
-        var result = await RunAsync("starttls", _server.EndPoint.Port, "wrong", "PLAIN");
+        var result = await RunAsync("starttls", Server.EndPoint.Port, "wrong", "PLAIN");
 
         Assert.That(result.ExitCode, Is.Not.EqualTo(0));
         Assert.That(result.StandardError, Does.Contain("SMTPAuthenticationError").And.Contain("535"));
-        Assert.That(_server.Messages.Messages, Is.Empty);
+        Assert.That(Server.Messages.Messages, Is.Empty);
     }
 }

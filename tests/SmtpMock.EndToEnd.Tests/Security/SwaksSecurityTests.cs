@@ -6,31 +6,11 @@ namespace SmtpMock.EndToEnd.Tests.Security;
 
 /// <summary>swaks <c>--tls --auth</c> (the first failing client) and <c>--tls-on-connect</c>, verifying the exported certificate.</summary>
 [TestFixture]
-public sealed class SwaksSecurityTests
+public sealed class SwaksSecurityTests : ExportedCertificateServer
 {
-    private SmtpMockServer _server = null!;
-    private string _directory = null!;
-    private string _certificate = null!;
-
-    [SetUp]
-    public async Task StartServer()
-    {
-        _directory = Directory.CreateTempSubdirectory("smtpmock-e2e-swaks-").FullName;
-        _server = await TestServer.StartAsync(o => o with { ImplicitTlsPort = 0, AuthUsers = new Dictionary<string, string> { ["tim"] = "right" } });
-        _certificate = Path.Combine(_directory, "smtpmock.pem");
-        TlsCertificates.ExportPemFile(_server.TlsCertificate!, _certificate);
-    }
-
-    [TearDown]
-    public async Task StopServer()
-    {
-        await _server.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     private Task<ToolResult> SwaksAsync(int port, string tls, string mechanism, string password) => ExternalTool.RunAsync("swaks",
     [
-        "--server", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", tls, "--tls-verify", "--tls-ca-path", _certificate,
+        "--server", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", tls, "--tls-verify", "--tls-ca-path", Certificate,
         "--from", "swaks@example.com", "--to", "to@example.org", "--auth", mechanism, "--auth-user", "tim", "--auth-password", password,
     ]);
 
@@ -41,10 +21,10 @@ public sealed class SwaksSecurityTests
     {
         await ExternalTool.RequireAsync("swaks");
 
-        var result = await SwaksAsync(_server.EndPoint.Port, "--tls", mechanism, "right");
+        var result = await SwaksAsync(Server.EndPoint.Port, "--tls", mechanism, "right");
 
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
-        var captured = await _server.WaitForMessageAsync(m => m.Sender.Address == "swaks@example.com");
+        var captured = await Server.WaitForMessageAsync(m => m.Sender.Address == "swaks@example.com");
         Assert.That(captured.AuthenticatedUser, Is.EqualTo("tim"));
         Assert.That(captured.AuthMechanism, Is.EqualTo(mechanism));
         Assert.That(captured.IsSecure, Is.True);
@@ -55,10 +35,10 @@ public sealed class SwaksSecurityTests
     {
         await ExternalTool.RequireAsync("swaks");
 
-        var result = await SwaksAsync(_server.TlsEndPoint!.Port, "--tls-on-connect", "PLAIN", "wrong");
+        var result = await SwaksAsync(Server.TlsEndPoint!.Port, "--tls-on-connect", "PLAIN", "wrong");
 
         Assert.That(result.ExitCode, Is.Not.EqualTo(0));
         Assert.That(result.StandardOutput + result.StandardError, Does.Contain("535 5.7.8"));
-        Assert.That(_server.Messages.Messages, Is.Empty);
+        Assert.That(Server.Messages.Messages, Is.Empty);
     }
 }
