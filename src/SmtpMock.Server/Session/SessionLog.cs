@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using MimeKit;
 using SmtpMock.Server.Capture;
 
 namespace SmtpMock.Server.Session;
@@ -55,14 +54,12 @@ internal static partial class SessionLog
 
     private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
-    /// <summary>The Subject header only: the headers are parsed, the body is not.</summary>
+    /// <summary>The Subject header only (see <see cref="SubjectReader"/>).</summary>
     private static string Subject(CapturedMessage message)
     {
         try
         {
-            using var content = message.OpenContent();
-            var headers = HeaderList.Load(content);
-            return headers[HeaderId.Subject] ?? "(no subject)";
+            return SubjectReader.Read(message) ?? "(no subject)";
         }
         catch (Exception e) when (e is FormatException or IOException)
         {
