@@ -7,17 +7,8 @@ using SmtpMock.Server.Security;
 namespace SmtpMock.Server.Tests.Security;
 
 /// <summary>Real handshakes over loopback sockets: the server side is <see cref="TlsSettings"/>, the client SslStream.</summary>
-public class HandshakeTests
+public class HandshakeTests : GeneratedCertificate
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
-    private static X509Certificate2 _certificate = null!;
-
-    [OneTimeSetUp]
-    public static void MakeCertificate() => _certificate = TlsCertificates.Generate("localhost");
-
-    [OneTimeTearDown]
-    public static void DropCertificate() => _certificate.Dispose();
-
     /// <summary>A client that trusts exactly the exported PEM (pinning), as a test suite would with --tls-export-cert.</summary>
     private static SslClientAuthenticationOptions Pinned(string exportedPem, SslProtocols protocols) => new()
     {
@@ -35,11 +26,11 @@ public class HandshakeTests
     public async Task Handshake_with_the_generated_certificate_gives_protocol_and_cipher(SslProtocols clientProtocol, string expected)
     {
         await using var pair = await LoopbackPair.ConnectAsync();
-        var settings = new TlsSettings(_certificate);
+        var settings = new TlsSettings(Certificate);
         await using var client = new SslStream(pair.Client.GetStream());
 
         var server = settings.AcceptAsync(pair.Server.GetStream(), Deadline, CancellationToken.None);
-        await client.AuthenticateAsClientAsync(Pinned(TlsCertificates.ExportPem(_certificate), clientProtocol));
+        await client.AuthenticateAsClientAsync(Pinned(TlsCertificates.ExportPem(Certificate), clientProtocol));
         var (stream, handshake) = await server;
 
         Assert.That(handshake.Succeeded, Is.True, handshake.ToString());
@@ -64,8 +55,8 @@ public class HandshakeTests
         var dir = Directory.CreateTempSubdirectory("smtpmock-hs-").FullName;
         try
         {
-            using var key = _certificate.GetECDsaPrivateKey()!;
-            File.WriteAllText(Path.Combine(dir, "c.pem"), TlsCertificates.ExportPem(_certificate));
+            using var key = Certificate.GetECDsaPrivateKey()!;
+            File.WriteAllText(Path.Combine(dir, "c.pem"), TlsCertificates.ExportPem(Certificate));
             File.WriteAllText(Path.Combine(dir, "k.pem"), key.ExportPkcs8PrivateKeyPem());
             using var loaded = TlsCertificates.LoadPem(Path.Combine(dir, "c.pem"), Path.Combine(dir, "k.pem"));
 
@@ -96,7 +87,7 @@ public class HandshakeTests
         await using var pair = await LoopbackPair.ConnectAsync();
         await using var client = new SslStream(pair.Client.GetStream());
 
-        var server = new TlsSettings(_certificate).AcceptAsync(pair.Server.GetStream(), Deadline, CancellationToken.None);
+        var server = new TlsSettings(Certificate).AcceptAsync(pair.Server.GetStream(), Deadline, CancellationToken.None);
         Assert.That(async () => await client.AuthenticateAsClientAsync(Pinned(TlsCertificates.ExportPem(other), SslProtocols.Tls12)),
             Throws.InstanceOf<AuthenticationException>());
         pair.Client.Dispose();
@@ -125,7 +116,7 @@ public class HandshakeTests
     public async Task Garbage_instead_of_a_client_hello_fails_the_handshake_without_throwing()
     {
         await using var pair = await LoopbackPair.ConnectAsync();
-        var server = new TlsSettings(_certificate).AcceptAsync(pair.Server.GetStream(), Deadline, CancellationToken.None);
+        var server = new TlsSettings(Certificate).AcceptAsync(pair.Server.GetStream(), Deadline, CancellationToken.None);
 
         await pair.Client.GetStream().WriteAsync("NOOP\r\nQUIT\r\n this is not TLS at all, just plain text\r\n"u8.ToArray());
         var (stream, handshake) = await server.WaitAsync(Deadline);
@@ -140,7 +131,7 @@ public class HandshakeTests
     public async Task A_client_that_never_starts_the_handshake_times_out_as_a_failure()
     {
         await using var pair = await LoopbackPair.ConnectAsync();
-        var handshake = (await new TlsSettings(_certificate)
+        var handshake = (await new TlsSettings(Certificate)
             .AcceptAsync(pair.Server.GetStream(), TimeSpan.FromMilliseconds(300), CancellationToken.None)
             .WaitAsync(Deadline)).Handshake;
 
@@ -153,7 +144,7 @@ public class HandshakeTests
     {
         await using var pair = await LoopbackPair.ConnectAsync();
         using var shutdown = new CancellationTokenSource();
-        var server = new TlsSettings(_certificate).AcceptAsync(pair.Server.GetStream(), Deadline, shutdown.Token);
+        var server = new TlsSettings(Certificate).AcceptAsync(pair.Server.GetStream(), Deadline, shutdown.Token);
         await shutdown.CancelAsync();
 
         Assert.That(async () => await server.WaitAsync(Deadline), Throws.InstanceOf<OperationCanceledException>());
@@ -164,10 +155,10 @@ public class HandshakeTests
     {
         await using var pair = await LoopbackPair.ConnectAsync();
         await using var client = new SslStream(pair.Client.GetStream());
-        var server = new TlsSettings(_certificate).AcceptAsync(pair.Server.GetStream(), Deadline, CancellationToken.None);
+        var server = new TlsSettings(Certificate).AcceptAsync(pair.Server.GetStream(), Deadline, CancellationToken.None);
 
 #pragma warning disable SYSLIB0039 // TLS 1.1 on purpose: the server must refuse it.
-        var clientTask = client.AuthenticateAsClientAsync(Pinned(TlsCertificates.ExportPem(_certificate), SslProtocols.Tls11));
+        var clientTask = client.AuthenticateAsClientAsync(Pinned(TlsCertificates.ExportPem(Certificate), SslProtocols.Tls11));
 #pragma warning restore SYSLIB0039
         Assert.That(async () => await clientTask.WaitAsync(Deadline), Throws.Exception);
         pair.Client.Dispose();
@@ -180,11 +171,11 @@ public class HandshakeTests
     [Test]
     public void Settings_default_to_tls_1_2_and_1_3_and_validate_their_certificate()
     {
-        var settings = new TlsSettings(_certificate);
+        var settings = new TlsSettings(Certificate);
         Assert.That(settings.Protocols, Is.EqualTo(SslProtocols.Tls12 | SslProtocols.Tls13));
         Assert.That(settings.Validate(), Is.Empty);
 
-        using var publicOnly = X509Certificate2.CreateFromPem(TlsCertificates.ExportPem(_certificate));
+        using var publicOnly = X509Certificate2.CreateFromPem(TlsCertificates.ExportPem(Certificate));
         var problems = (settings with { Certificate = publicOnly, ImplicitTlsPort = 70000 }).Validate();
         Assert.That(problems, Is.EqualTo(new[] { "the TLS certificate has no private key", "TLS port 70000 must be 0 to 65535" }));
         Assert.That(settings with { RequireTls = false }, Is.EqualTo(settings));

@@ -9,22 +9,13 @@ using SmtpMock.Server.Security;
 namespace SmtpMock.Server.Tests.Security;
 
 /// <summary>STARTTLS and implicit TLS at the pipe level, over loopback sockets, as a session loop would do it.</summary>
-public class TlsUpgradeTests
+public class TlsUpgradeTests : GeneratedCertificate
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
-    private static X509Certificate2 _certificate = null!;
-
-    [OneTimeSetUp]
-    public static void MakeCertificate() => _certificate = TlsCertificates.Generate("localhost");
-
-    [OneTimeTearDown]
-    public static void DropCertificate() => _certificate.Dispose();
-
     private static SslClientAuthenticationOptions TrustingOurs() => new()
     {
         TargetHost = "localhost",
         EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-        RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == _certificate.GetCertHashString(),
+        RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString() == Certificate.GetCertHashString(),
     };
 
     /// <summary>Reads until the buffer holds <paramref name="octets"/>, bounded by the deadline.</summary>
@@ -77,7 +68,7 @@ public class TlsUpgradeTests
         input.AdvanceTo(read.Buffer.GetPosition("STARTTLS\r\n".Length), read.Buffer.End);
         await output.WriteAsync("220 2.0.0 Ready to start TLS\r\n"u8.ToArray());
 
-        var upgrading = TlsUpgrade.StartTlsAsync(input, output, transport, new TlsSettings(_certificate), Deadline, CancellationToken.None);
+        var upgrading = TlsUpgrade.StartTlsAsync(input, output, transport, new TlsSettings(Certificate), Deadline, CancellationToken.None);
         Assert.That(await ReadLineAsync(client), Is.EqualTo("220 2.0.0 Ready to start TLS\r\n"));
         await using var tls = new SslStream(client);
         await tls.AuthenticateAsClientAsync(TrustingOurs());
@@ -110,7 +101,7 @@ public class TlsUpgradeTests
         input.AdvanceTo(read.Buffer.End);
         await output.WriteAsync("220 2.0.0 Ready to start TLS\r\n"u8.ToArray());
 
-        var upgrading = TlsUpgrade.StartTlsAsync(input, output, transport, new TlsSettings(_certificate), Deadline, CancellationToken.None);
+        var upgrading = TlsUpgrade.StartTlsAsync(input, output, transport, new TlsSettings(Certificate), Deadline, CancellationToken.None);
         Assert.That(await ReadLineAsync(client), Is.EqualTo("220 2.0.0 Ready to start TLS\r\n"));
         await client.WriteAsync("NOOP\r\nQUIT\r\n"u8.ToArray());
         var connection = await upgrading.WaitAsync(Deadline);
@@ -124,7 +115,7 @@ public class TlsUpgradeTests
     public async Task Implicit_tls_gives_pipes_over_the_encrypted_stream()
     {
         await using var pair = await LoopbackPair.ConnectAsync();
-        var upgrading = TlsUpgrade.ImplicitAsync(pair.Server.GetStream(), new TlsSettings(_certificate), Deadline, CancellationToken.None);
+        var upgrading = TlsUpgrade.ImplicitAsync(pair.Server.GetStream(), new TlsSettings(Certificate), Deadline, CancellationToken.None);
         await using var tls = new SslStream(pair.Client.GetStream());
         await tls.AuthenticateAsClientAsync(TrustingOurs());
         var connection = await upgrading.WaitAsync(Deadline);
