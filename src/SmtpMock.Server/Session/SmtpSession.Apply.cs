@@ -13,7 +13,7 @@ internal sealed partial class SmtpSession
         var verdict = Verdict.Decide(outcome, rule, Context.State, command?.Verb, Context.BadCommands, _options.MaxBadCommands);
         if (rule is not null)
         {
-            Note($"rule '{rule.Rule}' (line {rule.Line}) fired at {point.Name()}");
+            Note(rule.Line > 0 ? $"rule '{rule.Rule}' (line {rule.Line}) fired at {point.Name()}" : $"rule '{rule.Rule}' fired at {point.Name()}");
             SessionLog.RuleFired(_logger, Context.Id, rule.Rule, point.Name(), rule.Silent ? "no reply" : rule.Raw is not null ? "raw bytes" : verdict.Reply.WireLines[^1]);
         }
 
