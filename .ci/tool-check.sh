@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The dotnet tool, as a user gets it: packs SmtpMock.Cli from a clean copy of HEAD (git archive, so no stale
 # bin/ or obj/), installs it into a temporary --tool-path from that package, and runs the installed smtpmock:
-# --help, codes 503, and a server on a free port that must greet with 220 (and pass its own health check).
-# Exit 0 when all of that works. Locally, take the build lock: flock /tmp/smtpmock-build.lock .ci/tool-check.sh
+# --help, codes 503, and a server on a free port (HTTP on a free port too) that must greet with 220 (and pass its
+# own health check).
+# Exit 0 when all of that works. Locally, take the build lock: flock -o /tmp/smtpmock-build.lock .ci/tool-check.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +32,7 @@ for word in serve validate send codes health; do
 done
 "$smtpmock" codes 503 | head -1 | grep -qx "503 Bad sequence of commands" || fail "smtpmock codes 503 does not explain 503"
 
-"$smtpmock" --port 0 >"$work/serve.log" 2>&1 &
+"$smtpmock" --port 0 --http-port 0 >"$work/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do
   grep -q "listening on" "$work/serve.log" && break
