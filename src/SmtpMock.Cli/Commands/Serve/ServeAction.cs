@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using SmtpMock.Cli.Logging;
 using SmtpMock.Server.Hosting;
 using SmtpMock.Server.Scenarios;
 
@@ -51,13 +52,12 @@ internal static class ServeAction
             InlineCompletions.Apply(options);
         }
 
+        // One console line per event, written in batches (Logging/BatchingConsoleLoggerProvider says why). The
+        // factory does not dispose a provider it was handed, so this one is disposed last and writes what is left.
+        using var console = new BatchingConsoleLoggerProvider();
         using var loggers = LoggerFactory.Create(builder => builder
             .SetMinimumLevel(ToLogLevel(parse.GetValue(ServeCommand.LogLevel)))
-            .AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss.fff ";
-            }));
+            .AddProvider(console));
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
