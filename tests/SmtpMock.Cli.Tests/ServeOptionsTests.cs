@@ -44,4 +44,14 @@ public class ServeOptionsTests
         Assert.That(InlineCompletions.Decide(options, current: null), Is.EqualTo("1"));
         Assert.That(InlineCompletions.Decide(options, current: "0"), Is.Null);
     }
+
+    [TestCase(1, "1")]
+    [TestCase(2, "1")]
+    [TestCase(3, "1")]
+    [TestCase(8, "4")]
+    public void Inline_completions_run_on_half_the_cores_leaving_the_rest_to_the_client(int cores, string expected)
+    {
+        Assert.That(InlineCompletions.DecideThreads(cores, current: null), Is.EqualTo(expected));
+        Assert.That(InlineCompletions.DecideThreads(cores, current: "3"), Is.Null, "an explicit setting wins");
+    }
 }
