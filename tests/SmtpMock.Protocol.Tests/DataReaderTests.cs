@@ -125,4 +125,38 @@ public class DataReaderTests
         Assert.That(reader.Size, Is.Zero);
         Assert.That(reader.BareLineEndings, Is.Zero);
     }
+
+    // The reader copies runs of plain lines in one piece and leaves the rest to its state machine: whatever the
+    // content and wherever the segments split it, the result must be what one byte at a time gives.
+    [TestCase(BareLineEndingPolicy.Normalize)]
+    [TestCase(BareLineEndingPolicy.Keep)]
+    public void Any_content_split_anywhere_reads_as_it_does_one_byte_at_a_time(BareLineEndingPolicy policy)
+    {
+        string[] pieces = ["a", "bc", "\r\n", "\r\n", ".", "..", "\r", "\n", "xyz ", "\r\n.", "\n.", new string('q', 40)];
+        var random = new Random(5321);
+        for (var round = 0; round < 400; round++)
+        {
+            var body = new StringBuilder();
+            var count = random.Next(0, 60);
+            for (var p = 0; p < count; p++)
+            {
+                body.Append(pieces[random.Next(pieces.Length)]);
+            }
+
+            var input = body + "\r\n.\r\nNOOP\r\n";
+            var expected = Read(input, segmentSize: 1, policy, max: 300, maxLine: 30);
+            foreach (var size in new[] { 2, 3, 5, 16, 64, 4096 })
+            {
+                var actual = Read(input, size, policy, max: 300, maxLine: 30);
+                var what = $"round {round}, segments of {size}: {input.ReplaceLineEndings("|")}";
+                Assert.That(actual.Status, Is.EqualTo(expected.Status), what);
+                Assert.That(actual.Content, Is.EqualTo(expected.Content), what);
+                Assert.That(actual.Remainder, Is.EqualTo(expected.Remainder), what);
+                Assert.That(actual.Reader.Size, Is.EqualTo(expected.Reader.Size), what);
+                Assert.That(actual.Reader.LineTooLong, Is.EqualTo(expected.Reader.LineTooLong), what);
+                Assert.That(actual.Reader.BareLineEndings, Is.EqualTo(expected.Reader.BareLineEndings), what);
+                Assert.That(actual.Reader.BareLfDotLines, Is.EqualTo(expected.Reader.BareLfDotLines), what);
+            }
+        }
+    }
 }
