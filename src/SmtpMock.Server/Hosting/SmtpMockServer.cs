@@ -197,8 +197,8 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     {
         var stream = new NetworkStream(socket, ownsSocket: true);
         var tls = TlsFor(stream);
-        var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
-        var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
+        var input = PipeReader.Create(stream, PipeShape.Reader);
+        var output = PipeWriter.Create(stream, PipeShape.Writer);
         var session = SessionFactory.Create(_options, Scenarios.Current, Messages, id, RemoteEndPoint(socket), _sessionLogger, _onLine, tls: implicitTls ? null : tls);
         Opened(session.Context);
         try

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net.Security;
+using SmtpMock.Server.Hosting;
 
 namespace SmtpMock.Server.Security;
 
@@ -11,12 +12,6 @@ namespace SmtpMock.Server.Security;
 /// </summary>
 internal static class TlsUpgrade
 {
-    /// <summary>The same pipe shape as the plain connection's (SmtpMockServer).</summary>
-    private static readonly StreamPipeReaderOptions ReaderOptions =
-        new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true);
-
-    private static readonly StreamPipeWriterOptions WriterOptions = new(leaveOpen: true);
-
     /// <summary>
     /// Ends the plaintext pipes, then runs the handshake on <paramref name="transport"/>. The pipes must leave the
     /// transport open; the reader must have no read pending and the STARTTLS line consumed (AdvanceTo past it);
@@ -37,7 +32,7 @@ internal static class TlsUpgrade
         var (stream, handshake) = await settings.AcceptAsync(transport, timeout, cancellationToken).ConfigureAwait(false);
         return stream is null
             ? new TlsConnection(handshake, null, null, null)
-            : new TlsConnection(handshake, stream, PipeReader.Create(stream, ReaderOptions), PipeWriter.Create(stream, WriterOptions));
+            : new TlsConnection(handshake, stream, PipeReader.Create(stream, PipeShape.Reader), PipeWriter.Create(stream, PipeShape.Writer));
     }
 }
 
