@@ -80,7 +80,8 @@ internal sealed class PrometheusExporter : IDisposable
         }
 
         var cell = series.Values.GetOrAdd(key, static _ => new StrongBox<long>());
-        if (IsGauge(instrument) && instrument.IsObservable)
+        // An observable instrument reports its current value (a counter its running total); others report deltas.
+        if (instrument.IsObservable)
         {
             Interlocked.Exchange(ref cell.Value, value);
         }

@@ -65,7 +65,8 @@ internal sealed class EventHub : IDisposable
         }
     }
 
-    private void Publish(Func<ServerEvent> make)
+    /// <summary>Hands the event to every reader; the event is made only when there is one (state, no closure).</summary>
+    private void Publish<TState>(TState state, Func<TState, ServerEvent> make)
     {
         var readers = _readers;
         if (readers.Length == 0)
@@ -73,7 +74,7 @@ internal sealed class EventHub : IDisposable
             return;
         }
 
-        var item = make();
+        var item = make(state);
         foreach (var reader in readers)
         {
             if (!reader.Writer.TryWrite(item))
@@ -85,21 +86,24 @@ internal sealed class EventHub : IDisposable
         }
     }
 
-    private void OnStarted(SessionContext s) => Publish(() => new ServerEvent("session-opened", Http.Utc(s.StartedAt), s.Id, Line: s.ClientText));
+    private void OnStarted(SessionContext s) => Publish(s, static s => new ServerEvent("session-opened", Http.Utc(s.StartedAt), s.Id, Line: s.ClientText));
 
-    private void OnEnded(SessionContext s) => Publish(() => new ServerEvent("session-closed", Http.Utc(s.EndedAt ?? DateTimeOffset.UtcNow), s.Id, Line: s.EndReason));
+    private void OnEnded(SessionContext s) => Publish(s, static s => new ServerEvent("session-closed", Http.Utc(s.EndedAt ?? DateTimeOffset.UtcNow), s.Id, Line: s.EndReason));
 
     private void OnLine(long session, DateTimeOffset at, TranscriptDirection direction, string text, string? rule)
     {
-        if (_readers.Length == 0)
+        // Every transcript line of every session comes here: with no reader it must cost nothing (not even the
+        // closure a lambda capturing these parameters would allocate on entry).
+        if (_readers.Length > 0)
         {
-            return;
+            PublishLine(session, at, direction, text, rule);
         }
-
-        Publish(() => new ServerEvent("line", Http.Utc(at), session, SessionsApi.Direction(direction), text, rule));
     }
 
-    private void OnCaptured(CapturedMessage m) => Publish(() => new ServerEvent("message-captured", Http.Utc(m.ReceivedAt), m.SessionId, MessageId: m.Id));
+    private void PublishLine(long session, DateTimeOffset at, TranscriptDirection direction, string text, string? rule) =>
+        Publish((session, at, direction, text, rule), static l => new ServerEvent("line", Http.Utc(l.at), l.session, SessionsApi.Direction(l.direction), l.text, l.rule));
 
-    private void OnScenario(Scenario? s) => Publish(() => new ServerEvent("scenario-changed", DateTimeOffset.UtcNow, Scenario: s?.Name));
+    private void OnCaptured(CapturedMessage m) => Publish(m, static m => new ServerEvent("message-captured", Http.Utc(m.ReceivedAt), m.SessionId, MessageId: m.Id));
+
+    private void OnScenario(Scenario? s) => Publish(s, static s => new ServerEvent("scenario-changed", DateTimeOffset.UtcNow, Scenario: s?.Name));
 }
