@@ -10,8 +10,9 @@ namespace SmtpMock.Bench;
 /// </summary>
 internal static class Alloc
 {
-    public static async Task<string> RunAsync(int messages, int sessions, TextWriter error, CancellationToken ct)
+    public static async Task<string> RunAsync(int messages, int sessions, int types, TextWriter error, CancellationToken ct)
     {
+        using var sampler = types > 0 ? new AllocationSampler() : null;
         await using var server = new SmtpMockServer(new SmtpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0) });
         await server.StartAsync(ct).ConfigureAwait(false);
         var limit = TimeSpan.FromSeconds(120);
@@ -21,8 +22,15 @@ internal static class Alloc
         GC.WaitForPendingFinalizers();
         var bytes = GC.GetTotalAllocatedBytes(precise: true);
         var gens = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
+        sampler?.Start();
         var run = await Throughput.RunAsync(new ThroughputSettings(server.EndPoint, messages, sessions, 1024, false, false, null, limit), error, ct).ConfigureAwait(false);
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - bytes;
+        sampler?.Stop();
+        foreach (var line in sampler?.Top(types) ?? [])
+        {
+            await error.WriteLineAsync($"alloc type {line}").ConfigureAwait(false);
+        }
+
         var after = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
         var errors = warm.Errors + run.Errors;
         return $"alloc messages={run.Messages} sessions={sessions} alloc_bytes_per_msg={allocated / Math.Max(1, run.Messages)} "

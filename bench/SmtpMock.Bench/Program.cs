@@ -69,12 +69,14 @@ namespace SmtpMock.Bench
         {
             var messages = Bounded(new Option<int>("--messages", "-m") { Description = "Measured messages", DefaultValueFactory = _ => 20000 }, 100, 1_000_000);
             var sessions = Bounded(new Option<int>("--sessions", "-s") { Description = "Concurrent sessions", DefaultValueFactory = _ => 20 }, 1, 500);
+            var types = Bounded(new Option<int>("--types") { Description = "Also print the N types that allocate the most (sampled GC allocation ticks) on stderr", DefaultValueFactory = _ => 0 }, 0, 200);
             var command = new Command("alloc", "Runs SmtpMock in this process and reports managed allocations and GC collections per message (server and load client together)");
             command.Options.Add(messages);
             command.Options.Add(sessions);
+            command.Options.Add(types);
             command.SetAction(async (ParseResult p, CancellationToken ct) =>
             {
-                var line = await Alloc.RunAsync(p.GetValue(messages), p.GetValue(sessions), Console.Error, ct).ConfigureAwait(false);
+                var line = await Alloc.RunAsync(p.GetValue(messages), p.GetValue(sessions), p.GetValue(types), Console.Error, ct).ConfigureAwait(false);
                 Console.WriteLine(line);
                 return line.Contains("errors=0", StringComparison.Ordinal) ? 0 : Failed;
             });
