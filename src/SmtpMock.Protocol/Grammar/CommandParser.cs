@@ -98,12 +98,25 @@ public static class CommandParser
             domain = domain[..end];
         }
 
-        if (domain.Length == 0 || domain.Any(char.IsControl))
+        if (domain.Length == 0 || HasControl(domain))
         {
             return Fail(command, command.Verb == SmtpVerb.Ehlo ? StandardReplies.EhloSyntax : StandardReplies.HeloSyntax);
         }
 
         return Ok(command with { Domain = domain });
+    }
+
+    private static bool HasControl(string text)
+    {
+        foreach (var c in text.AsSpan())
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ParseResult ParseMailOrRcpt(
@@ -126,6 +139,12 @@ public static class CommandParser
         if (tail.Length > 0 && tail[0] != ' ')
         {
             return Fail(command, new SmtpReply(badAddress.Code, badAddress.Enhanced, $"{badAddress.Lines[0]}: text after >"));
+        }
+
+        if (tail.AsSpan().TrimStart(' ').IsEmpty)
+        {
+            // No parameters, the usual case: nothing to split, no list.
+            return Ok(command with { Path = path });
         }
 
         var parameters = new List<EsmtpParameter>();

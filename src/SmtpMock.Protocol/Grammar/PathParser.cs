@@ -247,8 +247,11 @@ public static class PathParser
             return false;
         }
 
-        foreach (var label in s.Split('.'))
+        // Checked for every MAIL and RCPT, so label by label without splitting into strings.
+        var span = s.AsSpan();
+        foreach (var range in span.Split('.'))
         {
+            var label = span[range];
             if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-')
             {
                 return false;

@@ -28,6 +28,23 @@ public static class ReplyWriter
     }
 
     /// <summary>The reply's bytes on the wire, CRLF after every line.</summary>
-    internal static byte[] FormatBytes(IReadOnlyList<string> wireLines) =>
-        Encoding.UTF8.GetBytes(string.Concat(wireLines.Select(l => l + "\r\n")));
+    internal static byte[] FormatBytes(IReadOnlyList<string> wireLines)
+    {
+        var length = 0;
+        for (var i = 0; i < wireLines.Count; i++)
+        {
+            length += Encoding.UTF8.GetByteCount(wireLines[i]) + 2;
+        }
+
+        var bytes = new byte[length];
+        var at = 0;
+        for (var i = 0; i < wireLines.Count; i++)
+        {
+            at += Encoding.UTF8.GetBytes(wireLines[i], bytes.AsSpan(at));
+            bytes[at++] = (byte)'\r';
+            bytes[at++] = (byte)'\n';
+        }
+
+        return bytes;
+    }
 }

@@ -29,8 +29,9 @@ public sealed class SmtpReply : IEquatable<SmtpReply>
             lines = [string.Empty];
         }
 
-        foreach (var line in lines)
+        for (var i = 0; i < lines.Count; i++)
         {
+            var line = lines[i];
             if (line.AsSpan().IndexOfAny('\r', '\n') >= 0)
             {
                 throw new ArgumentException("A reply line cannot contain CR or LF.", nameof(lines));

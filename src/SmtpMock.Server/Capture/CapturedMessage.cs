@@ -15,7 +15,7 @@ public sealed record Recipient(MailPath Path, IReadOnlyList<EsmtpParameter> Para
 /// </summary>
 public sealed class CapturedMessage
 {
-    private readonly Lazy<MimeMessage> _message;
+    private MimeMessage? _message;
     private readonly byte[]? _raw;
 
     public CapturedMessage(
@@ -56,11 +56,6 @@ public sealed class CapturedMessage
         _raw = raw;
         ContentFile = contentFile;
         Size = raw?.LongLength ?? new FileInfo(contentFile!).Length;
-        _message = new Lazy<MimeMessage>(() =>
-        {
-            using var content = OpenContent();
-            return MimeMessage.Load(content);
-        });
     }
 
     public string Id { get; }
@@ -115,6 +110,23 @@ public sealed class CapturedMessage
     /// <summary>The SASL mechanism of that AUTH (<c>PLAIN</c>, <c>LOGIN</c>...), or null.</summary>
     public string? AuthMechanism { get; init; }
 
-    /// <summary>The content parsed by MimeKit (on first use).</summary>
-    public MimeMessage Message => _message.Value;
+    /// <summary>
+    /// The content parsed by MimeKit (on first use). Two threads asking at once may both parse; one result is kept.
+    /// A plain field rather than a Lazy: every captured message is kept, and a Lazy with its delegate was two more
+    /// objects each for the garbage collector to walk.
+    /// </summary>
+    public MimeMessage Message
+    {
+        get
+        {
+            if (Volatile.Read(ref _message) is { } parsed)
+            {
+                return parsed;
+            }
+
+            using var content = OpenContent();
+            var loaded = MimeMessage.Load(content);
+            return Interlocked.CompareExchange(ref _message, loaded, null) ?? loaded;
+        }
+    }
 }

@@ -103,7 +103,7 @@ public sealed partial class MessageStore
             Directory?.Write(message);
         }
 
-        List<TaskCompletionSource<CapturedMessage>> done = [];
+        List<TaskCompletionSource<CapturedMessage>>? done = null;
         lock (_gate)
         {
             _messages.AddLast(message);
@@ -119,15 +119,18 @@ public sealed partial class MessageStore
             {
                 if (_waiters[i].Match(message))
                 {
-                    done.Add(_waiters[i].Done);
+                    (done ??= []).Add(_waiters[i].Done);
                     _waiters.RemoveAt(i);
                 }
             }
         }
 
-        foreach (var waiter in done)
+        if (done is not null)
         {
-            waiter.TrySetResult(message);
+            foreach (var waiter in done)
+            {
+                waiter.TrySetResult(message);
+            }
         }
 
         Captured?.Invoke(message);

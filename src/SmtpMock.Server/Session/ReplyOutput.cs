@@ -61,9 +61,11 @@ internal sealed class ReplyOutput(SessionContext context, ILogger logger)
         }
 
         ReplyWriter.Write(_output, reply);
-        foreach (var line in reply.WireLines)
+        var lines = reply.WireLines;
+        for (var i = 0; i < lines.Count; i++)
         {
-            Record(line, rule?.Rule);
+            // An index, not foreach: foreach over the interface allocates an enumerator for every reply.
+            Record(lines[i], rule?.Rule);
         }
     }
 
