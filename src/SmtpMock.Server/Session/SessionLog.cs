@@ -21,8 +21,7 @@ internal static partial class SessionLog
     {
         if (logger.IsEnabled(LogLevel.Information))
         {
-            var to = string.Join(", ", message.Recipients.Select(r => $"<{r.Address}>"));
-            MessageCaptured(logger, session, message.Id, $"<{message.Sender.Address}>", to, Subject(message), message.Size);
+            logger.Log(LogLevel.Information, MessageCapturedEvent, new MessageCapturedLog(session, message, Subject(message)), null, MessageCapturedLog.Formatter);
         }
     }
 
@@ -42,8 +41,8 @@ internal static partial class SessionLog
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "[{Session}] message {Id} was refused with 451 4.3.0: it could not be stored: {Reason}")]
     public static partial void StoreFailed(ILogger logger, long session, string id, string reason);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "[{Session}] message {Id} from {From} to {To}: \"{Subject}\", {Size} octets")]
-    private static partial void MessageCaptured(ILogger logger, long session, string id, string from, string to, string subject, long size);
+    /// <summary>Event 6, written by hand with <see cref="MessageCapturedLog"/> (the format is there).</summary>
+    private static readonly EventId MessageCapturedEvent = new(6, nameof(MessageCaptured));
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "[{Session}] rule '{Rule}' answered {Point}: {Reply}")]
     public static partial void RuleFired(ILogger logger, long session, string rule, string point, string reply);

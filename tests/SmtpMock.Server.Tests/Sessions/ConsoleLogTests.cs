@@ -38,6 +38,22 @@ public class ConsoleLogTests
     }
 
     [Test]
+    public async Task The_message_line_carries_named_values_for_structured_loggers_and_spells_a_null_sender_as_brackets()
+    {
+        var records = await RunAsync(Ehlo + "MAIL FROM:<>\r\n" + "RCPT TO:<postmaster>\r\nDATA\r\nSubject: bounce\r\n\r\nx\r\n.\r\nQUIT\r\n");
+        var record = records.Single(r => r.Message.StartsWith("[7] message ", StringComparison.Ordinal));
+        Assert.That(record.Message, Does.Match(@" from <> to <postmaster>: ""bounce"", \d+ octets$"));
+        var values = record.StructuredState!.ToDictionary(kv => kv.Key, kv => kv.Value);
+        Assert.That(values["Session"], Is.EqualTo("7"));
+        Assert.That(values["From"], Is.EqualTo("<>"));
+        Assert.That(values["To"], Is.EqualTo("<postmaster>"));
+        Assert.That(values["Subject"], Is.EqualTo("bounce"));
+        Assert.That(values["Id"], Does.Match("^[0-9a-f]{32}$"));
+        Assert.That(values["{OriginalFormat}"], Does.StartWith("[{Session}] message {Id} from {From}"));
+        Assert.That(record.Id.Id, Is.EqualTo(6));
+    }
+
+    [Test]
     public async Task An_injected_reply_names_its_rule_the_point_and_the_reply()
     {
         var records = await RunAsync(Ehlo + Mail + Rcpt + "QUIT\r\n", "name: x\nrules:\n  - name: mailbox-full\n    on: RCPT\n    reply: 552\n");
