@@ -24,6 +24,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     private readonly ILogger _sessionLogger;
     private readonly ConcurrentDictionary<long, Task> _sessions = new();
     private readonly SessionHistory _history;
+    private readonly SessionOptions _sessionOptions;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private Task? _acceptLoop;
@@ -47,6 +48,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         Scenarios = new ScenarioHost(options, _loggers.CreateLogger("SmtpMock.Scenarios"));
         Messages = MessageStore.Open(options.StoreDirectory, options.MaxStoredMessages, options.MaxStoredBytes, _loggers.CreateLogger("SmtpMock.Store"));
         Metrics = new ServerMetrics(this);
+        _sessionOptions = SessionFactory.ForSessions(options, Messages);
     }
 
     public SmtpServerOptions Options => _options;
@@ -199,7 +201,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         var tls = TlsFor(stream);
         var input = PipeReader.Create(stream, PipeShape.Reader);
         var output = PipeWriter.Create(stream, PipeShape.Writer);
-        var session = SessionFactory.Create(_options, Scenarios.Current, Messages, id, RemoteEndPoint(socket), _sessionLogger, _onLine, tls: implicitTls ? null : tls);
+        var session = SessionFactory.Create(_options, Scenarios.Current, Messages, id, RemoteEndPoint(socket), _sessionLogger, _onLine, tls: implicitTls ? null : tls, sessionOptions: _sessionOptions);
         Opened(session.Context);
         try
         {
