@@ -10,11 +10,19 @@ namespace SmtpMock.Server.Hosting;
 /// <summary>The one way to build a session: the listener, tests, the fuzzer and the benchmark all use it.</summary>
 internal static class SessionFactory
 {
-    /// <summary>A session; <paramref name="tls"/> (null: no STARTTLS) upgrades the connection, <paramref name="implicitTls"/> is the handshake already done on the implicit TLS port.</summary>
-    public static SmtpSession Create(SmtpServerOptions options, SessionRules? rules, MessageStore store, long id, EndPoint? client, ILogger logger, TranscriptObserver? observer = null, ITlsUpgrader? tls = null, TlsHandshake? implicitTls = null)
+    /// <summary>
+    /// A session; <paramref name="tls"/> (null: no STARTTLS) upgrades the connection, <paramref name="implicitTls"/> is
+    /// the handshake already done on the implicit TLS port. <paramref name="sessionOptions"/> is the server's one
+    /// <see cref="ForSessions"/> result, shared by its sessions (null: made here).
+    /// </summary>
+    public static SmtpSession Create(SmtpServerOptions options, SessionRules? rules, MessageStore store, long id, EndPoint? client, ILogger logger, TranscriptObserver? observer = null, ITlsUpgrader? tls = null, TlsHandshake? implicitTls = null, SessionOptions? sessionOptions = null)
     {
         var transcript = new Transcript(options.TimeProvider, options.MaxTranscriptLines) { SessionId = id, Observer = observer };
         var context = new SessionContext(id, client, options.TimeProvider.GetUtcNow(), transcript) { CanStartTls = tls is not null && options.EnableTls, Tls = implicitTls };
-        return new SmtpSession(options.ForSessions() with { SpoolDirectory = store.Directory?.Path }, rules ?? ScenarioRules.Plain(options), store, context, logger, tls);
+        return new SmtpSession(sessionOptions ?? ForSessions(options, store), rules ?? ScenarioRules.Plain(options), store, context, logger, tls);
     }
+
+    /// <summary>The options every session of a server over <paramref name="store"/> reads: one instance per server, not one per connection.</summary>
+    public static SessionOptions ForSessions(SmtpServerOptions options, MessageStore store) =>
+        options.ForSessions() with { SpoolDirectory = store.Directory?.Path };
 }

@@ -29,7 +29,10 @@ public sealed partial class SmtpMockServer
         ImplicitTlsPort = _options.ImplicitTlsPort,
     });
 
-    private SessionTls? TlsFor(Stream stream) => _options.EnableTls ? new SessionTls(stream, TlsSettingsForSessions) : null;
+    /// <summary>One delegate for every session (a method group would allocate one per connection).</summary>
+    private Func<TlsSettings>? _tlsSettingsForSessions;
+
+    private SessionTls? TlsFor(Stream stream) => _options.EnableTls ? new SessionTls(stream, _tlsSettingsForSessions ??= TlsSettingsForSessions) : null;
 
     private void StartImplicitTls()
     {

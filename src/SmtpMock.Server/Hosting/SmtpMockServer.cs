@@ -22,8 +22,9 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly ILogger _sessionLogger;
-    private readonly ConcurrentDictionary<long, Task> _sessions = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SessionHistory _history;
+    private readonly SessionOptions _sessionOptions;
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private Task? _acceptLoop;
@@ -47,6 +48,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         Scenarios = new ScenarioHost(options, _loggers.CreateLogger("SmtpMock.Scenarios"));
         Messages = MessageStore.Open(options.StoreDirectory, options.MaxStoredMessages, options.MaxStoredBytes, _loggers.CreateLogger("SmtpMock.Store"));
         Metrics = new ServerMetrics(this);
+        _sessionOptions = SessionFactory.ForSessions(options, Messages);
     }
 
     public SmtpServerOptions Options => _options;
@@ -129,8 +131,13 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
 
         await StopImplicitTlsAsync().ConfigureAwait(false);
 
-        var all = Task.WhenAll(_sessions.Values);
-        await Task.WhenAny(all, Task.Delay(_options.ShutdownTimeout, _options.TimeProvider)).ConfigureAwait(false);
+        // No accept loop runs any more: the count only falls, and the session that takes it to zero says so.
+        if (Volatile.Read(ref _active) == 0)
+        {
+            _drained.TrySetResult();
+        }
+
+        await Task.WhenAny(_drained.Task, Task.Delay(_options.ShutdownTimeout, _options.TimeProvider)).ConfigureAwait(false);
         if (_listener is not null)
         {
             // Only a server that started has stopped: a failed start says why, not "stopped".
@@ -187,19 +194,21 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
                 continue;
             }
 
-            var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _sessions[id] = ended.Task;
-            _ = RunSessionAsync(id, socket, ended, implicitTls);
+            _ = RunSessionAsync(id, socket, implicitTls);
         }
     }
 
-    private async Task RunSessionAsync(long id, Socket socket, TaskCompletionSource ended, bool implicitTls)
+    /// <summary>
+    /// One connection, start to end. What stays per open connection is counted (docs/performance.md: idle
+    /// connections): shutdown waits on the open-session count, not on a task kept for each session.
+    /// </summary>
+    private async Task RunSessionAsync(long id, Socket socket, bool implicitTls)
     {
         var stream = new NetworkStream(socket, ownsSocket: true);
         var tls = TlsFor(stream);
         var input = PipeReader.Create(stream, PipeShape.Reader);
         var output = PipeWriter.Create(stream, PipeShape.Writer);
-        var session = SessionFactory.Create(_options, Scenarios.Current, Messages, id, RemoteEndPoint(socket), _sessionLogger, _onLine, tls: implicitTls ? null : tls);
+        var session = SessionFactory.Create(_options, Scenarios.Current, Messages, id, RemoteEndPoint(socket), _sessionLogger, _onLine, tls: implicitTls ? null : tls, sessionOptions: _sessionOptions);
         Opened(session.Context);
         try
         {
@@ -244,11 +253,12 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
             }
 
             await stream.DisposeAsync().ConfigureAwait(false);
-            Interlocked.Decrement(ref _active);
             _history.Add(session.Context);
             _open.TryRemove(id, out _);
-            _sessions.TryRemove(id, out _);
-            ended.TrySetResult();
+            if (Interlocked.Decrement(ref _active) == 0 && _stopping.IsCancellationRequested)
+            {
+                _drained.TrySetResult();
+            }
         }
     }
 }

@@ -12,14 +12,21 @@ internal readonly record struct DataSummary(long Size, bool SizeExceeded, bool L
 /// Message content on its way in: DATA through the <see cref="DataReader"/> (dot-unstuffing, smuggling-proof end,
 /// limits) and BDAT chunks counted to the exact octet (RFC 3030: a refused chunk is still consumed). What is kept
 /// goes to a <see cref="MessageContent"/>, in memory or spilled to the store directory.
+/// <para>
+/// The reader and the content are made on the first DATA or BDAT: a session that never sends a message (an idle
+/// connection, a probe, one that only says EHLO and QUIT) does not hold them (docs/performance.md: idle connections).
+/// </para>
 /// </summary>
 internal sealed class MessageIntake(SessionOptions options, long maxMessageSize) : IDisposable
 {
-    private readonly DataReader _reader = new(maxMessageSize, options.MaxDataLineLength, options.BareLineEndingsInData);
+    private DataReader? _reader;
+    private MessageContent? _content;
     private long _chunkRemaining;
     private bool _chunkAccepted;
 
-    public MessageContent Content { get; } = new(options.SpoolDirectory);
+    public MessageContent Content => _content ??= new(options.SpoolDirectory);
+
+    private DataReader Reader => _reader ??= new(maxMessageSize, options.MaxDataLineLength, options.BareLineEndingsInData);
 
     /// <summary>The BDAT command whose chunk is being read, and where the state table said it leads.</summary>
     public (ParseResult Parsed, Transition Transition) Chunk { get; private set; }
@@ -28,17 +35,17 @@ internal sealed class MessageIntake(SessionOptions options, long maxMessageSize)
 
     /// <summary>Takes content; true once CRLF.CRLF arrived.</summary>
     public bool ReadData(ref ReadOnlySequence<byte> buffer) =>
-        _reader.Read(ref buffer, _reader.SizeExceeded ? null : Content) == DataStatus.Complete;
+        Reader.Read(ref buffer, Reader.SizeExceeded ? null : Content) == DataStatus.Complete;
 
-    public DataSummary Summary => new(
-        _reader.Size,
-        _reader.SizeExceeded,
-        _reader.LineTooLong,
-        _reader.BareLineEndings,
-        _reader.BareLineEndings > 0 && _reader.Policy == BareLineEndingPolicy.Reject,
-        _reader.BareLfDotLines);
+    public DataSummary Summary => _reader is not { } reader ? default : new(
+        reader.Size,
+        reader.SizeExceeded,
+        reader.LineTooLong,
+        reader.BareLineEndings,
+        reader.BareLineEndings > 0 && reader.Policy == BareLineEndingPolicy.Reject,
+        reader.BareLfDotLines);
 
-    public BareLineEndingPolicy Policy => _reader.Policy;
+    public BareLineEndingPolicy Policy => options.BareLineEndingsInData;
 
     /// <summary>Starts reading the chunk that follows a BDAT line; its octets are kept only when it is in sequence.</summary>
     public void BeginChunk(ParseResult parsed, Transition transition)
@@ -73,9 +80,9 @@ internal sealed class MessageIntake(SessionOptions options, long maxMessageSize)
     /// <summary>Forgets the content of the transaction that ended (a spilled file not taken is deleted).</summary>
     public void Clear()
     {
-        Content.Clear();
-        _reader.Reset();
+        _content?.Clear();
+        _reader?.Reset();
     }
 
-    public void Dispose() => Content.Dispose();
+    public void Dispose() => _content?.Dispose();
 }

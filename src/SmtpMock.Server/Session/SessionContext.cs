@@ -41,11 +41,12 @@ public sealed class SessionContext
 
     public IReadOnlyList<EsmtpParameter> SenderParameters { get; internal set; } = [];
 
-    private readonly List<Recipient> _recipients = [];
-    private readonly List<string> _acceptedMessages = [];
+    // Made on the first RCPT and the first message: an idle session holds neither list.
+    private List<Recipient>? _recipients;
+    private List<string>? _acceptedMessages;
 
     /// <summary>The recipients accepted in the open transaction.</summary>
-    public IReadOnlyList<Recipient> Recipients => _recipients;
+    public IReadOnlyList<Recipient> Recipients => _recipients ?? (IReadOnlyList<Recipient>)[];
 
     /// <summary>RCPTs refused in the open transaction.</summary>
     public int RejectedRecipients { get; internal set; }
@@ -59,7 +60,7 @@ public sealed class SessionContext
     public int BadCommands { get; internal set; }
 
     /// <summary>Ids of the messages this session delivered.</summary>
-    public IReadOnlyList<string> AcceptedMessages => _acceptedMessages;
+    public IReadOnlyList<string> AcceptedMessages => _acceptedMessages ?? (IReadOnlyList<string>)[];
 
     /// <summary>How many times a transaction was dropped or ended (EHLO, RSET, end of message): tells a new one apart.</summary>
     public int TransactionResets { get; private set; }
@@ -71,7 +72,7 @@ public sealed class SessionContext
     {
         Sender = null;
         SenderParameters = [];
-        _recipients.Clear();
+        _recipients?.Clear();
         RejectedRecipients = 0;
         ChunkedOctets = 0;
         TransactionResets++;
@@ -113,7 +114,7 @@ public sealed class SessionContext
         AuthUser = null;
     }
 
-    internal void AddRecipient(Recipient recipient) => _recipients.Add(recipient);
+    internal void AddRecipient(Recipient recipient) => (_recipients ??= []).Add(recipient);
 
-    internal void AddAcceptedMessage(string id) => _acceptedMessages.Add(id);
+    internal void AddAcceptedMessage(string id) => (_acceptedMessages ??= []).Add(id);
 }

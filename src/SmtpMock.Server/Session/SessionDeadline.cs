@@ -4,21 +4,31 @@ namespace SmtpMock.Server.Session;
 /// The client's clock: the command timeout while a command line is awaited, the data timeout while content flows,
 /// and nothing while the server itself is delaying a reply (a scenario's delay is the server's time, not the
 /// client's). It remembers which timeout it armed, so the log names the one that fired.
+/// <para>
+/// Its <see cref="Token"/> is also cancelled by the server's shutdown: one cancellation source per session instead
+/// of a timer source plus a source linked to it and to shutdown (docs/performance.md: idle connections).
+/// </para>
 /// </summary>
 internal sealed class SessionDeadline : IDisposable
 {
     private readonly CancellationTokenSource _source;
     private readonly SessionOptions _options;
+    private readonly CancellationToken _shutdown;
+    private readonly CancellationTokenRegistration _onShutdown;
 
-    public SessionDeadline(SessionOptions options)
+    public SessionDeadline(SessionOptions options, CancellationToken shutdown)
     {
         _options = options;
+        _shutdown = shutdown;
         _source = new CancellationTokenSource(Timeout.InfiniteTimeSpan, options.TimeProvider);
+        _onShutdown = shutdown.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), _source);
     }
 
+    /// <summary>Cancelled when the armed timeout fires or the server shuts down.</summary>
     public CancellationToken Token => _source.Token;
 
-    public bool Fired => _source.IsCancellationRequested;
+    /// <summary>The client's clock ran out (not the server's shutdown).</summary>
+    public bool Fired => _source.IsCancellationRequested && !_shutdown.IsCancellationRequested;
 
     /// <summary>What fired, for the log and transcript.</summary>
     public string Label { get; private set; } = "command timeout";
@@ -33,5 +43,9 @@ internal sealed class SessionDeadline : IDisposable
     /// <summary>Stops the clock while the server delays its own reply.</summary>
     public void Pause() => _source.CancelAfter(Timeout.InfiniteTimeSpan);
 
-    public void Dispose() => _source.Dispose();
+    public void Dispose()
+    {
+        _onShutdown.Dispose();
+        _source.Dispose();
+    }
 }

@@ -62,23 +62,22 @@ internal sealed partial class SmtpSession
     public async Task RunAsync(PipeReader input, PipeWriter output, CancellationToken shutdown)
     {
         _output.Attach(output);
-        using var deadline = new SessionDeadline(_options);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(shutdown, deadline.Token);
+        using var deadline = new SessionDeadline(_options, shutdown);
         try
         {
             Greet();
-            await WriteDelayedAsync(deadline, shutdown, linked.Token).ConfigureAwait(false);
-            await _output.FlushAsync(linked.Token).ConfigureAwait(false);
+            await WriteDelayedAsync(deadline, shutdown, deadline.Token).ConfigureAwait(false);
+            await _output.FlushAsync(deadline.Token).ConfigureAwait(false);
             deadline.Arm(data: false);
             while (!_close)
             {
-                var result = await input.ReadAsync(linked.Token).ConfigureAwait(false);
+                var result = await input.ReadAsync(deadline.Token).ConfigureAwait(false);
                 var buffer = result.Buffer;
                 var commandsBefore = Context.Commands + Context.AuthResponses;
                 var modeBefore = _mode;
                 while (!_close && !_startTls && Step(ref buffer))
                 {
-                    await WriteDelayedAsync(deadline, shutdown, linked.Token).ConfigureAwait(false);
+                    await WriteDelayedAsync(deadline, shutdown, deadline.Token).ConfigureAwait(false);
                 }
 
                 var unread = buffer.Length;
@@ -90,7 +89,7 @@ internal sealed partial class SmtpSession
 
                 if (_startTls)
                 {
-                    if (await StartTlsAsync(input, output, unread, deadline, shutdown, linked.Token).ConfigureAwait(false) is not { } secure)
+                    if (await StartTlsAsync(input, output, unread, deadline, shutdown, deadline.Token).ConfigureAwait(false) is not { } secure)
                     {
                         break;
                     }
@@ -112,10 +111,10 @@ internal sealed partial class SmtpSession
                 }
 
                 // A client that never reads its replies blocks this flush: the same deadline bounds it.
-                await _output.FlushAsync(linked.Token).ConfigureAwait(false);
+                await _output.FlushAsync(deadline.Token).ConfigureAwait(false);
             }
 
-            await _output.FlushAsync(linked.Token).ConfigureAwait(false);
+            await _output.FlushAsync(deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {

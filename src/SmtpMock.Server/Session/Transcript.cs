@@ -47,7 +47,7 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
 
     private readonly Lock _gate = new();
     private readonly List<char[]> _blocks = [];
-    private readonly List<string> _rules = [];
+    private List<string>? _rules;
     private readonly List<Entry[]> _entries = [];
     private int _count;
     private int _used;
@@ -75,7 +75,7 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
                     var text = new string(_blocks[entry.Block], entry.Start, entry.Length);
                     lines.Add(new TranscriptLine(new DateTimeOffset(entry.UtcTicks, TimeSpan.Zero), entry.Direction, text)
                     {
-                        Rule = entry.Rule < 0 ? null : _rules[entry.Rule],
+                        Rule = entry.Rule < 0 ? null : _rules![entry.Rule],
                     });
                 }
 
@@ -122,7 +122,7 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
                 _entries.Add(new Entry[chunk == 0 ? FirstEntries : EntriesPerChunk]);
             }
 
-            _entries[chunk][slot] = new Entry(ticks, direction, block, start, text.Length, RuleIndex(rule));
+            _entries[chunk][slot] = new Entry(ticks, block, start, text.Length, Entry.Pack(direction, RuleIndex(rule)));
             _count++;
         }
     }
@@ -161,6 +161,7 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
         }
 
         // A session meets the few rules of its scenario.
+        _rules ??= [];
         for (var i = 0; i < _rules.Count; i++)
         {
             if (string.Equals(_rules[i], rule, StringComparison.Ordinal))
@@ -173,5 +174,14 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
         return _rules.Count - 1;
     }
 
-    private readonly record struct Entry(long UtcTicks, TranscriptDirection Direction, int Block, int Start, int Length, int Rule);
+    /// <summary>One line: 24 bytes, the direction and the rule's index share one field (an idle session keeps 16 of these).</summary>
+    private readonly record struct Entry(long UtcTicks, int Block, int Start, int Length, int DirectionAndRule)
+    {
+        public TranscriptDirection Direction => (TranscriptDirection)(DirectionAndRule & 3);
+
+        /// <summary>The index in the session's rule names, or -1.</summary>
+        public int Rule => (DirectionAndRule >> 2) - 1;
+
+        public static int Pack(TranscriptDirection direction, int rule) => ((rule + 1) << 2) | (int)direction;
+    }
 }
