@@ -74,9 +74,11 @@ namespace SmtpMock.Bench
             command.Options.Add(messages);
             command.Options.Add(sessions);
             command.Options.Add(types);
+            var reconnect = new Option<bool>("--reconnect") { Description = "One connection per message (what a connection costs) instead of persistent sessions" };
+            command.Options.Add(reconnect);
             command.SetAction(async (ParseResult p, CancellationToken ct) =>
             {
-                var line = await Alloc.RunAsync(p.GetValue(messages), p.GetValue(sessions), p.GetValue(types), Console.Error, ct).ConfigureAwait(false);
+                var line = await Alloc.RunAsync(p.GetValue(messages), p.GetValue(sessions), p.GetValue(types), p.GetValue(reconnect), Console.Error, ct).ConfigureAwait(false);
                 Console.WriteLine(line);
                 return line.Contains("errors=0", StringComparison.Ordinal) ? 0 : Failed;
             });

@@ -20,7 +20,8 @@ public class TranscriptTests
             {
                 for (var c = 0; c < span.Length; c++)
                 {
-                    span[c] = (char)('a' + ((seed + c) % 26));
+                    // Mostly ASCII, with two- three- and four-byte UTF-8 characters (stored as UTF-8, read back as text).
+                    span[c] = (seed + c) % 41 == 0 ? 'é' : (seed + c) % 53 == 0 ? '日' : (char)('a' + ((seed + c) % 26));
                 }
             });
             var direction = (TranscriptDirection)(i % 3);
@@ -50,5 +51,33 @@ public class TranscriptTests
         Assert.That(lines.Take(10).Select(l => l.Text), Is.EqualTo(Enumerable.Range(0, 10).Select(i => $"NOOP {i}")));
         Assert.That(lines[^1].Direction, Is.EqualTo(TranscriptDirection.Note));
         Assert.That(lines[^1].Text, Is.EqualTo("15 more lines left out"));
+    }
+
+    [Test]
+    public void Text_outside_the_basic_plane_survives_the_byte_blocks()
+    {
+        var transcript = new Transcript(new FakeTimeProvider(), 10);
+        transcript.Add(TranscriptDirection.In, "MAIL FROM:<δοκιμή@παράδειγμα.ελ> 📨");
+        Assert.That(transcript.Lines[0].Text, Is.EqualTo("MAIL FROM:<δοκιμή@παράδειγμα.ελ> 📨"));
+    }
+
+    [Test]
+    public void Line_slots_fill_chunks_of_16_32_64_128_then_256_without_gaps()
+    {
+        var sizes = new List<int>();
+        for (var index = 0; index < 1000; index++)
+        {
+            var (chunk, slot) = Transcript.Locate(index);
+            if (chunk == sizes.Count)
+            {
+                sizes.Add(0);
+            }
+
+            Assert.That(chunk, Is.EqualTo(sizes.Count - 1), $"line {index} starts no new chunk out of order");
+            Assert.That(slot, Is.EqualTo(sizes[chunk]), $"line {index} takes the next slot");
+            sizes[chunk]++;
+        }
+
+        Assert.That(sizes.Take(6), Is.EqualTo(new[] { 16, 32, 64, 128, 256, 256 }));
     }
 }

@@ -32,21 +32,26 @@ public delegate void TranscriptObserver(long session, DateTimeOffset at, Transcr
 /// Every line in and out of one session, with its time. Bounded: past the cap one note counts what was left out,
 /// so a flood of commands cannot exhaust memory. Written by the session, read by anyone.
 /// <para>
-/// Stored compactly: the text of the lines goes into a few character blocks (256 characters first, doubling up to
-/// 4096) and each line is one reference-free struct. A record and a string per line made the kept transcripts the
-/// largest cost of the garbage collector under load; blocks of characters and of structs are never walked line by
-/// line. <see cref="Lines"/> builds the <see cref="TranscriptLine"/> records when someone asks.
+/// Stored compactly: the text of the lines goes into a few byte blocks as UTF-8, the bytes that went over the
+/// wire for what a client sends (512 bytes first, doubling up to 8192), and each line is one reference-free struct
+/// in chunks of 16, 32, 64, 128, then 256 lines. A record and a string per line made the kept transcripts the
+/// largest cost of the garbage collector under load; blocks of bytes and of structs are never walked line by line.
+/// A short session (one message) keeps about 2 KB, where UTF-16 blocks and a 256-line second chunk kept 8.
+/// <see cref="Lines"/> builds the <see cref="TranscriptLine"/> records when someone asks.
 /// </para>
 /// </summary>
 public sealed class Transcript(TimeProvider clock, int maxLines)
 {
-    private const int FirstBlockChars = 256;
-    private const int MaxBlockChars = 4096;
+    private const int FirstBlockBytes = 512;
+    private const int MaxBlockBytes = 8192;
     private const int FirstEntries = 16;
     private const int EntriesPerChunk = 256;
 
+    /// <summary>Lines in the chunks that grow (16 + 32 + 64 + 128); after them every chunk holds 256.</summary>
+    private const int GrowingEntries = 240;
+
     private readonly Lock _gate = new();
-    private readonly List<char[]> _blocks = [];
+    private readonly List<byte[]> _blocks = [];
     private List<string>? _rules;
     private readonly List<Entry[]> _entries = [];
     private int _count;
@@ -72,7 +77,7 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
                 for (var i = 0; i < _count; i++)
                 {
                     var entry = EntryAt(i);
-                    var text = new string(_blocks[entry.Block], entry.Start, entry.Length);
+                    var text = System.Text.Encoding.UTF8.GetString(_blocks[entry.Block], entry.Start, entry.Length);
                     lines.Add(new TranscriptLine(new DateTimeOffset(entry.UtcTicks, TimeSpan.Zero), entry.Direction, text)
                     {
                         Rule = entry.Rule < 0 ? null : _rules![entry.Rule],
@@ -113,25 +118,37 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
                 return;
             }
 
-            var block = Reserve(text.Length);
-            var start = _used - text.Length;
-            text.CopyTo(_blocks[block].AsSpan(start));
+            var length = System.Text.Encoding.UTF8.GetByteCount(text);
+            var block = Reserve(length);
+            var start = _used - length;
+            System.Text.Encoding.UTF8.GetBytes(text, _blocks[block].AsSpan(start));
             var (chunk, slot) = Locate(_count);
             if (chunk == _entries.Count)
             {
-                _entries.Add(new Entry[chunk == 0 ? FirstEntries : EntriesPerChunk]);
+                _entries.Add(new Entry[chunk < 4 ? FirstEntries << chunk : EntriesPerChunk]);
             }
 
-            _entries[chunk][slot] = new Entry(ticks, block, start, text.Length, Entry.Pack(direction, RuleIndex(rule)));
+            _entries[chunk][slot] = new Entry(ticks, block, start, length, Entry.Pack(direction, RuleIndex(rule)));
             _count++;
         }
     }
 
     public override string ToString() => string.Join(Environment.NewLine, Lines);
 
-    /// <summary>Where line <paramref name="index"/> lives: a small first chunk (an idle session stays small), then fixed ones (no large arrays, no copies).</summary>
-    private static (int Chunk, int Slot) Locate(int index) =>
-        index < FirstEntries ? (0, index) : (1 + ((index - FirstEntries) / EntriesPerChunk), (index - FirstEntries) % EntriesPerChunk);
+    /// <summary>
+    /// Where line <paramref name="index"/> lives: chunks of 16, 32, 64 and 128 lines (chunk k starts at 16 (2^k - 1),
+    /// so a short session stays small), then 256 each (no large arrays, no copies).
+    /// </summary>
+    internal static (int Chunk, int Slot) Locate(int index)
+    {
+        if (index < GrowingEntries)
+        {
+            var chunk = System.Numerics.BitOperations.Log2((uint)((index / FirstEntries) + 1));
+            return (chunk, index - (FirstEntries * ((1 << chunk) - 1)));
+        }
+
+        return (4 + ((index - GrowingEntries) / EntriesPerChunk), (index - GrowingEntries) % EntriesPerChunk);
+    }
 
     private Entry EntryAt(int index)
     {
@@ -139,13 +156,13 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
         return _entries[chunk][slot];
     }
 
-    /// <summary>Room for <paramref name="length"/> characters at the end of the last block (a new one if needed); returns its index.</summary>
+    /// <summary>Room for <paramref name="length"/> bytes at the end of the last block (a new one if needed); returns its index.</summary>
     private int Reserve(int length)
     {
         if (_blocks.Count == 0 || _blocks[^1].Length - _used < length)
         {
-            var size = _blocks.Count == 0 ? FirstBlockChars : Math.Min(_blocks[^1].Length * 2, MaxBlockChars);
-            _blocks.Add(new char[Math.Max(size, length)]);
+            var size = _blocks.Count == 0 ? FirstBlockBytes : Math.Min(_blocks[^1].Length * 2, MaxBlockBytes);
+            _blocks.Add(new byte[Math.Max(size, length)]);
             _used = 0;
         }
 
