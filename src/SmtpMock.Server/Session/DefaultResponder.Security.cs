@@ -23,10 +23,22 @@ internal sealed partial class DefaultResponder
         session.IsSecure || _options.AllowPlaintextAuth ? SaslMechanisms.All : SaslMechanisms.All.Where(m => !m.SendsSecretInClear());
 
     /// <summary>
+    /// The EHLO lines after the greeting line for each (STARTTLS possible, secure) pair, made once per responder:
+    /// they depend on nothing else, and every session's EHLO built them again (garbage per connection).
+    /// </summary>
+    private readonly string[]?[] _ehloExtensions = new string[]?[4];
+
+    /// <summary>
     /// The EHLO lines after the greeting line: the extensions, plus STARTTLS until TLS is on and AUTH where it may
     /// be used. A scenario's own list is taken as written, but STARTTLS leaves it once TLS is on.
     /// </summary>
-    private IEnumerable<string> EhloExtensions(SessionContext session)
+    private string[] EhloExtensions(SessionContext session)
+    {
+        var key = (session.CanStartTls ? 1 : 0) | (session.IsSecure ? 2 : 0);
+        return _ehloExtensions[key] ??= [.. BuildEhloExtensions(session)];
+    }
+
+    private IEnumerable<string> BuildEhloExtensions(SessionContext session)
     {
         if (_customExtensions)
         {
