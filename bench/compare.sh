@@ -365,6 +365,9 @@ for server in "${servers[@]}"; do
     for k in "${ks[@]}"; do
       # smtp-sink serves at most -m sessions at once: give it room for K plus the extra client.
       start_server "$server" $(( k + 100 )) || { note_errors "$server" 1; continue; }
+      # Let the server settle before the base RSS is read: SmtpMock starts its HTTP side after the SMTP banner, and
+      # a base sampled before that puts the HTTP side's memory on the connections (about 0.7 KiB each at 5000).
+      bsleep 1
       out=$(bench conns --port "$PORT" -k "$k" --pid "$PID" --max-seconds "$MAX_SECONDS")
       stop_server
       raw "$server" "conns-$k" 1 "$out"
