@@ -36,7 +36,16 @@ public sealed class ControlServer : IAsyncDisposable
     /// <summary>Binds and starts serving; throws <see cref="IOException"/> when the address is in use.</summary>
     public static async Task<ControlServer> StartAsync(SmtpMockServer server, ControlOptions options, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "SmtpMock.Control" });
+        // No file watching. By default the builder takes the working directory as its content root and watches it,
+        // subdirectories included, to reload appsettings.json: every file written anywhere below the folder smtpmock
+        // was started in (a build, a test run, a log) woke the server, about 10 us of CPU each, and a large tree
+        // spends inotify watches. SmtpMock reads no appsettings.json; its content root is its own folder.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ApplicationName = "SmtpMock.Control",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         // Kestrel's own logs stay quiet: a bind failure is reported by the caller in one line, not a stack trace.
         builder.Logging.ClearProviders();
 
