@@ -14,10 +14,10 @@ internal sealed partial class SmtpSession
     /// dropped unread (CVE-2011-0411). Returns null when the handshake failed (the session ends; no reply is possible).
     /// </summary>
     private async ValueTask<(PipeReader Input, PipeWriter Output)?> StartTlsAsync(
-        PipeReader input, PipeWriter output, long discarded, SessionDeadline deadline, CancellationToken shutdown, CancellationToken flushDeadline)
+        PipeReader input, PipeWriter output, long discarded, SessionDeadline deadline, CancellationToken shutdown)
     {
         _startTls = false;
-        await _output.FlushAsync(flushDeadline).ConfigureAwait(false);
+        await _output.FlushAsync(deadline.Token).ConfigureAwait(false);
         if (discarded > 0)
         {
             Note($"{discarded} plaintext octets sent after STARTTLS discarded unread (RFC 3207 §4.2)");

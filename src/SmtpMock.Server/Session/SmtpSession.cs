@@ -66,7 +66,7 @@ internal sealed partial class SmtpSession
         try
         {
             Greet();
-            await WriteDelayedAsync(deadline, shutdown, deadline.Token).ConfigureAwait(false);
+            await WriteDelayedAsync(deadline, shutdown).ConfigureAwait(false);
             await _output.FlushAsync(deadline.Token).ConfigureAwait(false);
             deadline.Arm(data: false);
             while (!_close)
@@ -77,7 +77,7 @@ internal sealed partial class SmtpSession
                 var modeBefore = _mode;
                 while (!_close && !_startTls && Step(ref buffer))
                 {
-                    await WriteDelayedAsync(deadline, shutdown, deadline.Token).ConfigureAwait(false);
+                    await WriteDelayedAsync(deadline, shutdown).ConfigureAwait(false);
                 }
 
                 var unread = buffer.Length;
@@ -89,7 +89,7 @@ internal sealed partial class SmtpSession
 
                 if (_startTls)
                 {
-                    if (await StartTlsAsync(input, output, unread, deadline, shutdown, deadline.Token).ConfigureAwait(false) is not { } secure)
+                    if (await StartTlsAsync(input, output, unread, deadline, shutdown).ConfigureAwait(false) is not { } secure)
                     {
                         break;
                     }
@@ -139,7 +139,7 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>A delayed reply is the server's own time: the client's clock stops for it and restarts after.</summary>
-    private async ValueTask WriteDelayedAsync(SessionDeadline deadline, CancellationToken shutdown, CancellationToken flushDeadline)
+    private async ValueTask WriteDelayedAsync(SessionDeadline deadline, CancellationToken shutdown)
     {
         if (!_output.HasDelayed)
         {
@@ -147,7 +147,7 @@ internal sealed partial class SmtpSession
         }
 
         deadline.Pause();
-        await _output.WriteDelayedAsync(_options.TimeProvider, shutdown, flushDeadline).ConfigureAwait(false);
+        await _output.WriteDelayedAsync(_options.TimeProvider, shutdown, deadline.Token).ConfigureAwait(false);
         deadline.Arm(data: _mode is Mode.Data or Mode.Chunk);
     }
 

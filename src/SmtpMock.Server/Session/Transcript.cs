@@ -32,8 +32,8 @@ public delegate void TranscriptObserver(long session, DateTimeOffset at, Transcr
 /// Every line in and out of one session, with its time. Bounded: past the cap one note counts what was left out,
 /// so a flood of commands cannot exhaust memory. Written by the session, read by anyone.
 /// <para>
-/// Stored compactly: the text of the lines goes into a few byte blocks as UTF-8, the bytes that went over the
-/// wire for what a client sends (512 bytes first, doubling up to 8192), and each line is one reference-free struct
+/// Stored compactly: the text of the lines goes into a few byte blocks as UTF-8, half the size of UTF-16 for the
+/// ASCII that SMTP mostly is (512 bytes first, doubling up to 8192), and each line is one reference-free struct
 /// in chunks of 16, 32, 64, 128, then 256 lines. A record and a string per line made the kept transcripts the
 /// largest cost of the garbage collector under load; blocks of bytes and of structs are never walked line by line.
 /// A short session (one message) keeps about 2 KB, where UTF-16 blocks and a 256-line second chunk kept 8.
@@ -47,7 +47,8 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
     private const int FirstEntries = 16;
     private const int EntriesPerChunk = 256;
 
-    /// <summary>Lines in the chunks that grow (16 + 32 + 64 + 128); after them every chunk holds 256.</summary>
+    /// <summary>The chunks that grow (16, 32, 64, 128 lines), and the lines they hold; after them every chunk holds 256.</summary>
+    private const int GrowingChunks = 4;
     private const int GrowingEntries = 240;
 
     private readonly Lock _gate = new();
@@ -125,7 +126,7 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
             var (chunk, slot) = Locate(_count);
             if (chunk == _entries.Count)
             {
-                _entries.Add(new Entry[chunk < 4 ? FirstEntries << chunk : EntriesPerChunk]);
+                _entries.Add(new Entry[chunk < GrowingChunks ? FirstEntries << chunk : EntriesPerChunk]);
             }
 
             _entries[chunk][slot] = new Entry(ticks, block, start, length, Entry.Pack(direction, RuleIndex(rule)));
@@ -147,7 +148,7 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
             return (chunk, index - (FirstEntries * ((1 << chunk) - 1)));
         }
 
-        return (4 + ((index - GrowingEntries) / EntriesPerChunk), (index - GrowingEntries) % EntriesPerChunk);
+        return (GrowingChunks + ((index - GrowingEntries) / EntriesPerChunk), (index - GrowingEntries) % EntriesPerChunk);
     }
 
     private Entry EntryAt(int index)
