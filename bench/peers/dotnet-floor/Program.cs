@@ -1,14 +1,18 @@
-// dotnet-floor PORT: a minimal SMTP sink on .NET sockets, the floor SmtpMock is compared with in bench/compare.sh.
-// It answers every command with a fixed reply (EHLO advertises PIPELINING), discards message content, keeps
-// nothing and logs nothing: what remains is the cost of the runtime's socket layer. Loopback only.
+// dotnet-floor PORT [--pipes]: a minimal SMTP sink on .NET sockets, the floor SmtpMock is compared with in
+// bench/compare.sh. It answers every command with a fixed reply (EHLO advertises PIPELINING), discards message
+// content, keeps nothing and logs nothing: what remains is the cost of the runtime's socket layer. Loopback only.
+// --pipes: the same sink over SmtpMock's transport (NetworkStream, StreamPipeReader and StreamPipeWriter with
+// SmtpMock's pipe options), which measures what that transport costs over bare Socket calls (PipeSink.cs).
 using System.Net;
 using System.Net.Sockets;
 
-if (args.Length != 1 || !int.TryParse(args[0], out var port) || port is < 1 or > 65535)
+if (args.Length is < 1 or > 2 || !int.TryParse(args[0], out var port) || port is < 1 or > 65535 || (args.Length == 2 && args[1] != "--pipes"))
 {
-    Console.Error.WriteLine("usage: dotnet-floor PORT (listens on 127.0.0.1)");
+    Console.Error.WriteLine("usage: dotnet-floor PORT [--pipes] (listens on 127.0.0.1)");
     return 2;
 }
+
+var pipes = args.Length == 2;
 
 // As SmtpMock does: socket continuations run on the epoll thread, with no thread-pool hop per reply.
 Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
@@ -17,17 +21,17 @@ Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", Mat
 using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
 listener.Bind(new IPEndPoint(IPAddress.Loopback, port));
 listener.Listen(1000);
-Console.WriteLine($"dotnet-floor listening on 127.0.0.1:{port}");
+Console.WriteLine($"dotnet-floor listening on 127.0.0.1:{port}{(pipes ? " (over pipes)" : "")}");
 while (true)
 {
     var socket = await listener.AcceptAsync();
     socket.NoDelay = true;
-    _ = Sink.RunAsync(socket);
+    _ = pipes ? PipeSink.RunAsync(socket) : Sink.RunAsync(socket);
 }
 
 internal static class Sink
 {
-    private static readonly byte[] Greeting = "220 floor.test ESMTP dotnet-floor\r\n"u8.ToArray();
+    internal static readonly byte[] Greeting = "220 floor.test ESMTP dotnet-floor\r\n"u8.ToArray();
     private static readonly byte[] Ehlo = "250-floor.test\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 52428800\r\n"u8.ToArray();
     private static readonly byte[] Ok = "250 2.0.0 OK\r\n"u8.ToArray();
     private static readonly byte[] StartData = "354 End data with <CR><LF>.<CR><LF>\r\n"u8.ToArray();
@@ -85,26 +89,7 @@ internal static class Sink
             {
                 var line = input.AsSpan(start, newline + 1 - start);
                 start = newline + 1;
-                byte[]? reply;
-                if (inData)
-                {
-                    inData = !line.SequenceEqual(".\r\n"u8);
-                    reply = inData ? null : Ok;
-                }
-                else
-                {
-                    var verb = line.Length >= 4 ? (line[0] | 0x20) << 24 | (line[1] | 0x20) << 16 | (line[2] | 0x20) << 8 | (line[3] | 0x20) : 0;
-                    reply = verb switch
-                    {
-                        0x65686c6f => Ehlo,                      // ehlo
-                        0x64617461 => StartData,                 // data
-                        0x71756974 => Bye,                       // quit
-                        _ => Ok,
-                    };
-                    inData = reply == StartData;
-                    quit = reply == Bye;
-                }
-
+                var reply = Reply(line, ref inData, ref quit);
                 if (reply is not null)
                 {
                     if (written + reply.Length > output.Length)
@@ -134,5 +119,27 @@ internal static class Sink
                 return;
             }
         }
+    }
+
+    /// <summary>The fixed reply to one line (null inside DATA), shared with <see cref="PipeSink"/>.</summary>
+    internal static byte[]? Reply(ReadOnlySpan<byte> line, ref bool inData, ref bool quit)
+    {
+        if (inData)
+        {
+            inData = !line.SequenceEqual(".\r\n"u8);
+            return inData ? null : Ok;
+        }
+
+        var verb = line.Length >= 4 ? (line[0] | 0x20) << 24 | (line[1] | 0x20) << 16 | (line[2] | 0x20) << 8 | (line[3] | 0x20) : 0;
+        var reply = verb switch
+        {
+            0x65686c6f => Ehlo,                      // ehlo
+            0x64617461 => StartData,                 // data
+            0x71756974 => Bye,                       // quit
+            _ => Ok,
+        };
+        inData = reply == StartData;
+        quit = reply == Bye;
+        return reply;
     }
 }
