@@ -2,28 +2,6 @@ using System.Buffers;
 
 namespace SmtpMock.Protocol.Framing;
 
-public enum DataStatus
-{
-    /// <summary>All input so far was taken; the end of data has not arrived.</summary>
-    NeedMore,
-
-    /// <summary><c>CRLF.CRLF</c> arrived; the buffer was advanced just past it.</summary>
-    Complete,
-}
-
-/// <summary>What to do with a bare CR or bare LF inside message content (they never end the message).</summary>
-public enum BareLineEndingPolicy
-{
-    /// <summary>Store each bare CR or LF as CRLF (Postfix's default, <c>smtpd_forbid_bare_newline = normalize</c>).</summary>
-    Normalize,
-
-    /// <summary>Store the bytes exactly as they came.</summary>
-    Keep,
-
-    /// <summary>Read to the end of data, then reject the message with 554 5.6.0.</summary>
-    Reject,
-}
-
 /// <summary>
 /// Reads DATA content: removes the transparency dot (RFC 5321 §4.5.2), ends only on <c>CRLF.CRLF</c> (so no
 /// smuggling variant such as <c>LF.LF</c> or <c>CR.CR</c> ends or splits a message), counts the size and the
