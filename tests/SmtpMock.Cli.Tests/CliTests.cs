@@ -38,6 +38,15 @@ public class CliTests
     }
 
     [Test]
+    public async Task A_hostname_too_long_for_the_greeting_gets_a_clear_message_not_a_stack_trace()
+    {
+        // 600 octets: the 220 line would pass 512, and building it threw out of the command.
+        var (code, _, err) = await RunAsync(["--hostname", new string('h', 600), "--no-http"]);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err, Does.StartWith("smtpmock: ").And.Contain("longer than 255 octets"));
+    }
+
+    [Test]
     public async Task Help_lists_serve_and_its_defaults()
     {
         var (code, output, _) = await RunAsync(["--help"]);

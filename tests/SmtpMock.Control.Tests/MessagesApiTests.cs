@@ -64,6 +64,24 @@ public sealed class MessagesApiTests : ControlFixture
     }
 
     [Test]
+    public async Task Messages_without_a_header_block_are_listed_and_shown()
+    {
+        // SMTP accepts any content; MimeKit wants headers first. One such message made the whole list answer 500.
+        await using (var client = await WireClient.ConnectAndGreetAsync(Server.EndPoint))
+        {
+            await client.SendMessageAsync("alice@example.test", "bob@example.test", string.Empty);
+            await client.SendMessageAsync("alice@example.test", "bob@example.test", "no header here\r\n");
+        }
+
+        var list = await GetJsonAsync("api/v1/messages");
+        var items = list.GetProperty("items").EnumerateArray().ToList();
+        Assert.That(items, Has.Count.EqualTo(2));
+        Assert.That(items.Select(i => i.GetProperty("subject").ValueKind), Has.All.EqualTo(JsonValueKind.Null));
+        var detail = await GetJsonAsync($"api/v1/messages/{items[0].GetProperty("id").GetString()}");
+        Assert.That(detail.GetProperty("text").GetString(), Does.Contain("no header here"));
+    }
+
+    [Test]
     public async Task Bad_queries_and_unknown_ids_get_problem_json()
     {
         using var badLimit = await Http.GetAsync("api/v1/messages?limit=0");

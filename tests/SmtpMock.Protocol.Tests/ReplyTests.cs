@@ -63,6 +63,27 @@ public class ReplyTests
     }
 
     [Test]
+    public void Every_default_2xx_4xx_and_5xx_reply_carries_an_enhanced_code_of_its_class()
+    {
+        // RFC 2034 §4 / RFC 3463 §3 (PROTOCOL.md): only the greeting and the EHLO/HELO replies go without one, and
+        // those are built by the responder, not kept here. 3xx (354, 334) never carry one.
+        var replies = new[] { typeof(StandardReplies), typeof(SecurityReplies) }
+            .SelectMany(t => t.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+            .Where(f => f.FieldType == typeof(SmtpReply))
+            .Select(f => (f.Name, Reply: (SmtpReply)f.GetValue(null)!))
+            .Append((Name: "MessageAccepted", Reply: StandardReplies.MessageAccepted("id")))
+            .Append((Name: "ChunkReceived", Reply: StandardReplies.ChunkReceived(1)))
+            .ToList();
+
+        Assert.That(replies, Has.Count.GreaterThan(40));
+        foreach (var (name, reply) in replies.Where(r => r.Reply.Code / 100 != 3))
+        {
+            Assert.That(reply.Enhanced, Is.Not.Null, name);
+            Assert.That(reply.Enhanced![0] - '0', Is.EqualTo(reply.Code / 100), name);
+        }
+    }
+
+    [Test]
     public void Standard_replies_pair_codes_as_postfix_does()
     {
         Assert.That(StandardReplies.CommandUnrecognized.Enhanced, Is.EqualTo("5.5.2"));

@@ -22,6 +22,7 @@ public static class SecurityReplies
     public static readonly SmtpReply AuthSyntax = new(501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
     public static readonly SmtpReply NoInitialResponseAllowed = new(501, "5.5.4", "This mechanism takes no initial response");
     public static readonly SmtpReply UnknownMechanism = new(504, "5.5.4", "Unrecognized authentication mechanism");
+    public static readonly SmtpReply AuthLineTooLong = new(500, "5.5.6", "Authentication exchange line is too long");
     public static readonly SmtpReply TooManyAuthFailures = new(421, "4.7.0", "Too many authentication failures, closing connection");
 
     public static readonly SmtpReply ReadyToStartTls = new(220, "2.0.0", "Ready to start TLS");

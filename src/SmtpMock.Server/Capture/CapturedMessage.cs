@@ -1,4 +1,5 @@
 using MimeKit;
+using MimeKit.IO;
 using SmtpMock.Protocol.Grammar;
 
 namespace SmtpMock.Server.Capture;
@@ -124,9 +125,33 @@ public sealed class CapturedMessage
                 return parsed;
             }
 
-            using var content = OpenContent();
-            var loaded = MimeMessage.Load(content);
+            MimeMessage loaded;
+            using (var content = OpenContent())
+            {
+                try
+                {
+                    loaded = MimeMessage.Load(content);
+                }
+                catch (FormatException)
+                {
+                    loaded = LoadWithoutHeaders();
+                }
+            }
+
             return Interlocked.CompareExchange(ref _message, loaded, null) ?? loaded;
         }
+    }
+
+    /// <summary>
+    /// SMTP accepts any content (an empty message, a first line without a colon) but MimeKit wants a header block
+    /// first and throws; one such message made the HTTP API's message list answer 500. The content is read as the
+    /// body of a message with no headers instead, so it can still be listed, searched and shown.
+    /// </summary>
+    private MimeMessage LoadWithoutHeaders()
+    {
+        using var content = new ChainedStream();
+        content.Add(new MemoryStream("\r\n"u8.ToArray(), writable: false));
+        content.Add(OpenContent());
+        return MimeMessage.Load(content);
     }
 }

@@ -111,6 +111,11 @@ public sealed partial record SmtpServerOptions
         {
             problems.Add($"hostname '{Hostname}' must be one word");
         }
+        else if (System.Text.Encoding.UTF8.GetByteCount(Hostname) > Protocol.Grammar.PathParser.MaxDomain)
+        {
+            // It goes into the greeting and the EHLO and HELO lines, which may not pass 512 octets.
+            problems.Add($"hostname is longer than {Protocol.Grammar.PathParser.MaxDomain} octets (RFC 5321 §4.5.3.1.2)");
+        }
 
         if (MaxMessageSize < 1)
         {

@@ -24,7 +24,7 @@ public sealed record TlsSettings
     /// <summary>TLS 1.2 and 1.3 by default; older versions are refused by the handshake.</summary>
     public SslProtocols Protocols { get; init; } = SslProtocols.Tls12 | SslProtocols.Tls13;
 
-    /// <summary><c>--require-tls</c>: MAIL, RCPT, DATA and AUTH before STARTTLS get 530 5.7.0.</summary>
+    /// <summary><c>--require-tls</c>: MAIL, RCPT, DATA, BDAT and AUTH before STARTTLS get 530 5.7.0.</summary>
     public bool RequireTls { get; init; }
 
     /// <summary><c>--tls-port</c>: a second listener where TLS starts on connect (e.g. 465); null for none, 0 picks one.</summary>

@@ -145,6 +145,12 @@ internal sealed partial class DefaultResponder
             return Outcome.Refuse(error, session.State);
         }
 
+        // In the order Respond checks a command line: syntax, TLS required, sequence.
+        if (TlsRequiredFirst(session, SmtpVerb.Bdat) is { } mustStartTls)
+        {
+            return Outcome.Refuse(mustStartTls, session.State);
+        }
+
         if (!transition.Allowed)
         {
             return Outcome.Refuse(OutOfSequence(session, SmtpVerb.Bdat), session.State);

@@ -41,7 +41,7 @@ internal sealed partial class SmtpSession
         if (status == LineStatus.TooLong)
         {
             Note($"AUTH line over {_framer.MaxLineOctets} octets discarded");
-            Apply(command, ScenarioPoint.Auth, Outcome.Refuse(StandardReplies.LineTooLong, Context.State), null);
+            Apply(command, ScenarioPoint.Auth, Outcome.Refuse(SecurityReplies.AuthLineTooLong, Context.State), null);
             return true;
         }
 

@@ -133,6 +133,10 @@ public class ScenarioLoaderTests
         AssertSingleProblem($"name: x\nrules:\n  - on: MAIL\n    reply: {{ code: 550, text: {new string('x', 510)} }}\n", 4, 31, "at most 512");
 
     [Test]
+    public void Hostname_over_255_octets_which_would_push_the_greeting_past_512() =>
+        AssertSingleProblem($"name: x\nserver:\n  hostname: {new string('h', 480)}\nrules: []\n", 3, 13, "longer than 255 octets");
+
+    [Test]
     public void Nth_below_1() =>
         AssertSingleProblem("name: x\nrules:\n  - on: MAIL\n    when: { nth: 0 }\n    reply: 503\n", 4, 18, "nth must be from 1");
 

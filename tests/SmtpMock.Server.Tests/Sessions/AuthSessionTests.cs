@@ -142,6 +142,14 @@ public class AuthSessionTests
     }
 
     [Test]
+    public async Task An_auth_response_over_12288_octets_gets_500_5_5_6_and_ends_the_exchange()
+    {
+        // RFC 4954 §6: 500 5.5.6 Authentication Exchange line is too long.
+        var result = await ExpectAsync(Ehlo + "AUTH PLAIN\r\n" + new string('A', 13_000) + "\r\nNOOP\r\n", InClear, "250", "334", "500 5.5.6", "250 2.0.0");
+        Assert.That(result.Lines, Does.Contain("500 5.5.6 Authentication exchange line is too long"));
+    }
+
+    [Test]
     public async Task A_noop_longer_than_512_octets_is_still_refused_when_auth_lines_may_be_longer()
     {
         await ExpectAsync("NOOP " + new string('x', 3000) + "\r\nNOOP\r\n", "500 5.5.2", "250 2.0.0");

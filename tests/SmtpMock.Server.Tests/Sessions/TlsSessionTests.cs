@@ -80,6 +80,16 @@ public class TlsSessionTests
         Assert.That(message.Tls, Is.EqualTo("TLSv1.3 TLS_AES_256_GCM_SHA384"));
     }
 
+    [TestCase(Split.Whole)]
+    [TestCase(Split.PerByte)]
+    public async Task Require_tls_refuses_bdat_with_530_like_data_and_still_consumes_its_chunk(Split split)
+    {
+        var options = SessionDriver.Options(o => o with { RequireTls = true });
+        var (result, _) = await SecureDriver.RunAsync(Ehlo + "BDAT 4 LAST\r\nNOOPNOOP\r\nSTARTTLS\r\n", "QUIT\r\n", options, split: split);
+
+        Assert.That(result.Codes, Is.EqualTo(new[] { "250", "530 5.7.0", "250 2.0.0", "220 2.0.0", "221 2.0.0" }), result.Output);
+    }
+
     [Test]
     public async Task A_failed_handshake_ends_only_the_session_with_the_reason_in_its_transcript()
     {

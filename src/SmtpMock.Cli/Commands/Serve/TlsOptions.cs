@@ -17,7 +17,7 @@ internal static class TlsOptions
     public static readonly Option<FileInfo?> Key = new("--tls-key") { Description = "PEM private key (unencrypted) for --tls-cert" };
     public static readonly Option<FileInfo?> ExportCertificate = new("--tls-export-cert") { Description = "Write the server certificate (public PEM) to FILE so clients can trust it" };
     public static readonly Option<int?> Port = new("--tls-port") { Description = "Also listen with TLS from the first byte (RFC 8314), e.g. 465; 0 picks a port" };
-    public static readonly Option<bool> RequireTls = new("--require-tls") { Description = "MAIL, RCPT, DATA and AUTH before STARTTLS get 530 5.7.0" };
+    public static readonly Option<bool> RequireTls = new("--require-tls") { Description = "MAIL, RCPT, DATA, BDAT and AUTH before STARTTLS get 530 5.7.0" };
     public static readonly Option<bool> AllowPlaintextAuth = new("--allow-plaintext-auth") { Description = "Offer PLAIN, LOGIN and XOAUTH2 before TLS too (default: 538 5.7.11 there)" };
     public static readonly Option<string[]> AuthUser = new("--auth-user") { Description = "name:password a login must match (repeatable); with none, any login is accepted" };
     public static readonly Option<bool> AuthRequired = new("--auth-required") { Description = "MAIL before a successful AUTH gets 530 5.7.0" };
