@@ -81,6 +81,9 @@ public sealed class PageTests : ControlFixture
         await listed.ClickAsync();
         await Assertions.Expect(page.Locator("#message-view h2")).ToHaveTextAsync("Sent from the page test");
         await Assertions.Expect(page.Locator("#message-view .meta").First).ToContainTextAsync("<first@example.test>");
+        // A text-only message has no HTML and no attachments: those parts are left out, not shown as "null".
+        await Assertions.Expect(page.Locator("#message-view section h3")).ToHaveTextAsync(["Text"]);
+        await Assertions.Expect(page.Locator("#message-view")).Not.ToContainTextAsync("null");
 
         // The retries view groups the attempt by client key and names the rule that refused the second recipient.
         await page.ClickAsync("nav button[data-tab=clients]");

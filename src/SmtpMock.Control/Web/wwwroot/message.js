@@ -15,7 +15,8 @@ export async function showMessage(id, openSession) {
       link.click();
     },
   }, a.fileName || `attachment ${a.index}`), ` ${a.contentType}, ${a.size} bytes`));
-  view.replaceChildren(
+  // replaceChildren would show a null part (no HTML, no attachments) as the text "null": leave those out.
+  view.replaceChildren(...[
     el("h2", {}, m.subject || "(no subject)"),
     el("p", { class: "meta" }, `MAIL FROM <${m.envelope.from}> · RCPT TO ${m.envelope.recipients.map((r) => `<${r.address}>`).join(" ")} · ${m.size} bytes · ${time(m.receivedAt)} · `,
       el("a", { href: "#", onclick: (e) => { e.preventDefault(); openSession(m.sessionId); } }, `session #${m.sessionId}`)),
@@ -25,5 +26,6 @@ export async function showMessage(id, openSession) {
     m.html !== null ? el("section", {}, el("h3", {}, "HTML"), html) : null,
     attachments.length ? el("section", {}, el("h3", {}, "Attachments"), el("ul", {}, attachments)) : null,
     el("details", { ontoggle: async (e) => { if (e.target.open && !raw.textContent) raw.textContent = await (await fetch(await blobUrl(`messages/${id}/raw`))).text(); } },
-      el("summary", {}, "Raw source"), raw));
+      el("summary", {}, "Raw source"), raw),
+  ].filter((part) => part !== null));
 }
