@@ -1,7 +1,9 @@
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using SmtpMock.Server.Hosting;
 
 namespace SmtpMock.Cli.Tests.Commands;
 
@@ -30,6 +32,24 @@ public class TlsOptionsTests
 
         Assert.That(code, Is.EqualTo(2));
         Assert.That(err.TrimEnd(), Does.StartWith("smtpmock: TLS certificate (--tls-cert) file '/nonexistent/cert.pem' not found"));
+    }
+
+    [Test]
+    public async Task A_tls_port_in_use_is_named_as_the_tls_port_and_exits_1()
+    {
+        await using var first = new SmtpMockServer(new SmtpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), ImplicitTlsPort = 0 });
+        await first.StartAsync();
+        var busy = first.TlsEndPoint!.Port;
+
+        // A second server that shared the port (SO_REUSEPORT) would start and run until this deadline, then exit 0.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await SmtpMockCli.RunAsync(["serve", "--port", "0", "--no-http", "--tls-port", busy.Text()], output, error, deadline.Token);
+
+        Assert.That(code, Is.EqualTo(1), output.ToString());
+        Assert.That(error.ToString().TrimEnd(), Is.EqualTo(
+            $"smtpmock: cannot listen on 127.0.0.1:{busy.Text()}: address already in use (is another smtpmock running? pick another --tls-port)"));
     }
 
     [Test]
