@@ -35,6 +35,17 @@ public class TlsOptionsTests
     }
 
     [Test]
+    public async Task An_unwritable_export_path_is_one_line_and_exit_2()
+    {
+        var (code, _, err) = await CommandRun.RunAsync(["serve", "--port", "0", "--no-http", "--tls-export-cert", "/nonexistent-folder/mock.pem"]);
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(err, Does.StartWith("smtpmock: cannot write --tls-export-cert /nonexistent-folder/mock.pem: ").And.EndWith("(pick a writable path)\n"));
+        Assert.That(err, Does.Not.Contain("Exception").And.Not.Contain("   at "));
+    }
+
+    [Test]
     public async Task A_tls_port_in_use_is_named_as_the_tls_port_and_exits_1()
     {
         await using var first = new SmtpMockServer(new SmtpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), ImplicitTlsPort = 0 });

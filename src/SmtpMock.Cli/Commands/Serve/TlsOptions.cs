@@ -93,9 +93,10 @@ internal static class TlsOptions
             TlsCertificates.ExportPemFile(certificate, file.FullName);
             return null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (TlsCertificateException e)
         {
-            return $"cannot write --tls-export-cert {file.FullName}: {e.Message}";
+            // ExportPemFile wraps the IO error; the inner message says why (no such folder, permission denied).
+            return $"cannot write --tls-export-cert {file.FullName}: {e.InnerException?.Message ?? e.Message} (pick a writable path)";
         }
     }
 }
