@@ -14,9 +14,10 @@ public class TlsOptionsTests
     [TestCase("--auth-user", ":secret", "smtpmock: --auth-user ':secret' must be name:password (e.g. --auth-user app:secret)")]
     [TestCase("--tls-port", "70000", "smtpmock: --tls-port 70000 is outside 0-65535")]
     [TestCase("--tls-cert", "/nonexistent/cert.pem", "smtpmock: --tls-cert needs --tls-key (give both, or neither for a generated certificate)")]
-    [TestCase("--max-auth-failures", "0", "smtpmock: max auth failures must be at least 1")]
-    [TestCase("--no-tls", "--require-tls", "smtpmock: require TLS needs TLS enabled")]
-    [TestCase("--no-auth", "--auth-required", "smtpmock: auth required needs AUTH enabled")]
+    [TestCase("--max-auth-failures", "0", "smtpmock: --max-auth-failures 0 is too small: use at least 1")]
+    [TestCase("--no-tls", "--require-tls", "smtpmock: --require-tls needs TLS: leave out --no-tls")]
+    [TestCase("--no-auth", "--auth-required", "smtpmock: --auth-required needs AUTH: leave out --no-auth")]
+    [TestCase("--no-tls", "--tls-port=0", "smtpmock: --tls-port needs TLS: leave out --no-tls")]
     public async Task A_bad_value_is_one_line_and_exit_2(string option, string value, string expected)
     {
         var (code, _, err) = await CommandRun.RunAsync(["serve", "--port", "0", option, value]);

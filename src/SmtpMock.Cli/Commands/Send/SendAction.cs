@@ -19,8 +19,6 @@ internal static class SendAction
         var timeout = parse.GetValue(SendCommand.Timeout);
         var host = parse.GetValue(SendCommand.Host);
         problem ??= string.IsNullOrWhiteSpace(host) ? "--host is empty: give a host name or address, e.g. 127.0.0.1"
-            : port is < 1 or > 65535 ? $"--port {port} is outside 1-65535"
-            : timeout is < 1 or > 3600 ? $"--timeout {timeout} is outside 1-3600 seconds"
             : SendSecurity.Problem(parse);
         if (problem is not null || message is null)
         {

@@ -13,10 +13,10 @@ internal static class HttpOptions
 {
     public const string TokenVariable = "SMTPMOCK_API_TOKEN";
 
-    public static readonly Option<int> Port = new("--http-port") { Description = "HTTP API and web page port (0 picks a free one)", DefaultValueFactory = _ => 8025 };
-    public static readonly Option<string> Host = new("--http-host") { Description = "HTTP address (0.0.0.0 exposes it, e.g. in Docker)", DefaultValueFactory = _ => "127.0.0.1" };
+    public static readonly Option<int> Port = OptionParsers.Port("--http-port", "HTTP API and web page port (0 picks a free one)", 8025);
+    public static readonly Option<string> Host = new("--http-host") { Description = "HTTP address (0.0.0.0 exposes it, e.g. in Docker)", HelpName = "ADDRESS", DefaultValueFactory = _ => "127.0.0.1" };
     public static readonly Option<bool> NoHttp = new("--no-http") { Description = "Serve SMTP only: no HTTP API, events, metrics or page" };
-    public static readonly Option<string?> Token = new("--api-token") { Description = $"Require Authorization: Bearer TOKEN on the API and /metrics (or set {TokenVariable})" };
+    public static readonly Option<string?> Token = new("--api-token") { Description = $"Require Authorization: Bearer TOKEN on the API and /metrics (or set {TokenVariable})", HelpName = "TOKEN" };
 
     public static void AddTo(Command command)
     {
@@ -42,12 +42,6 @@ internal static class HttpOptions
         }
 
         var port = parse.GetValue(Port);
-        if (port is < 0 or > 65535)
-        {
-            error = $"smtpmock: --http-port {port} is outside 0-65535 (0 picks a free one; --no-http turns HTTP off)";
-            return null;
-        }
-
         var token = parse.GetValue(Token) ?? Environment.GetEnvironmentVariable(TokenVariable);
         return new ControlOptions { EndPoint = new IPEndPoint(address, port), ApiToken = string.IsNullOrEmpty(token) ? null : token };
     }
