@@ -18,7 +18,7 @@ internal static class TlsOptions
     public static readonly Option<int?> Port = OptionParsers.OptionalPort("--tls-port", "Also listen with TLS from the first byte (RFC 8314), e.g. 465; 0 picks a port");
     public static readonly Option<bool> RequireTls = new("--require-tls") { Description = "MAIL, RCPT, DATA and AUTH before STARTTLS get 530 5.7.0" };
     public static readonly Option<bool> AllowPlaintextAuth = new("--allow-plaintext-auth") { Description = "Offer PLAIN, LOGIN and XOAUTH2 before TLS too (default: 538 5.7.11 there)" };
-    public static readonly Option<string[]> AuthUser = new("--auth-user") { Description = "NAME:PASSWORD a login must match (repeatable); with none, any login is accepted", HelpName = "NAME:PASSWORD" };
+    public static readonly Option<string[]> AuthUser = new("--auth-user") { Description = "A login that must match (repeatable); with none, any login is accepted", HelpName = "NAME:PASSWORD" };
     public static readonly Option<bool> AuthRequired = new("--auth-required") { Description = "MAIL before a successful AUTH gets 530 5.7.0" };
     public static readonly Option<bool> NoTls = new("--no-tls") { Description = "Offer no STARTTLS (it then gets 502 5.5.1)" };
     public static readonly Option<bool> NoAuth = new("--no-auth") { Description = "Offer no AUTH (it then gets 502 5.5.1)" };
