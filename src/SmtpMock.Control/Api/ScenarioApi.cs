@@ -26,7 +26,7 @@ internal sealed class ScenarioApi(ControlState state)
         api.MapDelete("/scenario", new RequestDelegate(ClearAsync));
     }
 
-    private Task GetAsync(HttpContext context) => Http.Json(context, View(), ControlJson.Default.ScenarioView);
+    private Task GetAsync(HttpContext context) => Http.Json(context, View(), ControlJson.Readable.ScenarioView);
 
     private async Task PutAsync(HttpContext context)
     {
