@@ -59,7 +59,7 @@ public sealed class MessagesApiTests : ControlFixture
 
         Assert.That(list, Does.Contain("\"subject\":\"Grüße <3 'quoted'\""));
         Assert.That(transcript, Does.Contain("\"line\":\"MAIL FROM:<alice@example.test>"));
-        Assert.That(problem, Does.Contain("no loaded scenario named 'nope'"));
+        Assert.That(problem, Does.Contain("no loaded scenario named 'nope': none were loaded (start serve with --scenario"));
         Assert.That(list + transcript + problem, Does.Not.Contain("\\u00").And.Not.Contain("\\u003C").And.Not.Contain("\\u0027"));
     }
 
