@@ -15,6 +15,19 @@ public class HttpOptionsTests
     }
 
     [Test]
+    public async Task Http_host_takes_a_name_of_this_machine_as_host_does()
+    {
+        using var stop = new CancellationTokenSource();
+        var output = new LineWriter();
+        var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--host", "localhost", "--http-port", "0", "--http-host", "localhost"], output, TextWriter.Null, stop.Token);
+        var line = await output.WaitForAsync("HTTP API and web page on ").WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.That(new Uri(line["HTTP API and web page on ".Length..].Trim()).Host, Is.EqualTo("127.0.0.1"));
+        await stop.CancelAsync();
+        Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(30)), Is.Zero);
+    }
+
+    [Test]
     public async Task Http_port_0_prints_the_address_and_serves_healthz()
     {
         using var stop = new CancellationTokenSource();

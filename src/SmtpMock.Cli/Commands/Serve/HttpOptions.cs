@@ -14,7 +14,7 @@ internal static class HttpOptions
     public const string TokenVariable = "SMTPMOCK_API_TOKEN";
 
     public static readonly Option<int> Port = OptionParsers.Port("--http-port", "HTTP API and web page port (0 picks a free one)", 8025);
-    public static readonly Option<string> Host = new("--http-host") { Description = "HTTP address (0.0.0.0 exposes it, e.g. in Docker)", HelpName = "ADDRESS", DefaultValueFactory = _ => "127.0.0.1" };
+    public static readonly Option<string> Host = new("--http-host") { Description = "HTTP address or local host name (0.0.0.0 exposes it, e.g. in Docker)", HelpName = "ADDRESS", DefaultValueFactory = _ => "127.0.0.1" };
     public static readonly Option<bool> NoHttp = new("--no-http") { Description = "Serve SMTP only: no HTTP API, events, metrics or page" };
     public static readonly Option<string?> Token = new("--api-token") { Description = $"Require Authorization: Bearer TOKEN on the API and /metrics (or set {TokenVariable})", HelpName = "TOKEN" };
 
@@ -35,9 +35,11 @@ internal static class HttpOptions
             return null;
         }
 
-        if (!IPAddress.TryParse(parse.GetValue(Host), out var address))
+        // As --host: an address, or a name of this machine such as localhost.
+        var problems = new List<string>();
+        if (ServeOptions.Resolve("--http-host", parse.GetValue(Host)!, problems) is not { } address)
         {
-            error = $"smtpmock: --http-host '{parse.GetValue(Host)}' is not an IP address (try 127.0.0.1 or 0.0.0.0)";
+            error = $"smtpmock: {problems[0]}";
             return null;
         }
 
