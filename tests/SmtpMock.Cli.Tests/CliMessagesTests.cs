@@ -142,6 +142,18 @@ public class CliMessagesTests
     }
 
     [Test]
+    public async Task Validate_of_a_folder_without_scenario_files_says_so_and_exits_2()
+    {
+        Write("notes.txt", "not a scenario\n");
+
+        var (code, output, err) = await RunAsync("validate", _dir);
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(output, Is.Empty);
+        Assert.That(err, Is.EqualTo($"smtpmock: {_dir}: no scenario files (*.yaml, *.yml) in this folder (check the path)\n"));
+    }
+
+    [Test]
     public async Task Validate_checks_a_file_named_twice_once()
     {
         var a = Write("a.yaml", "name: only\nrules: []\n");
