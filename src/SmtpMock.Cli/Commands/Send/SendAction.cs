@@ -62,6 +62,11 @@ internal static class SendAction
         {
             await error.WriteLineAsync($"smtpmock: login refused: {e.Message}").ConfigureAwait(false);
         }
+        catch (SslHandshakeException e) when (e.ServerCertificate is null && parse.GetValue(SendCommand.Tls))
+        {
+            // No certificate came back: the port speaks plaintext (its 220 greeting is not a TLS record).
+            await error.WriteLineAsync($"smtpmock: TLS handshake failed: {host}:{port} did not answer in TLS (--tls is for the server's --tls-port; on its SMTP port use --starttls)").ConfigureAwait(false);
+        }
         catch (SslHandshakeException e)
         {
             await error.WriteLineAsync($"smtpmock: TLS handshake failed: {OneLine(e.Message)} (--trust-cert FILE or --insecure for a mock's own certificate)").ConfigureAwait(false);
