@@ -57,6 +57,7 @@ internal static class SendAction
                 _ => "refused",
             };
             await error.WriteLineAsync($"smtpmock: {what}: {(int)e.StatusCode} {e.Message}").ConfigureAwait(false);
+            await QuitAsync(client).ConfigureAwait(false);
         }
         catch (AuthenticationException e)
         {
@@ -90,6 +91,27 @@ internal static class SendAction
         }
 
         return 1;
+    }
+
+    /// <summary>
+    /// After a refusal the session is still usable: end it with QUIT as a polite client does, so the server logs
+    /// QUIT rather than "client closed the connection". Best effort: the exit code is already decided.
+    /// </summary>
+    private static async Task QuitAsync(SmtpClient client)
+    {
+        if (!client.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            await client.DisconnectAsync(quit: true, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or SmtpProtocolException or SmtpCommandException or ServiceNotConnectedException)
+        {
+            // The server went away meanwhile: nothing left to close politely.
+        }
     }
 
     /// <summary>MailKit's certificate errors come as an indented list: one line for the console.</summary>
