@@ -4,7 +4,8 @@ namespace SmtpMock.Control.Tests;
 
 /// <summary>
 /// The web page in headless Chromium (Debian's chromium package, driven by Playwright): a message sent from the page's
-/// form is listed, its session shows the injected 503 highlighted with its rule, and the editor marks a problem's line.
+/// form is listed, its session shows the injected 503 highlighted with its rule, the editor marks a problem's line,
+/// and messages are deleted one at a time or all at once.
 /// </summary>
 public sealed class PageTests : ControlFixture
 {
@@ -99,6 +100,18 @@ public sealed class PageTests : ControlFixture
         await Assertions.Expect(page.Locator("#yaml-problems li")).ToContainTextAsync("line 5");
         Assert.That(Server.Scenarios.Active?.Name, Is.EqualTo("second-rcpt-503"), "the refused edit left the old scenario active");
         await Screenshot(page, "page-scenario.png");
+
+        // Delete one message from its view, then every message with "Delete all", as in Mailpit or smtp4dev.
+        await page.ClickAsync("nav button[data-tab=messages]");
+        await listed.ClickAsync();
+        await page.ClickAsync("#message-view button.delete");
+        await Assertions.Expect(page.Locator("#message-list li.empty")).ToHaveTextAsync("No messages yet: send one to the SMTP port.");
+        Assert.That(Server.Messages.Count, Is.Zero);
+        await SendAsync(Message("First of two"), Message("Second of two"));
+        await Assertions.Expect(page.Locator("#message-list li")).ToHaveCountAsync(2);
+        await page.ClickAsync("#messages-clear");
+        await Assertions.Expect(page.Locator("#message-list li.empty")).ToHaveCountAsync(1);
+        Assert.That(Server.Messages.Count, Is.Zero);
 
         // Phone width: one column, nothing wider than the screen.
         await page.SetViewportSizeAsync(390, 800);

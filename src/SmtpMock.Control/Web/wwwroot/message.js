@@ -1,7 +1,7 @@
 // One message: envelope, headers, text, HTML in a sandboxed frame (no scripts, own opaque origin), attachments, raw.
-import { blobUrl, el, get, time } from "./api.js";
+import { blobUrl, call, el, get, time } from "./api.js";
 
-export async function showMessage(id, openSession) {
+export async function showMessage(id, openSession, onDeleted) {
   const view = document.getElementById("message-view");
   const m = await get(`messages/${id}`);
   const html = el("iframe", { sandbox: "", title: "HTML body", class: "html", referrerpolicy: "no-referrer" });
@@ -17,7 +17,8 @@ export async function showMessage(id, openSession) {
   }, a.fileName || `attachment ${a.index}`), ` ${a.contentType}, ${a.size} bytes`));
   // replaceChildren would show a null part (no HTML, no attachments) as the text "null": leave those out.
   view.replaceChildren(...[
-    el("h2", {}, m.subject || "(no subject)"),
+    el("div", { class: "title" }, el("h2", {}, m.subject || "(no subject)"),
+      el("button", { type: "button", class: "delete", onclick: async () => { await call("DELETE", `messages/${id}`); onDeleted(); } }, "Delete")),
     el("p", { class: "meta" }, `MAIL FROM <${m.envelope.from}> · RCPT TO ${m.envelope.recipients.map((r) => `<${r.address}>`).join(" ")} · ${m.size} bytes · ${time(m.receivedAt)} · `,
       el("a", { href: "#", onclick: (e) => { e.preventDefault(); openSession(m.sessionId); } }, `session #${m.sessionId}`)),
     el("details", {}, el("summary", {}, `Headers (${m.headers.length})`),
