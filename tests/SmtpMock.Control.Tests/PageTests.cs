@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using MimeKit;
 
 namespace SmtpMock.Control.Tests;
 
@@ -112,6 +113,19 @@ public sealed class PageTests : ControlFixture
         await page.ClickAsync("#messages-clear");
         await Assertions.Expect(page.Locator("#message-list li.empty")).ToHaveCountAsync(1);
         Assert.That(Server.Messages.Count, Is.Zero);
+
+        // HTML mail shows with its inline styles and <style> rules (most mail is styled inline), in its sandboxed frame.
+        var styled = Message("Styled HTML");
+        styled.Body = new BodyBuilder
+        {
+            TextBody = "plain",
+            HtmlBody = "<style>.bold { font-weight: 700 }</style><p id=\"styled\" class=\"bold\" style=\"color: rgb(255, 0, 0)\">red</p>",
+        }.ToMessageBody();
+        await SendAsync(styled);
+        await page.Locator("#message-list li", new PageLocatorOptions { HasText = "Styled HTML" }).ClickAsync();
+        var paragraph = page.FrameLocator("#message-view iframe.html").Locator("#styled");
+        await Assertions.Expect(paragraph).ToHaveCSSAsync("color", "rgb(255, 0, 0)");
+        await Assertions.Expect(paragraph).ToHaveCSSAsync("font-weight", "700");
 
         // Phone width: one column, nothing wider than the screen.
         await page.SetViewportSizeAsync(390, 800);

@@ -110,7 +110,10 @@ public sealed class ControlServer : IAsyncDisposable
     /// <summary>Bearer token (when one is set) and the security headers on every response.</summary>
     private sealed class Gate(string? token)
     {
-        private const string Policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+        // style-src allows inline styles for one reason: a message's HTML is shown in a sandboxed srcdoc frame, which
+        // inherits this policy, and mail is styled inline. The page itself builds no HTML from data (text nodes
+        // only), scripts stay 'self', and with default-src 'none' no style can fetch anything to leak data through.
+        private const string Policy = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
         public async Task InvokeAsync(HttpContext context, RequestDelegate next)
         {
