@@ -78,6 +78,9 @@ public sealed class MessagesApiTests : ControlFixture
         Assert.That(Subjects(await GetJsonAsync("api/v1/messages?to=DAVE")), Is.EqualTo(new[] { "two" }));
         Assert.That(Subjects(await GetJsonAsync("api/v1/messages?subject=o")), Is.EqualTo(new[] { "two", "one" }));
         Assert.That(Subjects(await GetJsonAsync("api/v1/messages?since=2999-01-01T00:00:00Z")), Is.Empty);
+        Assert.That(Subjects(await GetJsonAsync("api/v1/messages?q=dave")), Is.EqualTo(new[] { "two" }), "q matches a recipient");
+        Assert.That(Subjects(await GetJsonAsync("api/v1/messages?q=THR")), Is.EqualTo(new[] { "three" }), "q matches a subject");
+        Assert.That(Subjects(await GetJsonAsync("api/v1/messages?q=alice")), Has.Length.EqualTo(3), "q matches the sender");
     }
 
     [Test]

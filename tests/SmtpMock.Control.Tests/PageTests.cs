@@ -127,6 +127,13 @@ public sealed class PageTests : ControlFixture
         await Assertions.Expect(paragraph).ToHaveCSSAsync("color", "rgb(255, 0, 0)");
         await Assertions.Expect(paragraph).ToHaveCSSAsync("font-weight", "700");
 
+        // The search box matches a recipient (or sender, or subject), not the subject alone.
+        await page.FillAsync("#message-filter", "BOB@example");
+        await Assertions.Expect(page.Locator("#message-list li strong")).ToHaveTextAsync(["Styled HTML"]);
+        await page.FillAsync("#message-filter", "nobody@");
+        await Assertions.Expect(page.Locator("#message-list li.empty")).ToHaveCountAsync(1);
+        await page.FillAsync("#message-filter", string.Empty);
+
         // Phone width: one column, nothing wider than the screen.
         await page.SetViewportSizeAsync(390, 800);
         await page.ClickAsync("nav button[data-tab=sessions]");

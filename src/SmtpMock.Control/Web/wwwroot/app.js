@@ -24,7 +24,7 @@ export function openSession(id) {
 
 async function refreshMessages() {
   const filter = document.getElementById("message-filter").value.trim();
-  const page = await get(`messages?limit=200${filter ? `&subject=${encodeURIComponent(filter)}` : ""}`);
+  const page = await get(`messages?limit=200${filter ? `&q=${encodeURIComponent(filter)}` : ""}`);
   const list = document.getElementById("message-list");
   list.replaceChildren(...page.items.map((m) => el("li", {
     class: m.id === state.message ? "selected" : null,
