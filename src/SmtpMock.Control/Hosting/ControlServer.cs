@@ -88,7 +88,9 @@ public sealed class ControlServer : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        control.BaseAddress = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal) + "/");
+        // Every-interface addresses read as localhost: a browser will not open http://0.0.0.0/ (Chrome refuses it),
+        // and localhost is what a Docker user types on the host side of -p 8025:8025.
+        control.BaseAddress = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("//0.0.0.0:", "//localhost:", StringComparison.Ordinal) + "/");
         return control;
     }
 
