@@ -102,9 +102,13 @@ public sealed class PageTests : ControlFixture
         Assert.That(Server.Scenarios.Active?.Name, Is.EqualTo("second-rcpt-503"), "the refused edit left the old scenario active");
         await Screenshot(page, "page-scenario.png");
 
-        // Delete one message from its view, then every message with "Delete all", as in Mailpit or smtp4dev.
+        // Download the message as it was captured, then delete it from its view, then every message with "Delete all".
         await page.ClickAsync("nav button[data-tab=messages]");
         await listed.ClickAsync();
+        var id = Server.Messages.Messages.Single().Id;
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#message-view button.download"));
+        Assert.That(download.SuggestedFilename, Is.EqualTo($"{id}.eml"));
+        Assert.That(await File.ReadAllBytesAsync((await download.PathAsync())!), Is.EqualTo(Server.Messages.Messages.Single().Raw.ToArray()));
         await page.ClickAsync("#message-view button.delete");
         await Assertions.Expect(page.Locator("#message-list li.empty")).ToHaveTextAsync("No messages yet: send one to the SMTP port.");
         Assert.That(Server.Messages.Count, Is.Zero);

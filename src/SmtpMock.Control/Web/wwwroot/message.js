@@ -9,16 +9,17 @@ export async function showMessage(id, openSession, onDeleted) {
   const raw = el("pre", { class: "raw" });
   const attachments = m.attachments.map((a) => el("li", {}, el("a", {
     href: "#",
-    onclick: async (e) => {
+    onclick: (e) => {
       e.preventDefault();
-      const link = el("a", { href: await blobUrl(`messages/${id}/attachments/${a.index}`), download: a.fileName || `attachment-${a.index}` });
-      link.click();
+      download(`messages/${id}/attachments/${a.index}`, a.fileName || `attachment-${a.index}`);
     },
   }, a.fileName || `attachment ${a.index}`), ` ${a.contentType}, ${a.size} bytes`));
   // replaceChildren would show a null part (no HTML, no attachments) as the text "null": leave those out.
   view.replaceChildren(...[
     el("div", { class: "title" }, el("h2", {}, m.subject || "(no subject)"),
-      el("button", { type: "button", class: "delete", onclick: async () => { await call("DELETE", `messages/${id}`); onDeleted(); } }, "Delete")),
+      el("span", { class: "actions" },
+        el("button", { type: "button", class: "download", onclick: () => download(`messages/${id}/raw`, `${id}.eml`) }, "Download .eml"),
+        el("button", { type: "button", class: "delete", onclick: async () => { await call("DELETE", `messages/${id}`); onDeleted(); } }, "Delete"))),
     el("p", { class: "meta" }, `MAIL FROM <${m.envelope.from}> · RCPT TO ${m.envelope.recipients.map((r) => `<${r.address}>`).join(" ")} · ${m.size} bytes · ${time(m.receivedAt)} · `,
       el("a", { href: "#", onclick: (e) => { e.preventDefault(); openSession(m.sessionId); } }, `session #${m.sessionId}`)),
     el("details", {}, el("summary", {}, `Headers (${m.headers.length})`),
@@ -29,4 +30,9 @@ export async function showMessage(id, openSession, onDeleted) {
     el("details", { ontoggle: async (e) => { if (e.target.open && !raw.textContent) raw.textContent = await (await fetch(await blobUrl(`messages/${id}/raw`))).text(); } },
       el("summary", {}, "Raw source"), raw),
   ].filter((part) => part !== null));
+}
+
+/** Saves an API resource as a file (through a blob URL: the request carries the token when there is one). */
+async function download(path, fileName) {
+  el("a", { href: await blobUrl(path), download: fileName }).click();
 }
