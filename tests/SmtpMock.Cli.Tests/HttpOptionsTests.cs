@@ -68,7 +68,8 @@ public class HttpOptionsTests
         var error = new StringWriter();
         var code = await SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], TextWriter.Null, error, CancellationToken.None);
         Assert.That(code, Is.EqualTo(1));
-        Assert.That(error.ToString(), Does.StartWith($"smtpmock: cannot serve HTTP on 127.0.0.1:{port}").And.Contain("--http-port"));
+        Assert.That(error.ToString(), Is.EqualTo(
+            $"smtpmock: cannot serve HTTP on 127.0.0.1:{port}: address already in use (is Mailpit or another smtpmock running? pick another --http-port, 0 for a free one, or --no-http){Environment.NewLine}"));
     }
 
     /// <summary>A writer whose lines can be waited for.</summary>

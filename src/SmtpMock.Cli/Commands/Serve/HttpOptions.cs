@@ -59,9 +59,25 @@ internal static class HttpOptions
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
-            await parse.InvocationConfiguration.Error.WriteLineAsync(
-                $"smtpmock: cannot serve HTTP on {options.EndPoint}: {e.Message} (pick another with --http-port, 0 for a free one, or --no-http)").ConfigureAwait(false);
+            // 8025 is also Mailpit's page: the likeliest owner of the port on a machine that tries SmtpMock.
+            var why = InUse(e) ? "address already in use (is Mailpit or another smtpmock running? pick another --http-port, 0 for a free one, or --no-http)"
+                : $"{e.Message} (pick another with --http-port, 0 for a free one, or --no-http)";
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"smtpmock: cannot serve HTTP on {options.EndPoint}: {why}").ConfigureAwait(false);
             return null;
         }
+    }
+
+    /// <summary>Kestrel wraps the socket error twice ("Failed to bind to address ...: address already in use.").</summary>
+    private static bool InUse(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
