@@ -71,7 +71,7 @@ internal static class OptionParsers
             {
                 var text = Text(result);
                 var style = typeof(T) == typeof(double) ? NumberStyles.Float : NumberStyles.AllowLeadingSign;
-                if (!T.TryParse(text, style, CultureInfo.InvariantCulture, out var value))
+                if (!T.TryParse(text, style, CultureInfo.InvariantCulture, out var value) || T.IsNaN(value))
                 {
                     result.AddError($"{name} '{text}' is not {(typeof(T) == typeof(double) ? "a number" : "a whole number")} (e.g. {name} {Invariant(defaultValue)})");
                     return defaultValue;

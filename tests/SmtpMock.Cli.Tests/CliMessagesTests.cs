@@ -56,6 +56,7 @@ public class CliMessagesTests
     [TestCase("smtpmock: --timeout 'soon' is not a whole number (e.g. --timeout 30)", "send", "--from", "a@example.com", "--to", "b@example.com", "--timeout", "soon")]
     [TestCase("smtpmock: --timeout 'abc' is not a number (e.g. --timeout 2)", "health", "--timeout", "abc")]
     [TestCase("smtpmock: --timeout 0 is too small: use at least 0.1", "health", "--timeout", "0")]
+    [TestCase("smtpmock: --timeout 'NaN' is not a number (e.g. --timeout 2)", "health", "--timeout", "NaN")]
     public async Task Every_numeric_flag_names_itself_and_the_bound_to_use(string expected, params string[] args)
     {
         var (code, _, err) = await RunAsync(args);
