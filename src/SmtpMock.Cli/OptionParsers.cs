@@ -90,6 +90,38 @@ internal static class OptionParsers
             },
         };
 
+    /// <summary>
+    /// A file or folder path (a <c>CustomParser</c>): an empty one, what an unset variable in a script gives, is
+    /// refused by the flag's name instead of System.CommandLine's "as expected type 'System.IO.FileInfo'".
+    /// </summary>
+    public static Func<ArgumentResult, T?> PathOf<T>(string name, Func<string, T> create)
+        where T : FileSystemInfo =>
+        result => ToPath(result, Text(result), name, create);
+
+    /// <summary>As <see cref="PathOf"/> for a repeatable flag (send's <c>--attach</c>, which crashed on an empty one).</summary>
+    public static Func<ArgumentResult, FileInfo[]?> FilePaths(string name) =>
+        result => result.Tokens.Select(token => ToPath(result, token.Value, name, text => new FileInfo(text))).OfType<FileInfo>().ToArray();
+
+    private static T? ToPath<T>(ArgumentResult result, string text, string name, Func<string, T> create)
+        where T : FileSystemInfo
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            result.AddError($"{name} is empty: give a path (is a variable unset?)");
+            return null;
+        }
+
+        try
+        {
+            return create(text);
+        }
+        catch (ArgumentException)
+        {
+            result.AddError($"{name} '{text}' is not a usable path");
+            return null;
+        }
+    }
+
     private static string Invariant<T>(T value)
         where T : INumber<T> => value.ToString(null, CultureInfo.InvariantCulture);
 

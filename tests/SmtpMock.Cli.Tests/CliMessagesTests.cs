@@ -65,6 +65,22 @@ public class CliMessagesTests
         Assert.That(err, Does.Not.Contain("System."));
     }
 
+    [TestCase("smtpmock: --host is empty: give an address such as 127.0.0.1 or 0.0.0.0 (is a variable unset?)", "--host", "")]
+    [TestCase("smtpmock: --http-host is empty: give an address such as 127.0.0.1 or 0.0.0.0 (is a variable unset?)", "--port", "0", "--http-host", "")]
+    [TestCase("smtpmock: --store is empty: give a path (is a variable unset?)", "--store", "")]
+    [TestCase("smtpmock: --tls-cert is empty: give a path (is a variable unset?)", "--tls-cert", "", "--tls-key", "k.pem")]
+    [TestCase("smtpmock: --tls-export-cert is empty: give a path (is a variable unset?)", "--tls-export-cert", " ")]
+    [TestCase("smtpmock: a scenario path is empty (is a variable unset?): give a file or folder", "--port", "0", "--no-http", "--scenario", "")]
+    [TestCase("smtpmock: a scenario path is empty (is a variable unset?): give a file or folder", "validate", "")]
+    [TestCase("smtpmock: --eml is empty: give a path (is a variable unset?)", "send", "--from", "a@example.com", "--to", "b@example.com", "--eml", "")]
+    [TestCase("smtpmock: --attach is empty: give a path (is a variable unset?)", "send", "--from", "a@example.com", "--to", "b@example.com", "--attach", "")]
+    public async Task An_empty_path_is_named_by_its_flag_never_a_type_name_or_a_crash(string expected, params string[] args)
+    {
+        var (code, _, err) = await RunAsync(args);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err, Is.EqualTo(expected + "\n"));
+    }
+
     [Test]
     public async Task Log_level_is_accepted_in_any_case()
     {

@@ -36,7 +36,7 @@ public sealed partial class ScenarioHost : IDisposable
         _logger = logger;
         _simulator = FailureAddresses.For(options);
         _current = ScenarioRules.Plain(options, _simulator);
-        var paths = options.ScenarioPaths.Select(Path.GetFullPath).ToList();
+        var paths = options.ScenarioPaths.Select(p => string.IsNullOrWhiteSpace(p) ? p : Path.GetFullPath(p)).ToList();
         _folders = [.. paths.Where(Directory.Exists)];
         var set = ScenarioCatalog.Load(paths);
         if (set.Problems.Count > 0)

@@ -53,6 +53,13 @@ internal static class ServeOptions
     /// <summary>An IP address as given, or a host name that resolves to an address of this machine (IPv4 first).</summary>
     internal static IPAddress? Resolve(string flag, string host, List<string> problems)
     {
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            // Dns.GetHostAddresses("") answers this machine's addresses: an unset variable would pick one silently.
+            problems.Add($"{flag} is empty: give an address such as 127.0.0.1 or 0.0.0.0 (is a variable unset?)");
+            return null;
+        }
+
         if (IPAddress.TryParse(host, out var address))
         {
             return address;
