@@ -38,9 +38,11 @@ public static class SmtpMockCli
         var parse = Create().Parse(args);
         if (parse.Errors.Count > 0)
         {
+            var help = parse.CommandResult.Command is RootCommand ? "'smtpmock --help' lists the commands and options"
+                : $"'smtpmock {parse.CommandResult.Command.Name} --help' lists its options";
             foreach (var problem in parse.Errors)
             {
-                await error.WriteLineAsync($"smtpmock: {WithAdvice(problem.Message)}").ConfigureAwait(false);
+                await error.WriteLineAsync($"smtpmock: {WithAdvice(problem.Message, help)}").ConfigureAwait(false);
             }
 
             return UsageError;
@@ -52,8 +54,9 @@ public static class SmtpMockCli
 
     /// <summary>
     /// One line per error. System.CommandLine's own messages ("Unrecognized command or argument '--bogus'.") end
-    /// with a period and do not say what to do, so they point at --help; the CLI's own (OptionParsers) already do.
+    /// with a period and do not say what to do, so they point at the --help of the command given (smtpmock send
+    /// --help for send's options); the CLI's own (OptionParsers) already say what to do.
     /// </summary>
-    private static string WithAdvice(string message) =>
-        message.EndsWith('.') ? $"{message[..^1]}; 'smtpmock --help' lists the commands and options" : message;
+    private static string WithAdvice(string message, string help) =>
+        message.EndsWith('.') ? $"{message[..^1]}; {help}" : message;
 }

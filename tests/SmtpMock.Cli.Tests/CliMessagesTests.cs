@@ -41,6 +41,46 @@ public class CliMessagesTests
         Assert.That(err, Does.Not.Contain("System.").And.Not.Contain("LogLevelName").And.Not.Contain("BareLineEndingPolicy"));
     }
 
+    [TestCase("smtpmock: --max-recipients 0 is too small: use at least 1", "--max-recipients", "0")]
+    [TestCase("smtpmock: --max-connections 0 is too small: use at least 1", "--max-connections", "0")]
+    [TestCase("smtpmock: --max-bad-commands 0 is too small: use at least 1", "--max-bad-commands", "0")]
+    [TestCase("smtpmock: --max-messages 0 is too small: use at least 1", "--max-messages", "0")]
+    [TestCase("smtpmock: --max-message-size 0 is too small: use at least 1", "--max-message-size", "0")]
+    [TestCase("smtpmock: --max-line-length 100 is too small: use at least 512 (RFC 5321 §4.5.3.1.4)", "--max-line-length", "100")]
+    [TestCase("smtpmock: --command-timeout 0 is too small: use at least 1", "--command-timeout", "0")]
+    [TestCase("smtpmock: --data-timeout 100000000 is too large: use at most 4233600 (49 days)", "--data-timeout", "100000000")]
+    [TestCase("smtpmock: --http-port 'abc' is not a port number (use 0 to 65535; 0 picks a free port)", "--http-port", "abc")]
+    [TestCase("smtpmock: --tls-port 'abc' is not a port number (use 0 to 65535; 0 picks a free port)", "--tls-port", "abc")]
+    [TestCase("smtpmock: --max-auth-failures 'x' is not a whole number (e.g. --max-auth-failures 3)", "--max-auth-failures", "x")]
+    [TestCase("smtpmock: --port 'abc' is not a port number (use 1 to 65535)", "send", "--from", "a@example.com", "--to", "b@example.com", "--port", "abc")]
+    [TestCase("smtpmock: --timeout 'soon' is not a whole number (e.g. --timeout 30)", "send", "--from", "a@example.com", "--to", "b@example.com", "--timeout", "soon")]
+    [TestCase("smtpmock: --timeout 'abc' is not a number (e.g. --timeout 2)", "health", "--timeout", "abc")]
+    [TestCase("smtpmock: --timeout 0 is too small: use at least 0.1", "health", "--timeout", "0")]
+    [TestCase("smtpmock: --timeout 'NaN' is not a number (e.g. --timeout 2)", "health", "--timeout", "NaN")]
+    public async Task Every_numeric_flag_names_itself_and_the_bound_to_use(string expected, params string[] args)
+    {
+        var (code, _, err) = await RunAsync(args);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err, Is.EqualTo(expected + "\n"), "one line, naming the flag");
+        Assert.That(err, Does.Not.Contain("System."));
+    }
+
+    [TestCase("smtpmock: --host is empty: give an address such as 127.0.0.1 or 0.0.0.0 (is a variable unset?)", "--host", "")]
+    [TestCase("smtpmock: --http-host is empty: give an address such as 127.0.0.1 or 0.0.0.0 (is a variable unset?)", "--port", "0", "--http-host", "")]
+    [TestCase("smtpmock: --store is empty: give a path (is a variable unset?)", "--store", "")]
+    [TestCase("smtpmock: --tls-cert is empty: give a path (is a variable unset?)", "--tls-cert", "", "--tls-key", "k.pem")]
+    [TestCase("smtpmock: --tls-export-cert is empty: give a path (is a variable unset?)", "--tls-export-cert", " ")]
+    [TestCase("smtpmock: a scenario path is empty (is a variable unset?): give a file or folder", "--port", "0", "--no-http", "--scenario", "")]
+    [TestCase("smtpmock: a scenario path is empty (is a variable unset?): give a file or folder", "validate", "")]
+    [TestCase("smtpmock: --eml is empty: give a path (is a variable unset?)", "send", "--from", "a@example.com", "--to", "b@example.com", "--eml", "")]
+    [TestCase("smtpmock: --attach is empty: give a path (is a variable unset?)", "send", "--from", "a@example.com", "--to", "b@example.com", "--attach", "")]
+    public async Task An_empty_path_is_named_by_its_flag_never_a_type_name_or_a_crash(string expected, params string[] args)
+    {
+        var (code, _, err) = await RunAsync(args);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err, Is.EqualTo(expected + "\n"));
+    }
+
     [Test]
     public async Task Log_level_is_accepted_in_any_case()
     {
@@ -116,6 +156,18 @@ public class CliMessagesTests
         var (serveCode, _, serveErr) = await RunAsync("serve", "--port", "0", "--scenario", _dir);
         Assert.That(serveCode, Is.EqualTo(2));
         Assert.That(serveErr, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task Validate_of_a_folder_without_scenario_files_says_so_and_exits_2()
+    {
+        Write("notes.txt", "not a scenario\n");
+
+        var (code, output, err) = await RunAsync("validate", _dir);
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(output, Is.Empty);
+        Assert.That(err, Is.EqualTo($"smtpmock: {_dir}: no scenario files (*.yaml, *.yml) in this folder (check the path)\n"));
     }
 
     [Test]

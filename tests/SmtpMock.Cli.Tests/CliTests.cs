@@ -14,15 +14,16 @@ public class CliTests
         return (code, output.ToString(), error.ToString());
     }
 
-    [TestCase("--bogus")]
-    [TestCase("nosuchcommand")]
-    [TestCase("validate")]
-    public async Task Bad_flags_get_a_clear_message_and_exit_code_2(params string[] args)
+    [TestCase("'smtpmock --help' lists the commands and options", "--bogus")]
+    [TestCase("'smtpmock --help' lists the commands and options", "nosuchcommand")]
+    [TestCase("'smtpmock validate --help' lists its options", "validate")]
+    [TestCase("'smtpmock send --help' lists its options", "send", "--to", "b@example.com")]
+    public async Task Bad_flags_get_a_clear_message_and_exit_code_2(string help, params string[] args)
     {
         var (code, _, err) = await RunAsync(args);
         Assert.That(code, Is.EqualTo(2));
         Assert.That(err, Does.StartWith("smtpmock: "));
-        Assert.That(err.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.All.StartWith("smtpmock: ").And.All.EndsWith("'smtpmock --help' lists the commands and options"));
+        Assert.That(err.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.All.StartWith("smtpmock: ").And.All.EndsWith(help));
     }
 
     [TestCase("--port", "70000", "outside 0-65535")]

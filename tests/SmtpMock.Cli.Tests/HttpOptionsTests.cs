@@ -15,6 +15,35 @@ public class HttpOptionsTests
     }
 
     [Test]
+    public async Task Http_host_takes_a_name_of_this_machine_as_host_does()
+    {
+        using var stop = new CancellationTokenSource();
+        var output = new LineWriter();
+        var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--host", "localhost", "--http-port", "0", "--http-host", "localhost"], output, TextWriter.Null, stop.Token);
+        var line = await output.WaitForAsync("HTTP API and web page on ").WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.That(new Uri(line["HTTP API and web page on ".Length..].Trim()).Host, Is.EqualTo("127.0.0.1"));
+        await stop.CancelAsync();
+        Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(30)), Is.Zero);
+    }
+
+    [Test]
+    public async Task Http_host_0_0_0_0_prints_a_localhost_address_a_browser_opens()
+    {
+        using var stop = new CancellationTokenSource();
+        var output = new LineWriter();
+        var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", "0", "--http-host", "0.0.0.0"], output, TextWriter.Null, stop.Token);
+        var line = await output.WaitForAsync("HTTP API and web page on ").WaitAsync(TimeSpan.FromSeconds(30));
+        var address = new Uri(line["HTTP API and web page on ".Length..].Trim());
+
+        Assert.That(address.Host, Is.EqualTo("localhost"), line);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        Assert.That(await http.GetStringAsync(new Uri($"http://127.0.0.1:{address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}/healthz")), Does.Contain("\"status\":\"ok\""));
+        await stop.CancelAsync();
+        Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(30)), Is.Zero);
+    }
+
+    [Test]
     public async Task Http_port_0_prints_the_address_and_serves_healthz()
     {
         using var stop = new CancellationTokenSource();
@@ -39,7 +68,8 @@ public class HttpOptionsTests
         var error = new StringWriter();
         var code = await SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)], TextWriter.Null, error, CancellationToken.None);
         Assert.That(code, Is.EqualTo(1));
-        Assert.That(error.ToString(), Does.StartWith($"smtpmock: cannot serve HTTP on 127.0.0.1:{port}").And.Contain("--http-port"));
+        Assert.That(error.ToString(), Is.EqualTo(
+            $"smtpmock: cannot serve HTTP on 127.0.0.1:{port}: address already in use (is Mailpit or another smtpmock running? pick another --http-port, 0 for a free one, or --no-http){Environment.NewLine}"));
     }
 
     /// <summary>A writer whose lines can be waited for.</summary>

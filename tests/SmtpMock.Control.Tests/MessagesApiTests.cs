@@ -47,6 +47,23 @@ public sealed class MessagesApiTests : ControlFixture
     }
 
     [Test]
+    public async Task Json_keeps_angle_brackets_quotes_and_non_ascii_readable_for_curl()
+    {
+        await SendAsync(Message("Grüße <3 'quoted'"));
+        var session = (await GetJsonAsync("api/v1/sessions/wait?count=1"))[0].GetProperty("id").GetInt64();
+
+        var list = await Http.GetStringAsync("api/v1/messages");
+        var transcript = await Http.GetStringAsync($"api/v1/sessions/{session}");
+        using var unknown = await Http.PutAsync("api/v1/scenario?name=nope", null);
+        var problem = await unknown.Content.ReadAsStringAsync();
+
+        Assert.That(list, Does.Contain("\"subject\":\"Grüße <3 'quoted'\""));
+        Assert.That(transcript, Does.Contain("\"line\":\"MAIL FROM:<alice@example.test>"));
+        Assert.That(problem, Does.Contain("no loaded scenario named 'nope': none were loaded (start serve with --scenario"));
+        Assert.That(list + transcript + problem, Does.Not.Contain("\\u00").And.Not.Contain("\\u003C").And.Not.Contain("\\u0027"));
+    }
+
+    [Test]
     public async Task List_is_newest_first_filters_and_pages_with_a_cursor()
     {
         await SendAsync(Message("one"), Message("two", to: "dave@example.test"), Message("three"));
@@ -61,6 +78,9 @@ public sealed class MessagesApiTests : ControlFixture
         Assert.That(Subjects(await GetJsonAsync("api/v1/messages?to=DAVE")), Is.EqualTo(new[] { "two" }));
         Assert.That(Subjects(await GetJsonAsync("api/v1/messages?subject=o")), Is.EqualTo(new[] { "two", "one" }));
         Assert.That(Subjects(await GetJsonAsync("api/v1/messages?since=2999-01-01T00:00:00Z")), Is.Empty);
+        Assert.That(Subjects(await GetJsonAsync("api/v1/messages?q=dave")), Is.EqualTo(new[] { "two" }), "q matches a recipient");
+        Assert.That(Subjects(await GetJsonAsync("api/v1/messages?q=THR")), Is.EqualTo(new[] { "three" }), "q matches a subject");
+        Assert.That(Subjects(await GetJsonAsync("api/v1/messages?q=alice")), Has.Length.EqualTo(3), "q matches the sender");
     }
 
     [Test]

@@ -1,10 +1,12 @@
 using Microsoft.Playwright;
+using MimeKit;
 
 namespace SmtpMock.Control.Tests;
 
 /// <summary>
 /// The web page in headless Chromium (Debian's chromium package, driven by Playwright): a message sent from the page's
-/// form is listed, its session shows the injected 503 highlighted with its rule, and the editor marks a problem's line.
+/// form is listed, its session shows the injected 503 highlighted with its rule, the editor marks a problem's line,
+/// and messages are deleted one at a time or all at once.
 /// </summary>
 public sealed class PageTests : ControlFixture
 {
@@ -81,6 +83,9 @@ public sealed class PageTests : ControlFixture
         await listed.ClickAsync();
         await Assertions.Expect(page.Locator("#message-view h2")).ToHaveTextAsync("Sent from the page test");
         await Assertions.Expect(page.Locator("#message-view .meta").First).ToContainTextAsync("<first@example.test>");
+        // A text-only message has no HTML and no attachments: those parts are left out, not shown as "null".
+        await Assertions.Expect(page.Locator("#message-view section h3")).ToHaveTextAsync(["Text"]);
+        await Assertions.Expect(page.Locator("#message-view")).Not.ToContainTextAsync("null");
 
         // The retries view groups the attempt by client key and names the rule that refused the second recipient.
         await page.ClickAsync("nav button[data-tab=clients]");
@@ -96,6 +101,42 @@ public sealed class PageTests : ControlFixture
         await Assertions.Expect(page.Locator("#yaml-problems li")).ToContainTextAsync("line 5");
         Assert.That(Server.Scenarios.Active?.Name, Is.EqualTo("second-rcpt-503"), "the refused edit left the old scenario active");
         await Screenshot(page, "page-scenario.png");
+
+        // Download the message as it was captured, then delete it from its view, then every message with "Delete all".
+        await page.ClickAsync("nav button[data-tab=messages]");
+        await listed.ClickAsync();
+        var id = Server.Messages.Messages.Single().Id;
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#message-view button.download"));
+        Assert.That(download.SuggestedFilename, Is.EqualTo($"{id}.eml"));
+        Assert.That(await File.ReadAllBytesAsync((await download.PathAsync())!), Is.EqualTo(Server.Messages.Messages.Single().Raw.ToArray()));
+        await page.ClickAsync("#message-view button.delete");
+        await Assertions.Expect(page.Locator("#message-list li.empty")).ToHaveTextAsync("No messages yet: send one to the SMTP port.");
+        Assert.That(Server.Messages.Count, Is.Zero);
+        await SendAsync(Message("First of two"), Message("Second of two"));
+        await Assertions.Expect(page.Locator("#message-list li")).ToHaveCountAsync(2);
+        await page.ClickAsync("#messages-clear");
+        await Assertions.Expect(page.Locator("#message-list li.empty")).ToHaveCountAsync(1);
+        Assert.That(Server.Messages.Count, Is.Zero);
+
+        // HTML mail shows with its inline styles and <style> rules (most mail is styled inline), in its sandboxed frame.
+        var styled = Message("Styled HTML");
+        styled.Body = new BodyBuilder
+        {
+            TextBody = "plain",
+            HtmlBody = "<style>.bold { font-weight: 700 }</style><p id=\"styled\" class=\"bold\" style=\"color: rgb(255, 0, 0)\">red</p>",
+        }.ToMessageBody();
+        await SendAsync(styled);
+        await page.Locator("#message-list li", new PageLocatorOptions { HasText = "Styled HTML" }).ClickAsync();
+        var paragraph = page.FrameLocator("#message-view iframe.html").Locator("#styled");
+        await Assertions.Expect(paragraph).ToHaveCSSAsync("color", "rgb(255, 0, 0)");
+        await Assertions.Expect(paragraph).ToHaveCSSAsync("font-weight", "700");
+
+        // The search box matches a recipient (or sender, or subject), not the subject alone.
+        await page.FillAsync("#message-filter", "BOB@example");
+        await Assertions.Expect(page.Locator("#message-list li strong")).ToHaveTextAsync(["Styled HTML"]);
+        await page.FillAsync("#message-filter", "nobody@");
+        await Assertions.Expect(page.Locator("#message-list li.empty")).ToHaveCountAsync(1);
+        await page.FillAsync("#message-filter", string.Empty);
 
         // Phone width: one column, nothing wider than the screen.
         await page.SetViewportSizeAsync(390, 800);

@@ -95,4 +95,44 @@ public class StoreTests
             Directory.Delete(path, recursive: true);
         }
     }
+
+    [Test]
+    public void Opening_a_store_names_the_eml_files_it_cannot_load_instead_of_ignoring_them()
+    {
+        var path = Directory.CreateTempSubdirectory("smtpmock-store-").FullName;
+        try
+        {
+            new MessageDirectory(path).Write(Message("kept"));
+            File.WriteAllText(Path.Combine(path, "copied-by-hand.eml"), "Subject: no envelope\r\n\r\nx\r\n");
+            File.WriteAllText(Path.Combine(path, "broken.eml"), "Subject: x\r\n\r\nx\r\n");
+            File.WriteAllText(Path.Combine(path, "broken.json"), "{not json");
+            var log = new ListLogger();
+
+            var store = MessageStore.Open(path, 10, 1 << 20, log);
+
+            Assert.That(store.Messages.Select(m => m.Id), Is.EqualTo(new[] { "kept" }));
+            Assert.That(log.Lines, Is.EqualTo(new[]
+            {
+                $"left 2 .eml files in {path} unloaded (broken.eml, copied-by-hand.eml): each message needs the <id>.json envelope this server writes beside its .eml",
+                $"loaded 1 message from {path}",
+            }));
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Add(formatter(state, exception));
+    }
 }

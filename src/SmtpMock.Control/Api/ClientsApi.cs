@@ -39,7 +39,7 @@ internal sealed class ClientsApi(ControlState state)
             })
             .OrderBy(g => g.Attempts[0].At)
             .ToArray();
-        return Http.Json(context, groups, ControlJson.Default.ClientGroupArray);
+        return Http.Json(context, groups, ControlJson.Readable.ClientGroupArray);
     }
 
     private sealed record Found(long SessionId, string Client, string Sender, string Recipient, DateTimeOffset At)

@@ -21,7 +21,7 @@ internal static class Http
         context.Response.StatusCode = status;
         return context.Response.WriteAsJsonAsync(
             new Problem(ProblemType, title, status, detail, problems),
-            ControlJson.Default.Problem,
+            ControlJson.Readable.Problem,
             contentType: "application/problem+json",
             context.RequestAborted);
     }

@@ -46,7 +46,7 @@ internal sealed class MessagesApi(ControlState state)
 
         var page = newest.Skip(start).Take(limit).ToList();
         var next = start + page.Count < newest.Count ? page[^1].Id : null;
-        await Http.Json(context, new MessagePage([.. page.Select(Summary)], next), ControlJson.Default.MessagePage).ConfigureAwait(false);
+        await Http.Json(context, new MessagePage([.. page.Select(Summary)], next), ControlJson.Readable.MessagePage).ConfigureAwait(false);
     }
 
     private async Task WaitAsync(HttpContext context)
@@ -70,7 +70,7 @@ internal sealed class MessagesApi(ControlState state)
             return;
         }
 
-        await Http.Json(context, new MessagePage([.. found.Select(Summary)], null), ControlJson.Default.MessagePage).ConfigureAwait(false);
+        await Http.Json(context, new MessagePage([.. found.Select(Summary)], null), ControlJson.Readable.MessagePage).ConfigureAwait(false);
     }
 
     private async Task DetailAsync(HttpContext context)
@@ -98,7 +98,7 @@ internal sealed class MessagesApi(ControlState state)
             mime.HtmlBody,
             attachments,
             message.Size);
-        await Http.Json(context, detail, ControlJson.Default.MessageDetail).ConfigureAwait(false);
+        await Http.Json(context, detail, ControlJson.Readable.MessageDetail).ConfigureAwait(false);
     }
 
     private async Task RawAsync(HttpContext context)

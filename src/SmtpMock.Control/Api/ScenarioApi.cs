@@ -26,7 +26,7 @@ internal sealed class ScenarioApi(ControlState state)
         api.MapDelete("/scenario", new RequestDelegate(ClearAsync));
     }
 
-    private Task GetAsync(HttpContext context) => Http.Json(context, View(), ControlJson.Default.ScenarioView);
+    private Task GetAsync(HttpContext context) => Http.Json(context, View(), ControlJson.Readable.ScenarioView);
 
     private async Task PutAsync(HttpContext context)
     {
@@ -34,7 +34,9 @@ internal sealed class ScenarioApi(ControlState state)
         {
             if (!Host.Loaded.Any(s => s.Name == name))
             {
-                await Http.NotFound(context, $"no loaded scenario named '{name}' (loaded: {string.Join(", ", Host.Loaded.Select(s => s.Name))})").ConfigureAwait(false);
+                await Http.NotFound(context, Host.Loaded.Count == 0
+                    ? $"no loaded scenario named '{name}': none were loaded (start serve with --scenario FILE|DIR, or PUT the YAML itself)"
+                    : $"no loaded scenario named '{name}' (loaded: {string.Join(", ", Host.Loaded.Select(s => s.Name))})").ConfigureAwait(false);
                 return;
             }
 

@@ -27,7 +27,7 @@ internal sealed class SendApi(ControlState state)
         SendRequest? request;
         try
         {
-            request = await context.Request.ReadFromJsonAsync(ControlJson.Default.SendRequest, context.RequestAborted).ConfigureAwait(false);
+            request = await context.Request.ReadFromJsonAsync(ControlJson.Readable.SendRequest, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
@@ -50,7 +50,7 @@ internal sealed class SendApi(ControlState state)
         var (local, replies) = await SelfSmtp.SendAsync(Target(), from.Address, [.. message.To.Mailboxes.Select(m => m.Address)], message, timeout.Token).ConfigureAwait(false);
         var session = local is null ? null
             : state.Server.OpenSessions.Concat(state.Server.FinishedSessions).FirstOrDefault(s => s.ClientText == local.ToString());
-        await Http.Json(context, new SendResult(session?.Id, [.. replies]), ControlJson.Default.SendResult).ConfigureAwait(false);
+        await Http.Json(context, new SendResult(session?.Id, [.. replies]), ControlJson.Readable.SendResult).ConfigureAwait(false);
     }
 
     private IPEndPoint Target()

@@ -24,7 +24,7 @@ internal sealed class SessionsApi(ControlState state)
         }
 
         var all = All().OrderByDescending(s => s.Id).Take(limit).Select(Summary).ToArray();
-        return Http.Json(context, all, ControlJson.Default.SessionSummaryArray);
+        return Http.Json(context, all, ControlJson.Readable.SessionSummaryArray);
     }
 
     /// <summary>Returns once <c>count</c> sessions have ended (those still kept count), 408 after <c>timeout</c>.</summary>
@@ -49,7 +49,7 @@ internal sealed class SessionsApi(ControlState state)
             return;
         }
 
-        await Http.Json(context, [.. found.OrderByDescending(s => s.Id).Select(Summary)], ControlJson.Default.SessionSummaryArray).ConfigureAwait(false);
+        await Http.Json(context, [.. found.OrderByDescending(s => s.Id).Select(Summary)], ControlJson.Readable.SessionSummaryArray).ConfigureAwait(false);
     }
 
     private Task DetailAsync(HttpContext context)
@@ -66,7 +66,7 @@ internal sealed class SessionsApi(ControlState state)
             s.Id, s.Client, s.StartedAt, s.EndedAt, s.HeloName, s.Commands, s.Messages, s.Faults, s.EndReason,
             [.. session.AcceptedMessages],
             [.. lines.Select(l => new TranscriptEntry(Http.Utc(l.At), Direction(l.Direction), l.Text, l.Rule))]);
-        return Http.Json(context, detail, ControlJson.Default.SessionDetail);
+        return Http.Json(context, detail, ControlJson.Readable.SessionDetail);
     }
 
     private IEnumerable<SessionContext> All() =>

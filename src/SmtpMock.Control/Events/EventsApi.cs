@@ -24,7 +24,7 @@ internal sealed class EventsApi(ControlState state)
             await body.WriteAsync(": connected\n\n"u8.ToArray(), context.RequestAborted).ConfigureAwait(false);
             await foreach (var item in reader.ReadAllAsync(context.RequestAborted).ConfigureAwait(false))
             {
-                var json = JsonSerializer.SerializeToUtf8Bytes(item, ControlJson.Default.ServerEvent);
+                var json = JsonSerializer.SerializeToUtf8Bytes(item, ControlJson.Readable.ServerEvent);
                 await body.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"event: {item.Type}\ndata: "), context.RequestAborted).ConfigureAwait(false);
                 await body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
                 await body.WriteAsync("\n\n"u8.ToArray(), context.RequestAborted).ConfigureAwait(false);

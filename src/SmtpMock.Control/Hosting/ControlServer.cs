@@ -58,7 +58,7 @@ public sealed class ControlServer : IAsyncDisposable
         app.Use(new Gate(options.ApiToken).InvokeAsync);
 
         app.MapGet("/healthz", new RequestDelegate(context => Http.Json(
-            context, new Health("ok", SmtpServerOptions.Version, server.EndPoint.Port, server.ActiveSessions), ControlJson.Default.Health)));
+            context, new Health("ok", SmtpServerOptions.Version, server.EndPoint.Port, server.ActiveSessions), ControlJson.Readable.Health)));
         app.MapGet("/metrics", new RequestDelegate(async context =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
@@ -88,7 +88,9 @@ public sealed class ControlServer : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        control.BaseAddress = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal) + "/");
+        // Every-interface addresses read as localhost: a browser will not open http://0.0.0.0/ (Chrome refuses it),
+        // and localhost is what a Docker user types on the host side of -p 8025:8025.
+        control.BaseAddress = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("//0.0.0.0:", "//localhost:", StringComparison.Ordinal) + "/");
         return control;
     }
 
@@ -110,7 +112,10 @@ public sealed class ControlServer : IAsyncDisposable
     /// <summary>Bearer token (when one is set) and the security headers on every response.</summary>
     private sealed class Gate(string? token)
     {
-        private const string Policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+        // style-src allows inline styles for one reason: a message's HTML is shown in a sandboxed srcdoc frame, which
+        // inherits this policy, and mail is styled inline. The page itself builds no HTML from data (text nodes
+        // only), scripts stay 'self', and with default-src 'none' no style can fetch anything to leak data through.
+        private const string Policy = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
         public async Task InvokeAsync(HttpContext context, RequestDelegate next)
         {

@@ -98,7 +98,10 @@ public sealed class MessageDirectory
     }
 
     /// <summary>The messages whose .eml and .json are both whole, oldest first.</summary>
-    public IReadOnlyList<CapturedMessage> Load()
+    public IReadOnlyList<CapturedMessage> Load() => Load([]);
+
+    /// <summary>As <see cref="Load()"/>, naming in <paramref name="skipped"/> each .eml left on disk unloaded.</summary>
+    internal IReadOnlyList<CapturedMessage> Load(ICollection<string> skipped)
     {
         var messages = new List<CapturedMessage>();
         foreach (var eml in System.IO.Directory.EnumerateFiles(Path, "*.eml"))
@@ -106,6 +109,7 @@ public sealed class MessageDirectory
             var json = System.IO.Path.ChangeExtension(eml, ".json");
             if (!File.Exists(json))
             {
+                skipped.Add(System.IO.Path.GetFileName(eml));
                 continue;
             }
 
@@ -117,11 +121,13 @@ public sealed class MessageDirectory
             catch (JsonException)
             {
                 // Not an envelope this server wrote: the message is left on disk and not loaded.
+                skipped.Add(System.IO.Path.GetFileName(eml));
                 continue;
             }
 
             if (envelope is null)
             {
+                skipped.Add(System.IO.Path.GetFileName(eml));
                 continue;
             }
 

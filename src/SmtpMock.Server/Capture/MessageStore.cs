@@ -37,7 +37,14 @@ public sealed partial class MessageStore
         var store = new MessageStore(maxMessages, maxBytes, folder);
         if (folder is not null)
         {
-            var kept = folder.Load().TakeLast(maxMessages).ToList();
+            var skipped = new List<string>();
+            var kept = folder.Load(skipped).TakeLast(maxMessages).ToList();
+            if (skipped.Count > 0)
+            {
+                // An .eml copied in by hand is the usual case: say why it is not listed instead of ignoring it.
+                Log.Skipped(logger, skipped.Count == 1 ? "1 .eml" : $"{skipped.Count} .eml files", folder.Path, string.Join(", ", skipped.Order(StringComparer.Ordinal).Take(3)) + (skipped.Count > 3 ? ", ..." : string.Empty));
+            }
+
             foreach (var message in kept)
             {
                 store.Add(message, persist: false);
@@ -202,5 +209,8 @@ public sealed partial class MessageStore
     {
         [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "loaded {Messages} from {Directory}")]
         public static partial void Loaded(ILogger logger, string messages, string directory);
+
+        [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "left {Files} in {Directory} unloaded ({Names}): each message needs the <id>.json envelope this server writes beside its .eml")]
+        public static partial void Skipped(ILogger logger, string files, string directory, string names);
     }
 }

@@ -49,7 +49,8 @@ public sealed partial class SmtpMockServer
                 listener.DualMode = true;
             }
 
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // No ReuseAddress, as for the SMTP port (StartAsync says why): with it a second server would share
+            // this port and take half the TLS connections.
             listener.Bind(new IPEndPoint(_options.EndPoint.Address, port));
             listener.Listen(512);
         }

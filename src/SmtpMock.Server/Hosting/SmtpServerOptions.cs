@@ -31,6 +31,12 @@ public sealed partial record SmtpServerOptions
     /// <summary>When true a command line ended by a bare LF gets 500; when false (telnet, netcat) it is accepted.</summary>
     public bool StrictLineEndings { get; init; }
 
+    /// <summary>
+    /// The longest <see cref="CommandTimeout"/> or <see cref="DataTimeout"/>: a session's deadline is a timer, and a
+    /// timer cannot be set past about 49.7 days (longer ones would fail every session at its first command).
+    /// </summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromDays(49);
+
     /// <summary>How long a client may take to send a whole command line before 421 4.4.2.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -137,9 +143,9 @@ public sealed partial record SmtpServerOptions
             problems.Add("max data line length must be at least 1000 (RFC 5321 §4.5.3.1.6)");
         }
 
-        if (CommandTimeout <= TimeSpan.Zero || DataTimeout <= TimeSpan.Zero)
+        if (CommandTimeout <= TimeSpan.Zero || DataTimeout <= TimeSpan.Zero || CommandTimeout > MaxTimeout || DataTimeout > MaxTimeout)
         {
-            problems.Add("timeouts must be positive");
+            problems.Add("timeouts must be positive and at most 49 days");
         }
 
         if (MaxConnections < 1 || MaxBadCommands < 1 || MaxStoredMessages < 1 || MaxStoredBytes < 1

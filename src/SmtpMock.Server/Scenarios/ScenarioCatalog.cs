@@ -48,7 +48,11 @@ public static class ScenarioCatalog
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
-            if (Directory.Exists(path))
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                problems.Add(new ScenarioProblem(string.Empty, 0, 0, "a scenario path is empty (is a variable unset?): give a file or folder"));
+            }
+            else if (Directory.Exists(path))
             {
                 try
                 {

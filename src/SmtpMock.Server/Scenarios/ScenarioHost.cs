@@ -20,6 +20,10 @@ public sealed partial class ScenarioHost : IDisposable
     private readonly HashSet<string> _folders;
     private readonly FailureAddresses? _simulator;
     private string? _activeName;
+
+    // Whether a scenario (or none) was chosen: at start, or by Activate. Until then the first file saved into a
+    // watched folder becomes active, as the first file's would have at start.
+    private bool _chosen;
     private volatile Scenario? _active;
     private volatile SessionRules _current;
     private volatile ScenarioEngine? _engine;
@@ -32,7 +36,7 @@ public sealed partial class ScenarioHost : IDisposable
         _logger = logger;
         _simulator = FailureAddresses.For(options);
         _current = ScenarioRules.Plain(options, _simulator);
-        var paths = options.ScenarioPaths.Select(Path.GetFullPath).ToList();
+        var paths = options.ScenarioPaths.Select(p => string.IsNullOrWhiteSpace(p) ? p : Path.GetFullPath(p)).ToList();
         _folders = [.. paths.Where(Directory.Exists)];
         var set = ScenarioCatalog.Load(paths);
         if (set.Problems.Count > 0)
@@ -49,6 +53,10 @@ public sealed partial class ScenarioHost : IDisposable
         if (active is not null)
         {
             Activate(active);
+        }
+        else if (paths.Count > 0)
+        {
+            Log.NoneYet(_logger, string.Join(", ", paths));
         }
     }
 
@@ -85,6 +93,7 @@ public sealed partial class ScenarioHost : IDisposable
                 ?? throw new ScenarioException(_byFile.Count == 0
                     ? $"no scenario named '{name}': no scenario files are loaded"
                     : $"no scenario named '{name}'; the loaded ones are: {string.Join(", ", _byFile.Values.Select(s => s.Name).Order(StringComparer.Ordinal))}");
+            _chosen = true;
             _activeName = name;
             Use(scenario);
         }
@@ -95,6 +104,7 @@ public sealed partial class ScenarioHost : IDisposable
     {
         lock (_gate)
         {
+            _chosen = true;
             _activeName = scenario?.Name;
             if (scenario is null)
             {
@@ -151,6 +161,7 @@ public sealed partial class ScenarioHost : IDisposable
             return false;
         }
 
+        Scenario? previous;
         lock (_gate)
         {
             if (ScenarioCatalog.Duplicate(scenario, _byFile.Values) is { } duplicate)
@@ -159,16 +170,31 @@ public sealed partial class ScenarioHost : IDisposable
                 return false;
             }
 
-            var previous = _byFile.GetValueOrDefault(path);
+            previous = _byFile.GetValueOrDefault(path);
             _byFile[path] = scenario;
             if (previous is not null && _activeName == previous.Name)
             {
                 _activeName = scenario.Name;
                 Use(scenario);
             }
+            else if (!_chosen)
+            {
+                // Started with an empty folder: without this the first scenario saved there loaded but never applied.
+                _chosen = true;
+                _activeName = scenario.Name;
+                Use(scenario);
+            }
         }
 
-        Log.Reloaded(_logger, path, scenario.Name);
+        if (previous is null)
+        {
+            Log.Loaded(_logger, path, scenario.Name);
+        }
+        else
+        {
+            Log.Reloaded(_logger, path, scenario.Name);
+        }
+
         return true;
     }
 
@@ -252,5 +278,11 @@ public sealed partial class ScenarioHost : IDisposable
 
         [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Scenario file {Path} not loaded; the last good set stays active:\n{Problems}")]
         public static partial void ReloadFailed(ILogger logger, string path, string problems);
+
+        [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Scenario file {Path} loaded ('{Name}')")]
+        public static partial void Loaded(ILogger logger, string path, string name);
+
+        [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "No scenario file in {Paths} yet: the server answers correctly until a *.yaml or *.yml is saved there (the first becomes active)")]
+        public static partial void NoneYet(ILogger logger, string paths);
     }
 }

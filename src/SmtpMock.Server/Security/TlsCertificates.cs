@@ -115,7 +115,7 @@ public static class TlsCertificates
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
-            throw new TlsCertificateException($"cannot write the TLS certificate to '{path}': {e.Message}");
+            throw new TlsCertificateException($"cannot write the TLS certificate to '{path}': {e.Message}", e);
         }
     }
 

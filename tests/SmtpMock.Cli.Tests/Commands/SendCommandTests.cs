@@ -67,6 +67,11 @@ public class SendCommandTests
         Assert.That(output, Does.Contain("503 5.5.1 Bad sequence of commands"));
         Assert.That(err.Trim(), Does.StartWith("smtpmock: recipient c@example.com refused: 503 "));
         Assert.That(server.Messages.Count, Is.Zero);
+
+        // The refusal ends the message, not the session: send says QUIT instead of dropping the connection.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var session = await server.WaitForSessionEndAsync(1, deadline.Token);
+        Assert.That(session.EndReason, Is.EqualTo("QUIT"), session.EndReason);
     }
 
     [Test]

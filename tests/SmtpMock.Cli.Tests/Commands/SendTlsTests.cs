@@ -59,6 +59,19 @@ public class SendTlsTests
     }
 
     [Test]
+    public async Task Tls_to_the_plaintext_port_says_to_use_the_tls_port_or_starttls()
+    {
+        var (server, _) = await StartAsync();
+        await using (server)
+        {
+            var port = server.EndPoint.Port;
+            var (exit, _, err) = await CommandRun.RunAsync(Send(port, "--tls", "--insecure"));
+            Assert.That(exit, Is.EqualTo(1));
+            Assert.That(err, Is.EqualTo($"smtpmock: TLS handshake failed: 127.0.0.1:{port.Text()} did not answer in TLS (--tls is for the server's --tls-port; on its SMTP port use --starttls)\n"));
+        }
+    }
+
+    [Test]
     public async Task A_login_is_accepted_with_the_right_password_and_refused_with_a_wrong_one()
     {
         var (server, _) = await StartAsync(o => o with { AuthUsers = new Dictionary<string, string> { ["alice"] = "s3cret" } });

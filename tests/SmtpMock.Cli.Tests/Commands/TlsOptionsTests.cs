@@ -1,7 +1,9 @@
+using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using SmtpMock.Server.Hosting;
 
 namespace SmtpMock.Cli.Tests.Commands;
 
@@ -12,9 +14,10 @@ public class TlsOptionsTests
     [TestCase("--auth-user", ":secret", "smtpmock: --auth-user ':secret' must be name:password (e.g. --auth-user app:secret)")]
     [TestCase("--tls-port", "70000", "smtpmock: --tls-port 70000 is outside 0-65535")]
     [TestCase("--tls-cert", "/nonexistent/cert.pem", "smtpmock: --tls-cert needs --tls-key (give both, or neither for a generated certificate)")]
-    [TestCase("--max-auth-failures", "0", "smtpmock: max auth failures must be at least 1")]
-    [TestCase("--no-tls", "--require-tls", "smtpmock: require TLS needs TLS enabled")]
-    [TestCase("--no-auth", "--auth-required", "smtpmock: auth required needs AUTH enabled")]
+    [TestCase("--max-auth-failures", "0", "smtpmock: --max-auth-failures 0 is too small: use at least 1")]
+    [TestCase("--no-tls", "--require-tls", "smtpmock: --require-tls needs TLS: leave out --no-tls")]
+    [TestCase("--no-auth", "--auth-required", "smtpmock: --auth-required needs AUTH: leave out --no-auth")]
+    [TestCase("--no-tls", "--tls-port=0", "smtpmock: --tls-port needs TLS: leave out --no-tls")]
     public async Task A_bad_value_is_one_line_and_exit_2(string option, string value, string expected)
     {
         var (code, _, err) = await CommandRun.RunAsync(["serve", "--port", "0", option, value]);
@@ -30,6 +33,35 @@ public class TlsOptionsTests
 
         Assert.That(code, Is.EqualTo(2));
         Assert.That(err.TrimEnd(), Does.StartWith("smtpmock: TLS certificate (--tls-cert) file '/nonexistent/cert.pem' not found"));
+    }
+
+    [Test]
+    public async Task An_unwritable_export_path_is_one_line_and_exit_2()
+    {
+        var (code, _, err) = await CommandRun.RunAsync(["serve", "--port", "0", "--no-http", "--tls-export-cert", "/nonexistent-folder/mock.pem"]);
+
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(err.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(err, Does.StartWith("smtpmock: cannot write --tls-export-cert /nonexistent-folder/mock.pem: ").And.EndWith("(pick a writable path)\n"));
+        Assert.That(err, Does.Not.Contain("Exception").And.Not.Contain("   at "));
+    }
+
+    [Test]
+    public async Task A_tls_port_in_use_is_named_as_the_tls_port_and_exits_1()
+    {
+        await using var first = new SmtpMockServer(new SmtpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), ImplicitTlsPort = 0 });
+        await first.StartAsync();
+        var busy = first.TlsEndPoint!.Port;
+
+        // A second server that shared the port (SO_REUSEPORT) would start and run until this deadline, then exit 0.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await SmtpMockCli.RunAsync(["serve", "--port", "0", "--no-http", "--tls-port", busy.Text()], output, error, deadline.Token);
+
+        Assert.That(code, Is.EqualTo(1), output.ToString());
+        Assert.That(error.ToString().TrimEnd(), Is.EqualTo(
+            $"smtpmock: cannot listen on 127.0.0.1:{busy.Text()}: address already in use (is another smtpmock running? pick another --tls-port)"));
     }
 
     [Test]

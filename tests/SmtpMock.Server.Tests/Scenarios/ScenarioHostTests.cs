@@ -100,13 +100,32 @@ public class ScenarioHostTests
         host.Watch();
 
         Write("b.yaml", "name: second\nrules: []\n");
-        await log.WaitForAsync("reloaded ('second')", TimeSpan.FromSeconds(15));
+        await log.WaitForAsync("loaded ('second')", TimeSpan.FromSeconds(15));
         Assert.That(host.Loaded.Select(s => s.Name), Is.EqualTo(new[] { "first", "second" }));
 
         var c = Write("c.yaml", "name: first\nrules: []\n");
         await log.WaitForAsync("two scenarios are named 'first'", TimeSpan.FromSeconds(15));
         Assert.That(host.Loaded.Select(s => s.Name), Is.EqualTo(new[] { "first", "second" }));
         Assert.That(host.Active!.SourcePath, Is.Not.EqualTo(c));
+    }
+
+    [Test]
+    public void A_first_scenario_saved_into_an_empty_folder_becomes_active_until_one_is_chosen()
+    {
+        var log = new LineLogger();
+        using var host = new ScenarioHost(new SmtpServerOptions { ScenarioPaths = [_dir] }, log);
+        Assert.That(host.Active, Is.Null);
+        Assert.That(log.Lines, Has.Some.StartsWith($"No scenario file in {_dir} yet"));
+
+        var late = Write("late.yaml", "name: late\nrules:\n  - on: NOOP\n    reply: 451\n");
+        Assert.That(host.Reload(late), Is.True);
+        Assert.That(host.Active!.Name, Is.EqualTo("late"));
+        Assert.That(log.Lines, Has.Some.EqualTo($"Scenario file {late} loaded ('late')"));
+
+        // Once a choice was made (here none, as DELETE /api/v1/scenario does), a new file only loads.
+        host.Activate((Scenario?)null);
+        Assert.That(host.Reload(Write("other.yaml", "name: other\nrules: []\n")), Is.True);
+        Assert.That(host.Active, Is.Null);
     }
 
     [Test]

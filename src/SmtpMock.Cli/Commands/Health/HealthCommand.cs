@@ -5,9 +5,9 @@ namespace SmtpMock.Cli.Commands.Health;
 /// <summary>The <c>health</c> command: the container's HEALTHCHECK, usable against any SMTP server.</summary>
 internal static class HealthCommand
 {
-    public static readonly Option<string> Host = new("--host") { Description = "Server to check", DefaultValueFactory = _ => "127.0.0.1" };
-    public static readonly Option<int> Port = new("--port", "-p") { Description = "Its SMTP port", DefaultValueFactory = _ => 2525 };
-    public static readonly Option<double> Timeout = new("--timeout") { Description = "Seconds to wait for the 220 greeting", DefaultValueFactory = _ => 2 };
+    public static readonly Option<string> Host = new("--host") { Description = "Server to check", HelpName = "HOST", DefaultValueFactory = _ => "127.0.0.1" };
+    public static readonly Option<int> Port = OptionParsers.Port("--port", "Its SMTP port", 2525, 1, "-p");
+    public static readonly Option<double> Timeout = OptionParsers.Number("--timeout", "SECONDS", "Seconds to wait for the 220 greeting", 2.0, 0.1, 300.0);
 
     public static Command Create()
     {

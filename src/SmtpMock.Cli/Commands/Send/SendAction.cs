@@ -19,8 +19,6 @@ internal static class SendAction
         var timeout = parse.GetValue(SendCommand.Timeout);
         var host = parse.GetValue(SendCommand.Host);
         problem ??= string.IsNullOrWhiteSpace(host) ? "--host is empty: give a host name or address, e.g. 127.0.0.1"
-            : port is < 1 or > 65535 ? $"--port {port} is outside 1-65535"
-            : timeout is < 1 or > 3600 ? $"--timeout {timeout} is outside 1-3600 seconds"
             : SendSecurity.Problem(parse);
         if (problem is not null || message is null)
         {
@@ -59,10 +57,16 @@ internal static class SendAction
                 _ => "refused",
             };
             await error.WriteLineAsync($"smtpmock: {what}: {(int)e.StatusCode} {e.Message}").ConfigureAwait(false);
+            await QuitAsync(client).ConfigureAwait(false);
         }
         catch (AuthenticationException e)
         {
             await error.WriteLineAsync($"smtpmock: login refused: {e.Message}").ConfigureAwait(false);
+        }
+        catch (SslHandshakeException e) when (e.ServerCertificate is null && parse.GetValue(SendCommand.Tls))
+        {
+            // No certificate came back: the port speaks plaintext (its 220 greeting is not a TLS record).
+            await error.WriteLineAsync($"smtpmock: TLS handshake failed: {host}:{port} did not answer in TLS (--tls is for the server's --tls-port; on its SMTP port use --starttls)").ConfigureAwait(false);
         }
         catch (SslHandshakeException e)
         {
@@ -87,6 +91,27 @@ internal static class SendAction
         }
 
         return 1;
+    }
+
+    /// <summary>
+    /// After a refusal the session is still usable: end it with QUIT as a polite client does, so the server logs
+    /// QUIT rather than "client closed the connection". Best effort: the exit code is already decided.
+    /// </summary>
+    private static async Task QuitAsync(SmtpClient client)
+    {
+        if (!client.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            await client.DisconnectAsync(quit: true, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or SmtpProtocolException or SmtpCommandException or ServiceNotConnectedException)
+        {
+            // The server went away meanwhile: nothing left to close politely.
+        }
     }
 
     /// <summary>MailKit's certificate errors come as an indented list: one line for the console.</summary>

@@ -13,10 +13,10 @@ internal static class HttpOptions
 {
     public const string TokenVariable = "SMTPMOCK_API_TOKEN";
 
-    public static readonly Option<int> Port = new("--http-port") { Description = "HTTP API and web page port (0 picks a free one)", DefaultValueFactory = _ => 8025 };
-    public static readonly Option<string> Host = new("--http-host") { Description = "HTTP address (0.0.0.0 exposes it, e.g. in Docker)", DefaultValueFactory = _ => "127.0.0.1" };
+    public static readonly Option<int> Port = OptionParsers.Port("--http-port", "HTTP API and web page port (0 picks a free one)", 8025);
+    public static readonly Option<string> Host = new("--http-host") { Description = "HTTP address or local host name (0.0.0.0 exposes it, e.g. in Docker)", HelpName = "ADDRESS", DefaultValueFactory = _ => "127.0.0.1" };
     public static readonly Option<bool> NoHttp = new("--no-http") { Description = "Serve SMTP only: no HTTP API, events, metrics or page" };
-    public static readonly Option<string?> Token = new("--api-token") { Description = $"Require Authorization: Bearer TOKEN on the API and /metrics (or set {TokenVariable})" };
+    public static readonly Option<string?> Token = new("--api-token") { Description = $"Require Authorization: Bearer TOKEN on the API and /metrics (or set {TokenVariable})", HelpName = "TOKEN" };
 
     public static void AddTo(Command command)
     {
@@ -35,19 +35,15 @@ internal static class HttpOptions
             return null;
         }
 
-        if (!IPAddress.TryParse(parse.GetValue(Host), out var address))
+        // As --host: an address, or a name of this machine such as localhost.
+        var problems = new List<string>();
+        if (ServeOptions.Resolve("--http-host", parse.GetValue(Host)!, problems) is not { } address)
         {
-            error = $"smtpmock: --http-host '{parse.GetValue(Host)}' is not an IP address (try 127.0.0.1 or 0.0.0.0)";
+            error = $"smtpmock: {problems[0]}";
             return null;
         }
 
         var port = parse.GetValue(Port);
-        if (port is < 0 or > 65535)
-        {
-            error = $"smtpmock: --http-port {port} is outside 0-65535 (0 picks a free one; --no-http turns HTTP off)";
-            return null;
-        }
-
         var token = parse.GetValue(Token) ?? Environment.GetEnvironmentVariable(TokenVariable);
         return new ControlOptions { EndPoint = new IPEndPoint(address, port), ApiToken = string.IsNullOrEmpty(token) ? null : token };
     }
@@ -63,9 +59,25 @@ internal static class HttpOptions
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
-            await parse.InvocationConfiguration.Error.WriteLineAsync(
-                $"smtpmock: cannot serve HTTP on {options.EndPoint}: {e.Message} (pick another with --http-port, 0 for a free one, or --no-http)").ConfigureAwait(false);
+            // 8025 is also Mailpit's page: the likeliest owner of the port on a machine that tries SmtpMock.
+            var why = InUse(e) ? "address already in use (is Mailpit or another smtpmock running? pick another --http-port, 0 for a free one, or --no-http)"
+                : $"{e.Message} (pick another with --http-port, 0 for a free one, or --no-http)";
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"smtpmock: cannot serve HTTP on {options.EndPoint}: {why}").ConfigureAwait(false);
             return null;
         }
+    }
+
+    /// <summary>Kestrel wraps the socket error twice ("Failed to bind to address ...: address already in use.").</summary>
+    private static bool InUse(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
@@ -93,7 +94,11 @@ internal static class ServeAction
         }
         catch (SocketException e)
         {
-            await error.WriteLineAsync($"smtpmock: cannot listen on {options.EndPoint}: {ListenFailure(e)}").ConfigureAwait(false);
+            // StartAsync binds --port first, then --tls-port: with the SMTP port bound, the TLS port is what failed.
+            var (endPoint, flag) = IsListening(server) && options.ImplicitTlsPort is { } tlsPort
+                ? (new IPEndPoint(options.EndPoint.Address, tlsPort), "--tls-port")
+                : (options.EndPoint, "--port");
+            await error.WriteLineAsync($"smtpmock: cannot listen on {endPoint}: {ListenFailure(e, flag)}").ConfigureAwait(false);
             return RuntimeError;
         }
 
@@ -124,13 +129,26 @@ internal static class ServeAction
         }
     }
 
-    private static string ListenFailure(SocketException e) => e.SocketErrorCode switch
+    private static string ListenFailure(SocketException e, string flag) => e.SocketErrorCode switch
     {
-        SocketError.AddressAlreadyInUse => "address already in use (is another smtpmock running? pick another --port)",
-        SocketError.AccessDenied => "permission denied (ports below 1024 need privileges; pick another --port)",
+        SocketError.AddressAlreadyInUse => $"address already in use (is another smtpmock running? pick another {flag})",
+        SocketError.AccessDenied => $"permission denied (ports below 1024 need privileges; pick another {flag})",
         SocketError.AddressNotAvailable => "no such address on this machine (pick another --host)",
-        _ => $"{e.Message} (pick another --host or --port)",
+        _ => $"{e.Message} (pick another --host or {flag})",
     };
+
+    private static bool IsListening(SmtpMockServer server)
+    {
+        try
+        {
+            _ = server.EndPoint;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     private static LogLevel ToLogLevel(LogLevelName name) => name switch
     {

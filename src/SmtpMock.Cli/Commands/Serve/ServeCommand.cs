@@ -12,22 +12,23 @@ internal static class ServeCommand
 {
     public const string Name = "serve";
 
-    // First: the options below read it while the class initializes.
+    // First: the options below read these while the class initializes.
     private static readonly SmtpServerOptions Defaults = new();
+    private static readonly int MaxTimeoutSeconds = (int)SmtpServerOptions.MaxTimeout.TotalSeconds;
 
     public static readonly Option<string> Host = new("--host") { Description = "Address or local host name to listen on (0.0.0.0: every interface)", HelpName = "ADDRESS", DefaultValueFactory = _ => Defaults.EndPoint.Address.ToString() };
     public static readonly Option<int> Port = OptionParsers.Port("--port", "Port to listen on (0 picks a free one)", Defaults.EndPoint.Port, "-p");
     public static readonly Option<string> Hostname = new("--hostname") { Description = "Name in the greeting and EHLO reply", HelpName = "NAME", DefaultValueFactory = _ => Defaults.Hostname };
-    public static readonly Option<DirectoryInfo?> Store = new("--store") { Description = "Also write each message to DIR as <id>.eml and <id>.json (and load those already there)", HelpName = "DIR" };
-    public static readonly Option<long> MaxMessageSize = OptionParsers.Number("--max-message-size", "OCTETS", "SIZE limit in octets", Defaults.MaxMessageSize);
-    public static readonly Option<int> MaxRecipients = OptionParsers.Number("--max-recipients", "N", "Recipients per message before 452 4.5.3", Defaults.MaxRecipients);
-    public static readonly Option<int> MaxLineLength = OptionParsers.Number("--max-line-length", "OCTETS", "Longest command line in octets, CRLF included (MAIL gets 526 more)", Defaults.MaxCommandLineLength);
-    public static readonly Option<int> MaxDataLineLength = OptionParsers.Number("--max-data-line-length", "OCTETS", "Longest DATA line in octets, CRLF included", Defaults.MaxDataLineLength);
-    public static readonly Option<int> CommandTimeout = OptionParsers.Number("--command-timeout", "SECONDS", "Seconds a client may take per command before 421 4.4.2", (int)Defaults.CommandTimeout.TotalSeconds);
-    public static readonly Option<int> DataTimeout = OptionParsers.Number("--data-timeout", "SECONDS", "Seconds of silence allowed inside DATA/BDAT before 421 4.4.2", (int)Defaults.DataTimeout.TotalSeconds);
-    public static readonly Option<int> MaxConnections = OptionParsers.Number("--max-connections", "N", "Sessions at once; one more gets 421 4.7.0", Defaults.MaxConnections);
-    public static readonly Option<int> MaxBadCommands = OptionParsers.Number("--max-bad-commands", "N", "Bad commands per session before 421 4.7.0", Defaults.MaxBadCommands);
-    public static readonly Option<int> MaxMessages = OptionParsers.Number("--max-messages", "N", "Messages kept in memory (oldest dropped first)", Defaults.MaxStoredMessages);
+    public static readonly Option<DirectoryInfo?> Store = new("--store") { Description = "Also write each message to DIR as <id>.eml and <id>.json (and load those already there)", HelpName = "DIR", CustomParser = OptionParsers.PathOf("--store", text => new DirectoryInfo(text)) };
+    public static readonly Option<long> MaxMessageSize = OptionParsers.Number("--max-message-size", "OCTETS", "SIZE limit in octets", Defaults.MaxMessageSize, 1, long.MaxValue);
+    public static readonly Option<int> MaxRecipients = OptionParsers.Number("--max-recipients", "N", "Recipients per message before 452 4.5.3", Defaults.MaxRecipients, 1, int.MaxValue);
+    public static readonly Option<int> MaxLineLength = OptionParsers.Number("--max-line-length", "OCTETS", "Longest command line in octets, CRLF included (MAIL gets 526 more)", Defaults.MaxCommandLineLength, 512, int.MaxValue, minWhy: " (RFC 5321 §4.5.3.1.4)");
+    public static readonly Option<int> MaxDataLineLength = OptionParsers.Number("--max-data-line-length", "OCTETS", "Longest DATA line in octets, CRLF included", Defaults.MaxDataLineLength, 1000, int.MaxValue, minWhy: " (RFC 5321 §4.5.3.1.6)");
+    public static readonly Option<int> CommandTimeout = OptionParsers.Number("--command-timeout", "SECONDS", "Seconds a client may take per command before 421 4.4.2", (int)Defaults.CommandTimeout.TotalSeconds, 1, MaxTimeoutSeconds, maxWhy: " (49 days)");
+    public static readonly Option<int> DataTimeout = OptionParsers.Number("--data-timeout", "SECONDS", "Seconds of silence allowed inside DATA/BDAT before 421 4.4.2", (int)Defaults.DataTimeout.TotalSeconds, 1, MaxTimeoutSeconds, maxWhy: " (49 days)");
+    public static readonly Option<int> MaxConnections = OptionParsers.Number("--max-connections", "N", "Sessions at once; one more gets 421 4.7.0", Defaults.MaxConnections, 1, int.MaxValue);
+    public static readonly Option<int> MaxBadCommands = OptionParsers.Number("--max-bad-commands", "N", "Bad commands per session before 421 4.7.0", Defaults.MaxBadCommands, 1, int.MaxValue);
+    public static readonly Option<int> MaxMessages = OptionParsers.Number("--max-messages", "N", "Messages kept in memory (oldest dropped first)", Defaults.MaxStoredMessages, 1, int.MaxValue);
     public static readonly Option<bool> StrictLineEndings = new("--strict-line-endings") { Description = "Refuse command lines ended by a bare LF (default: accept, for telnet)" };
     public static readonly Option<BareLineEndingPolicy> BareLineEndings = OptionParsers.Choice("--bare-line-endings", "What a bare CR or LF inside DATA becomes", Defaults.BareLineEndingsInData);
     public static readonly Option<string[]> Scenario = new("--scenario", "-s") { Description = "Scenario file or folder of *.yaml files (repeatable); watched for changes", HelpName = "FILE|DIR" };

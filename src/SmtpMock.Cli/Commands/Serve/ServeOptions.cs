@@ -13,7 +13,7 @@ internal static class ServeOptions
     public static (SmtpServerOptions? Options, IReadOnlyList<string> Problems) Build(ParseResult parse)
     {
         var problems = new List<string>();
-        var address = Resolve(parse.GetValue(ServeCommand.Host)!, problems);
+        var address = Resolve("--host", parse.GetValue(ServeCommand.Host)!, problems);
         var scenarios = parse.GetValue(ServeCommand.Scenario) ?? [];
         var active = parse.GetValue(ServeCommand.ScenarioName);
         if (active is not null && scenarios.Length == 0)
@@ -51,8 +51,15 @@ internal static class ServeOptions
     }
 
     /// <summary>An IP address as given, or a host name that resolves to an address of this machine (IPv4 first).</summary>
-    private static IPAddress? Resolve(string host, List<string> problems)
+    internal static IPAddress? Resolve(string flag, string host, List<string> problems)
     {
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            // Dns.GetHostAddresses("") answers this machine's addresses: an unset variable would pick one silently.
+            problems.Add($"{flag} is empty: give an address such as 127.0.0.1 or 0.0.0.0 (is a variable unset?)");
+            return null;
+        }
+
         if (IPAddress.TryParse(host, out var address))
         {
             return address;
@@ -65,7 +72,7 @@ internal static class ServeOptions
         }
         catch (Exception e) when (e is SocketException or ArgumentException)
         {
-            problems.Add($"--host '{host}' is not an IP address and does not resolve (try 127.0.0.1, 0.0.0.0 or localhost)");
+            problems.Add($"{flag} '{host}' is not an IP address and does not resolve (try 127.0.0.1, 0.0.0.0 or localhost)");
             return null;
         }
 
@@ -76,7 +83,7 @@ internal static class ServeOptions
             .FirstOrDefault();
         if (usable is null)
         {
-            problems.Add($"--host '{host}' resolves to {string.Join(", ", addresses.Select(a => a.ToString()))}, none of them an address of this machine (try 127.0.0.1, 0.0.0.0 or localhost)");
+            problems.Add($"{flag} '{host}' resolves to {string.Join(", ", addresses.Select(a => a.ToString()))}, none of them an address of this machine (try 127.0.0.1, 0.0.0.0 or localhost)");
         }
 
         return usable;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using SmtpMock.Server.Hosting;
 using SmtpMock.Server.Security;
 
@@ -13,17 +12,17 @@ internal static class TlsOptions
 {
     private static readonly SmtpServerOptions Defaults = new();
 
-    public static readonly Option<FileInfo?> Certificate = new("--tls-cert") { Description = "PEM certificate for STARTTLS and --tls-port (default: one generated for --hostname)" };
-    public static readonly Option<FileInfo?> Key = new("--tls-key") { Description = "PEM private key (unencrypted) for --tls-cert" };
-    public static readonly Option<FileInfo?> ExportCertificate = new("--tls-export-cert") { Description = "Write the server certificate (public PEM) to FILE so clients can trust it" };
-    public static readonly Option<int?> Port = new("--tls-port") { Description = "Also listen with TLS from the first byte (RFC 8314), e.g. 465; 0 picks a port" };
+    public static readonly Option<FileInfo?> Certificate = new("--tls-cert") { Description = "PEM certificate for STARTTLS and --tls-port (default: one generated for --hostname)", HelpName = "FILE", CustomParser = OptionParsers.PathOf("--tls-cert", text => new FileInfo(text)) };
+    public static readonly Option<FileInfo?> Key = new("--tls-key") { Description = "PEM private key (unencrypted) for --tls-cert", HelpName = "FILE", CustomParser = OptionParsers.PathOf("--tls-key", text => new FileInfo(text)) };
+    public static readonly Option<FileInfo?> ExportCertificate = new("--tls-export-cert") { Description = "Write the server certificate (public PEM) to FILE so clients can trust it", HelpName = "FILE", CustomParser = OptionParsers.PathOf("--tls-export-cert", text => new FileInfo(text)) };
+    public static readonly Option<int?> Port = OptionParsers.OptionalPort("--tls-port", "Also listen with TLS from the first byte (RFC 8314), e.g. 465; 0 picks a port");
     public static readonly Option<bool> RequireTls = new("--require-tls") { Description = "MAIL, RCPT, DATA, BDAT and AUTH before STARTTLS get 530 5.7.0" };
     public static readonly Option<bool> AllowPlaintextAuth = new("--allow-plaintext-auth") { Description = "Offer PLAIN, LOGIN and XOAUTH2 before TLS too (default: 538 5.7.11 there)" };
-    public static readonly Option<string[]> AuthUser = new("--auth-user") { Description = "name:password a login must match (repeatable); with none, any login is accepted" };
+    public static readonly Option<string[]> AuthUser = new("--auth-user") { Description = "A login that must match (repeatable); with none, any login is accepted", HelpName = "NAME:PASSWORD" };
     public static readonly Option<bool> AuthRequired = new("--auth-required") { Description = "MAIL before a successful AUTH gets 530 5.7.0" };
     public static readonly Option<bool> NoTls = new("--no-tls") { Description = "Offer no STARTTLS (it then gets 502 5.5.1)" };
     public static readonly Option<bool> NoAuth = new("--no-auth") { Description = "Offer no AUTH (it then gets 502 5.5.1)" };
-    public static readonly Option<int> MaxAuthFailures = new("--max-auth-failures") { Description = "Refused logins per session; the last is answered 421 4.7.0 and the session closes", DefaultValueFactory = _ => Defaults.MaxAuthFailures };
+    public static readonly Option<int> MaxAuthFailures = OptionParsers.Number("--max-auth-failures", "N", "Refused logins per session; the last is answered 421 4.7.0 and the session closes", Defaults.MaxAuthFailures, 1, int.MaxValue);
 
     public static IReadOnlyList<Option> All { get; } =
         [Certificate, Key, ExportCertificate, Port, RequireTls, AllowPlaintextAuth, AuthUser, AuthRequired, MaxAuthFailures, NoTls, NoAuth];
@@ -47,9 +46,14 @@ internal static class TlsOptions
         }
 
         var port = parse.GetValue(Port);
-        if (port is < 0 or > 65535)
+        if (parse.GetValue(NoTls) && (parse.GetValue(RequireTls) || port is not null))
         {
-            return (options, $"--tls-port {port.Value.ToString(CultureInfo.InvariantCulture)} is outside 0-65535");
+            return (options, $"{(port is not null ? "--tls-port" : "--require-tls")} needs TLS: leave out --no-tls");
+        }
+
+        if (parse.GetValue(NoAuth) && parse.GetValue(AuthRequired))
+        {
+            return (options, "--auth-required needs AUTH: leave out --no-auth");
         }
 
         var certificate = parse.GetValue(Certificate);
@@ -93,9 +97,10 @@ internal static class TlsOptions
             TlsCertificates.ExportPemFile(certificate, file.FullName);
             return null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (TlsCertificateException e)
         {
-            return $"cannot write --tls-export-cert {file.FullName}: {e.Message}";
+            // ExportPemFile wraps the IO error; the inner message says why (no such folder, permission denied).
+            return $"cannot write --tls-export-cert {file.FullName}: {e.InnerException?.Message ?? e.Message} (pick a writable path)";
         }
     }
 }

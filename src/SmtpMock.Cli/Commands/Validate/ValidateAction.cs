@@ -19,6 +19,16 @@ internal static class ValidateAction
         }
 
         await ScenarioProblems.WriteAsync(error, set.Problems).ConfigureAwait(false);
-        return set.Problems.Count > 0 ? SmtpMockCli.UsageError : 0;
+
+        // A folder with no scenario file checked nothing: saying nothing and exiting 0 would read as "all valid".
+        var empty = (parse.GetValue(ValidateCommand.Files) ?? []).Where(Directory.Exists)
+            .Where(folder => !set.Files.Any(file => Path.GetFullPath(file).StartsWith(Path.GetFullPath(folder).TrimEnd('/') + "/", StringComparison.Ordinal)))
+            .ToList();
+        foreach (var folder in empty)
+        {
+            await error.WriteLineAsync($"smtpmock: {folder}: no scenario files (*.yaml, *.yml) in this folder (check the path)").ConfigureAwait(false);
+        }
+
+        return set.Problems.Count > 0 || empty.Count > 0 ? SmtpMockCli.UsageError : 0;
     }
 }

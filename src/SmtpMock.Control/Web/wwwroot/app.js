@@ -1,5 +1,5 @@
 // The page: tabs, the live lists of messages and sessions (refreshed from the events stream) and the views.
-import { count, el, events, get, setToken, time } from "./api.js";
+import { call, count, el, events, get, setToken, time } from "./api.js";
 import { showMessage } from "./message.js";
 import { appendLine, showSession } from "./session.js";
 import { loadScenario, wireScenario } from "./scenario.js";
@@ -24,12 +24,12 @@ export function openSession(id) {
 
 async function refreshMessages() {
   const filter = document.getElementById("message-filter").value.trim();
-  const page = await get(`messages?limit=200${filter ? `&subject=${encodeURIComponent(filter)}` : ""}`);
+  const page = await get(`messages?limit=200${filter ? `&q=${encodeURIComponent(filter)}` : ""}`);
   const list = document.getElementById("message-list");
   list.replaceChildren(...page.items.map((m) => el("li", {
     class: m.id === state.message ? "selected" : null,
     "data-id": m.id,
-    onclick: () => { state.message = m.id; showMessage(m.id, openSession); refreshMessages(); },
+    onclick: () => { state.message = m.id; showMessage(m.id, openSession, messageDeleted); refreshMessages(); },
   }, el("strong", {}, m.subject || "(no subject)"), el("span", {}, `${m.from || "<>"} → ${m.to.join(", ")}`), el("time", {}, time(m.receivedAt)))));
   if (page.items.length === 0) list.append(el("li", { class: "empty" }, "No messages yet: send one to the SMTP port."));
 }
@@ -44,6 +44,13 @@ async function refreshSessions() {
   }, el("strong", {}, `#${s.id} ${s.heloName || ""}`), el("span", {}, `${s.client} · ${count(s.commands, "command")} · ${count(s.messages, "message")}${s.faults ? ` · ${s.faults} injected` : ""}`),
   el("time", {}, s.endedAt ? time(s.startedAt) : "open"))));
   if (sessions.length === 0) list.append(el("li", { class: "empty" }, "No sessions yet."));
+}
+
+/** After "Delete" or "Delete all": the view empties and the list is read again (deletions send no event). */
+function messageDeleted() {
+  state.message = null;
+  document.getElementById("message-view").replaceChildren(el("p", { class: "empty" }, "Select a message."));
+  refreshMessages();
 }
 
 /** Many events in a burst cause one refresh. */
@@ -65,6 +72,7 @@ function onEvent(type, data) {
 function start() {
   for (const button of document.querySelectorAll("nav button")) button.addEventListener("click", () => tab(button.dataset.tab));
   document.getElementById("message-filter").addEventListener("input", refreshSoon);
+  document.getElementById("messages-clear").addEventListener("click", async () => { await call("DELETE", "messages"); messageDeleted(); });
   document.getElementById("token-form").addEventListener("submit", (e) => {
     e.preventDefault();
     setToken(document.getElementById("token").value);

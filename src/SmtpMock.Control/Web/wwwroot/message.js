@@ -1,7 +1,7 @@
 // One message: envelope, headers, text, HTML in a sandboxed frame (no scripts, own opaque origin), attachments, raw.
-import { blobUrl, el, get, time } from "./api.js";
+import { blobUrl, call, el, get, time } from "./api.js";
 
-export async function showMessage(id, openSession) {
+export async function showMessage(id, openSession, onDeleted) {
   const view = document.getElementById("message-view");
   const m = await get(`messages/${id}`);
   const html = el("iframe", { sandbox: "", title: "HTML body", class: "html", referrerpolicy: "no-referrer" });
@@ -9,14 +9,17 @@ export async function showMessage(id, openSession) {
   const raw = el("pre", { class: "raw" });
   const attachments = m.attachments.map((a) => el("li", {}, el("a", {
     href: "#",
-    onclick: async (e) => {
+    onclick: (e) => {
       e.preventDefault();
-      const link = el("a", { href: await blobUrl(`messages/${id}/attachments/${a.index}`), download: a.fileName || `attachment-${a.index}` });
-      link.click();
+      download(`messages/${id}/attachments/${a.index}`, a.fileName || `attachment-${a.index}`);
     },
   }, a.fileName || `attachment ${a.index}`), ` ${a.contentType}, ${a.size} bytes`));
-  view.replaceChildren(
-    el("h2", {}, m.subject || "(no subject)"),
+  // replaceChildren would show a null part (no HTML, no attachments) as the text "null": leave those out.
+  view.replaceChildren(...[
+    el("div", { class: "title" }, el("h2", {}, m.subject || "(no subject)"),
+      el("span", { class: "actions" },
+        el("button", { type: "button", class: "download", onclick: () => download(`messages/${id}/raw`, `${id}.eml`) }, "Download .eml"),
+        el("button", { type: "button", class: "delete", onclick: async () => { await call("DELETE", `messages/${id}`); onDeleted(); } }, "Delete"))),
     el("p", { class: "meta" }, `MAIL FROM <${m.envelope.from}> · RCPT TO ${m.envelope.recipients.map((r) => `<${r.address}>`).join(" ")} · ${m.size} bytes · ${time(m.receivedAt)} · `,
       el("a", { href: "#", onclick: (e) => { e.preventDefault(); openSession(m.sessionId); } }, `session #${m.sessionId}`)),
     el("details", {}, el("summary", {}, `Headers (${m.headers.length})`),
@@ -25,5 +28,11 @@ export async function showMessage(id, openSession) {
     m.html !== null ? el("section", {}, el("h3", {}, "HTML"), html) : null,
     attachments.length ? el("section", {}, el("h3", {}, "Attachments"), el("ul", {}, attachments)) : null,
     el("details", { ontoggle: async (e) => { if (e.target.open && !raw.textContent) raw.textContent = await (await fetch(await blobUrl(`messages/${id}/raw`))).text(); } },
-      el("summary", {}, "Raw source"), raw));
+      el("summary", {}, "Raw source"), raw),
+  ].filter((part) => part !== null));
+}
+
+/** Saves an API resource as a file (through a blob URL: the request carries the token when there is one). */
+async function download(path, fileName) {
+  el("a", { href: await blobUrl(path), download: fileName }).click();
 }
