@@ -94,12 +94,25 @@ public class GrammarDialogTests
     public async Task Help_lists_the_commands_on_214_lines()
     {
         var result = await ExpectAsync("HELP\r\n", "214 2.0.0");
-        var help = string.Join(" ", result.Lines.Where(l => l.StartsWith("214", StringComparison.Ordinal)));
-        foreach (var verb in new[] { "EHLO", "HELO", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "NOOP", "QUIT", "VRFY", "EXPN", "HELP" })
-        {
-            Assert.That(help, Does.Contain(verb));
-        }
+        var listed = HelpVerbs(result);
+        Assert.That(listed, Is.EquivalentTo(new[] { "EHLO", "HELO", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "NOOP", "QUIT", "VRFY", "HELP", "STARTTLS", "AUTH" }));
     }
+
+    [Test]
+    public async Task Help_leaves_out_expn_and_what_is_turned_off()
+    {
+        // EXPN always answers 502; STARTTLS and AUTH answer 502 when turned off: HELP lists only what is answered.
+        var result = await ExpectAsync("HELP\r\nEXPN list\r\nSTARTTLS\r\n", new Hosting.SmtpServerOptions { EnableTls = false, EnableAuth = false }, "214 2.0.0", "502 5.5.1", "502 5.5.1");
+        var listed = HelpVerbs(result);
+        Assert.That(listed, Does.Not.Contain("EXPN").And.Not.Contain("STARTTLS").And.Not.Contain("AUTH"));
+        Assert.That(listed, Does.Contain("MAIL").And.Contain("VRFY"));
+    }
+
+    private static string[] HelpVerbs(DriveResult result) =>
+        result.Lines.Where(l => l.StartsWith("214", StringComparison.Ordinal))
+            .Skip(1).SkipLast(1)
+            .SelectMany(l => l["214-2.0.0 ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .ToArray();
 
     [Test]
     public async Task Postmaster_is_accepted_as_a_recipient()

@@ -12,13 +12,10 @@ namespace SmtpMock.Server.Session;
 /// </summary>
 internal sealed partial class DefaultResponder
 {
-    /// <summary>Verbs HELP leaves out: offered per session in EHLO (DefaultResponder.Security.cs), or 502.</summary>
-    private static readonly HashSet<SmtpVerb> NotImplementedVerbs = [SmtpVerb.StartTls, SmtpVerb.Auth];
-
     private readonly SessionOptions _options;
     private readonly string _hostname;
     private readonly SmtpReply _greeting;
-    private readonly SmtpReply _help = Help();
+    private readonly SmtpReply _help;
 
     /// <param name="options">The session options.</param>
     /// <param name="hostname">A scenario's hostname, when it has one.</param>
@@ -49,6 +46,7 @@ internal sealed partial class DefaultResponder
         Has8BitMime = Advertises("8BITMIME");
         HasSmtpUtf8 = Advertises("SMTPUTF8");
         HasChunking = Advertises("CHUNKING");
+        _help = Help();
     }
 
     /// <summary>What EHLO advertises after its first line. Nothing that answers 502 is here (RFC 5321 §4.2.4).</summary>
@@ -174,14 +172,26 @@ internal sealed partial class DefaultResponder
         return new Outcome(new SmtpReply(250, null, lines), next, SessionEffect.Greet);
     }
 
-    /// <summary>HELP lists every verb the server implements, seven to a line, from the one verb list.</summary>
-    private static SmtpReply Help()
+    /// <summary>
+    /// HELP lists the verbs this server answers, seven to a line, from the one verb list: not EXPN (always 502), not
+    /// BDAT when a scenario's EHLO list leaves out CHUNKING, STARTTLS and AUTH only when they are on.
+    /// </summary>
+    private SmtpReply Help()
     {
-        var verbs = SmtpVerbs.Known.Where(v => !NotImplementedVerbs.Contains(v)).Select(v => v.Keyword()).ToList();
+        var verbs = SmtpVerbs.Known.Where(Answers).Select(v => v.Keyword()).ToList();
         var lines = new List<string> { $"SmtpMock {ServerVersion.Text}, commands:" };
         lines.AddRange(verbs.Chunk(7).Select(chunk => string.Join(' ', chunk)));
         lines.Add("See RFC 5321");
         return new SmtpReply(214, "2.0.0", lines);
+
+        bool Answers(SmtpVerb verb) => verb switch
+        {
+            SmtpVerb.Expn => false,
+            SmtpVerb.Bdat => HasChunking,
+            SmtpVerb.StartTls => _options.TlsEnabled && (!_customExtensions || Advertises("STARTTLS")),
+            SmtpVerb.Auth => AuthAvailable,
+            _ => true,
+        };
     }
 
     private Outcome Mail(SessionContext session, SmtpCommand command, SessionState next)
