@@ -128,6 +128,7 @@ internal sealed class FailureAddresses : IScenarioSession
         var client = (session.Client as IPEndPoint)?.Address.ToString() ?? session.ClientText;
         var key = string.Join('\n', client, session.Sender?.Address.ToLowerInvariant() ?? string.Empty, recipient.Address.ToLowerInvariant());
         var now = _clock.GetUtcNow();
+        TimeSpan waited;
         lock (_gate)
         {
             if (!_greylisted.TryGetValue(key, out var first))
@@ -144,14 +145,16 @@ internal sealed class FailureAddresses : IScenarioSession
                 _greylisted[key] = now;
             }
 
-            if (now - first >= window)
+            waited = now - first;
+            if (waited >= window)
             {
                 // The client came back after the window: it passes, now and on later attempts.
                 return null;
             }
         }
 
-        var seconds = window.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        // What is left of the window: a retry that comes too soon is told how much longer to wait.
+        var seconds = (window - waited).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         return Fire(local, new SmtpReply(451, "4.7.1", $"Greylisted: try again after {seconds} seconds"));
     }
 

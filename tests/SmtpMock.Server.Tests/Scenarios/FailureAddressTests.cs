@@ -155,7 +155,9 @@ public class FailureAddressTests
             (await SessionDriver.RunAsync(Splitter.Bytes(Ehlo + Mail + To("Greylist-5s@smtpmock.test")), options: options, rules: rules)).Lines[^1];
 
         Assert.That(await AttemptAsync(), Is.EqualTo("451 4.7.1 Greylisted: try again after 5 seconds"));
-        clock.Advance(TimeSpan.FromSeconds(5));
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.That(await AttemptAsync(), Is.EqualTo("451 4.7.1 Greylisted: try again after 3 seconds"), "a retry too soon is told what is left");
+        clock.Advance(TimeSpan.FromSeconds(3));
         Assert.That(await AttemptAsync(), Does.StartWith("250 2.1.5"));
     }
 
