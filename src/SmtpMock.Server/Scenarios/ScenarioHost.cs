@@ -120,26 +120,8 @@ public sealed partial class ScenarioHost : IDisposable
         }
     }
 
-    /// <summary>Starts watching the scenario files for changes.</summary>
-    public void Watch()
-    {
-        foreach (var directory in _byFile.Keys.Select(Path.GetDirectoryName).Concat(_folders).Distinct(StringComparer.Ordinal))
-        {
-            var watcher = new FileSystemWatcher(directory!)
-            {
-                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size,
-                IncludeSubdirectories = false,
-            };
-            watcher.Changed += (_, e) => ScheduleReload(e.FullPath);
-            watcher.Created += (_, e) => ScheduleReload(e.FullPath);
-            watcher.Renamed += (_, e) => ScheduleReload(e.FullPath);
-            watcher.EnableRaisingEvents = true;
-            _watchers.Add(watcher);
-        }
-    }
-
     /// <summary>
-    /// Loads one file now, a changed one or a new one in a watched folder. A file with problems, or one whose name
+    /// Loads one file now, a changed one or a new one in a watched folder (a deleted one is logged; what it held stays). A file with problems, or one whose name
     /// another file already has, is logged with every problem and the last good set stays.
     /// </summary>
     public bool Reload(string path)
@@ -147,6 +129,25 @@ public sealed partial class ScenarioHost : IDisposable
         path = Path.GetFullPath(path);
         if (!IsWatched(path))
         {
+            return false;
+        }
+
+        if (!File.Exists(path))
+        {
+            // Deleted (an editor that saves by delete-and-create is back by now: reloads wait 200 ms for quiet).
+            Scenario? gone;
+            bool active;
+            lock (_gate)
+            {
+                gone = _byFile.GetValueOrDefault(path);
+                active = gone is not null && _activeName == gone.Name;
+            }
+
+            if (gone is not null)
+            {
+                Log.Deleted(_logger, path, gone.Name, active ? "and active " : string.Empty);
+            }
+
             return false;
         }
 
@@ -225,49 +226,6 @@ public sealed partial class ScenarioHost : IDisposable
         Changed?.Invoke(scenario);
     }
 
-    /// <summary>Editors write a file in several steps: reload once the writes have settled.</summary>
-    private void ScheduleReload(string path)
-    {
-        path = Path.GetFullPath(path);
-        if (!IsWatched(path))
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-
-            if (_pendingReloads.Remove(path, out var old))
-            {
-                old.Dispose();
-            }
-
-            _pendingReloads[path] = _options.TimeProvider.CreateTimer(
-                _ =>
-                {
-                    lock (_gate)
-                    {
-                        _pendingReloads.Remove(path);
-                    }
-
-                    Reload(path);
-                },
-                null,
-                TimeSpan.FromMilliseconds(200),
-                Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    /// <summary>A file loaded at start, or a scenario file in a folder the server was given.</summary>
-    private bool IsWatched(string path)
-    {
-        lock (_gate)
-        {
-            return _byFile.ContainsKey(path)
-                || (ScenarioCatalog.IsScenarioFile(path) && _folders.Contains(Path.GetDirectoryName(path)!));
-        }
-    }
-
     private static partial class Log
     {
         [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Scenario '{Name}' active ({Rules}, from {Source})")]
@@ -281,6 +239,9 @@ public sealed partial class ScenarioHost : IDisposable
 
         [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Scenario file {Path} loaded ('{Name}')")]
         public static partial void Loaded(ILogger logger, string path, string name);
+
+        [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Scenario file {Path} was deleted: '{Name}' stays loaded {Active}until the server restarts (activate another from the page or PUT /api/v1/scenario)")]
+        public static partial void Deleted(ILogger logger, string path, string name, string active);
 
         [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "No scenario file in {Paths} yet: the server answers correctly until a *.yaml or *.yml is saved there (the first becomes active)")]
         public static partial void NoneYet(ILogger logger, string paths);

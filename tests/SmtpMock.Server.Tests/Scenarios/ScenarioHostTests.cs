@@ -152,6 +152,20 @@ public class ScenarioHostTests
     }
 
     [Test]
+    public async Task A_deleted_active_file_is_logged_and_its_scenario_stays_active()
+    {
+        var path = Write("a.yaml", "name: a\nrules:\n  - on: NOOP\n    reply: 451\n");
+        var log = new LineLogger();
+        using var host = new ScenarioHost(new SmtpServerOptions { ScenarioPaths = [_dir] }, log);
+        host.Watch();
+        File.Delete(path);
+        await log.WaitForAsync("was deleted", TimeSpan.FromSeconds(15));
+        Assert.That(log.Lines.Single(l => l.Contains("was deleted", StringComparison.Ordinal)), Does.Contain($"{path} was deleted: 'a' stays loaded and active until the server restarts"));
+        Assert.That(host.Active!.Name, Is.EqualTo("a"));
+        Assert.That(Code(host), Is.EqualTo(451));
+    }
+
+    [Test]
     public async Task A_change_on_disk_is_picked_up_without_a_restart()
     {
         var path = Write("a.yaml", "name: a\nrules:\n  - on: NOOP\n    reply: 451\n");
