@@ -45,6 +45,42 @@ public sealed class ObservabilityTests : ControlFixture
     }
 
     [Test]
+    public async Task Events_stream_tells_every_reader_about_a_deleted_message_and_a_deleted_all()
+    {
+        await SendAsync(Message("to delete"));
+        var id = Server.Messages.Messages[0].Id;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/events");
+        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.That(await reader.ReadLineAsync().WaitAsync(Deadline), Is.EqualTo(": connected"));
+
+        using (var deleted = await Http.DeleteAsync($"api/v1/messages/{id}"))
+        {
+            Assert.That(deleted.IsSuccessStatusCode, Is.True);
+        }
+
+        Assert.That(await NextEventAsync(reader), Is.EqualTo("event: messages-deleted"));
+        Assert.That(await reader.ReadLineAsync().WaitAsync(Deadline), Does.Contain("\"messageId\":\"" + id + "\""));
+
+        using (await Http.DeleteAsync("api/v1/messages"))
+        {
+        }
+
+        Assert.That(await NextEventAsync(reader), Is.EqualTo("event: messages-deleted"));
+        Assert.That(await reader.ReadLineAsync().WaitAsync(Deadline), Does.Contain("\"messageId\":null"), "no id: all were deleted");
+    }
+
+    private static async Task<string?> NextEventAsync(StreamReader reader)
+    {
+        string? line;
+        while ((line = await reader.ReadLineAsync().WaitAsync(Deadline)) is not null && !line.StartsWith("event: ", StringComparison.Ordinal))
+        {
+        }
+
+        return line;
+    }
+
+    [Test]
     public async Task Health_is_open_and_names_the_smtp_port()
     {
         var health = await GetJsonAsync("healthz");

@@ -138,6 +138,17 @@ public sealed class PageTests : ControlFixture
         await Assertions.Expect(page.Locator("#message-list li.empty")).ToHaveCountAsync(1);
         await page.FillAsync("#message-filter", string.Empty);
 
+        // A message deleted elsewhere (another tab, a test's DELETE) leaves this page's view too: the messages-deleted event.
+        await page.Locator("#message-list li", new PageLocatorOptions { HasText = "Styled HTML" }).ClickAsync();
+        await Assertions.Expect(page.FrameLocator("#message-view iframe.html").Locator("#styled")).ToBeVisibleAsync();
+        using (var deleted = await Http.DeleteAsync($"api/v1/messages/{Server.Messages.Messages.Single().Id}"))
+        {
+            Assert.That(deleted.IsSuccessStatusCode, Is.True);
+        }
+
+        await Assertions.Expect(page.Locator("#message-view p.empty")).ToHaveTextAsync("Select a message.");
+        await Assertions.Expect(page.Locator("#message-list li.empty")).ToHaveCountAsync(1);
+
         // Phone width: one column, nothing wider than the screen.
         await page.SetViewportSizeAsync(390, 800);
         await page.ClickAsync("nav button[data-tab=sessions]");

@@ -27,6 +27,7 @@ internal sealed class EventHub : IDisposable
         server.SessionEnded += OnEnded;
         server.LineAdded += OnLine;
         server.Messages.Captured += OnCaptured;
+        server.Messages.Removed += OnRemoved;
         server.Scenarios.Changed += OnScenario;
     }
 
@@ -58,6 +59,7 @@ internal sealed class EventHub : IDisposable
         _server.SessionEnded -= OnEnded;
         _server.LineAdded -= OnLine;
         _server.Messages.Captured -= OnCaptured;
+        _server.Messages.Removed -= OnRemoved;
         _server.Scenarios.Changed -= OnScenario;
         foreach (var reader in _readers)
         {
@@ -104,6 +106,9 @@ internal sealed class EventHub : IDisposable
         Publish((session, at, direction, text, rule), static l => new ServerEvent("line", Http.Utc(l.at), l.session, SessionsApi.Direction(l.direction), l.text, l.rule));
 
     private void OnCaptured(CapturedMessage m) => Publish(m, static m => new ServerEvent("message-captured", Http.Utc(m.ReceivedAt), m.SessionId, MessageId: m.Id));
+
+    /// <summary>One message deleted (its id), or all of them (no id).</summary>
+    private void OnRemoved(string? id) => Publish(id, static id => new ServerEvent("messages-deleted", DateTimeOffset.UtcNow, MessageId: id));
 
     private void OnScenario(Scenario? s) => Publish(s, static s => new ServerEvent("scenario-changed", DateTimeOffset.UtcNow, Scenario: s?.Name));
 }

@@ -65,6 +65,12 @@ public sealed partial class MessageStore
     /// <summary>Raised after a message is stored (on the session's thread).</summary>
     public event Action<CapturedMessage>? Captured;
 
+    /// <summary>
+    /// Raised after <see cref="Remove"/> forgot a message (its id) or <see cref="Clear"/> forgot them all (null), so
+    /// every open view can follow a deletion made elsewhere. Eviction past the limits raises nothing.
+    /// </summary>
+    public event Action<string?>? Removed;
+
     /// <summary>How many messages were ever accepted, including those since evicted.</summary>
     public long TotalCaptured => Interlocked.Read(ref _total);
 
@@ -151,11 +157,14 @@ public sealed partial class MessageStore
             _messages.Clear();
             _bytes = 0;
         }
+
+        Removed?.Invoke(null);
     }
 
     /// <summary>Forgets one kept message (its files on disk stay); false when no kept message has this id.</summary>
     public bool Remove(string id)
     {
+        var removed = false;
         lock (_gate)
         {
             for (var node = _messages.First; node is not null; node = node.Next)
@@ -164,12 +173,18 @@ public sealed partial class MessageStore
                 {
                     _bytes -= node.Value.MemorySize;
                     _messages.Remove(node);
-                    return true;
+                    removed = true;
+                    break;
                 }
             }
-
-            return false;
         }
+
+        if (removed)
+        {
+            Removed?.Invoke(id);
+        }
+
+        return removed;
     }
 
     /// <summary>

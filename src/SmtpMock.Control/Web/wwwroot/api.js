@@ -40,7 +40,7 @@ export async function blobUrl(path) {
 /** Server-sent events; EventSource reconnects by itself (also after a slow reader was dropped). */
 export function events(onEvent, onState) {
   const source = new EventSource(`/api/v1/events${token ? `?access_token=${encodeURIComponent(token)}` : ""}`);
-  for (const type of ["session-opened", "session-closed", "line", "message-captured", "scenario-changed"]) {
+  for (const type of ["session-opened", "session-closed", "line", "message-captured", "messages-deleted", "scenario-changed"]) {
     source.addEventListener(type, (e) => onEvent(type, JSON.parse(e.data)));
   }
   source.onopen = () => onState(true);

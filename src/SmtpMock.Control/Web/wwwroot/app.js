@@ -46,7 +46,7 @@ async function refreshSessions() {
   if (sessions.length === 0) list.append(el("li", { class: "empty" }, "No sessions yet."));
 }
 
-/** After "Delete" or "Delete all": the view empties and the list is read again (deletions send no event). */
+/** After "Delete" or "Delete all" (here or in another tab: the messages-deleted event): the view empties, the list is read again. */
 function messageDeleted() {
   state.message = null;
   document.getElementById("message-view").replaceChildren(el("p", { class: "empty" }, "Select a message."));
@@ -66,6 +66,7 @@ function refreshSoon() {
 function onEvent(type, data) {
   if (type === "line" && data.sessionId === state.session) appendLine(data);
   if (type === "scenario-changed" && !document.getElementById("tab-scenario").hidden) loadScenario();
+  if (type === "messages-deleted" && state.message !== null && (data.messageId == null || data.messageId === state.message)) messageDeleted();
   if (type !== "line") refreshSoon();
 }
 
