@@ -149,6 +149,14 @@ public sealed class PageTests : ControlFixture
         await Assertions.Expect(page.Locator("#message-view p.empty")).ToHaveTextAsync("Select a message.");
         await Assertions.Expect(page.Locator("#message-list li.empty")).ToHaveCountAsync(1);
 
+        // Past 200 messages the list says so and shows older ones on request (the store keeps 1000 by default).
+        await SendAsync([.. Enumerable.Range(1, 201).Select(i => Message($"Bulk {i}"))]);
+        await Assertions.Expect(page.Locator("#message-list li.more button")).ToHaveTextAsync("200 newest shown: show 200 older");
+        Assert.That(await page.Locator("#message-list li:not(.more)").CountAsync(), Is.EqualTo(200));
+        await page.ClickAsync("#message-list li.more button");
+        await Assertions.Expect(page.Locator("#message-list li")).ToHaveCountAsync(201);
+        await Assertions.Expect(page.Locator("#message-list li strong").Last).ToHaveTextAsync("Bulk 1");
+
         // Phone width: one column, nothing wider than the screen.
         await page.SetViewportSizeAsync(390, 800);
         await page.ClickAsync("nav button[data-tab=sessions]");

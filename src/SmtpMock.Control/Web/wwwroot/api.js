@@ -30,6 +30,21 @@ export async function call(method, path, body, contentType = "application/json")
 
 export const get = (path) => call("GET", path);
 
+/**
+ * Up to `want` items of a paged list (`items`, `nextCursor`), newest first, following the cursor past the API's
+ * 1000-item page; `more` says whether the server has older ones.
+ */
+export async function getPaged(path, want) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await get(`${path}${path.includes("?") ? "&" : "?"}limit=${Math.min(1000, want - items.length)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && items.length < want);
+  return { items, more: Boolean(cursor) };
+}
+
 /** The raw bytes of a response (attachments), as a blob URL the page can offer for download. */
 export async function blobUrl(path) {
   const response = await fetch(`/api/v1/${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });

@@ -1,12 +1,14 @@
 // The page: tabs, the live lists of messages and sessions (refreshed from the events stream) and the views.
-import { call, count, el, events, get, setToken, time } from "./api.js";
+import { call, count, el, events, get, getPaged, setToken, time } from "./api.js";
 import { showMessage } from "./message.js";
 import { appendLine, showSession } from "./session.js";
 import { loadScenario, wireScenario } from "./scenario.js";
 import { wireSend } from "./send.js";
 import { loadClients } from "./clients.js";
 
-const state = { message: null, session: null, pending: null };
+/** How many messages the list shows: 200 newest, 200 more per "Show older" click. */
+const PAGE = 200;
+const state = { message: null, session: null, pending: null, shown: PAGE };
 
 function tab(name) {
   for (const button of document.querySelectorAll("nav button")) button.classList.toggle("active", button.dataset.tab === name);
@@ -24,7 +26,7 @@ export function openSession(id) {
 
 async function refreshMessages() {
   const filter = document.getElementById("message-filter").value.trim();
-  const page = await get(`messages?limit=200${filter ? `&q=${encodeURIComponent(filter)}` : ""}`);
+  const page = await getPaged(`messages${filter ? `?q=${encodeURIComponent(filter)}` : ""}`, state.shown);
   const list = document.getElementById("message-list");
   list.replaceChildren(...page.items.map((m) => el("li", {
     class: m.id === state.message ? "selected" : null,
@@ -32,6 +34,10 @@ async function refreshMessages() {
     onclick: () => { state.message = m.id; showMessage(m.id, openSession, messageDeleted); refreshMessages(); },
   }, el("strong", {}, m.subject || "(no subject)"), el("span", {}, `${m.from || "<>"} → ${m.to.join(", ")}`), el("time", {}, time(m.receivedAt)))));
   if (page.items.length === 0) list.append(el("li", { class: "empty" }, "No messages yet: send one to the SMTP port."));
+  if (page.more) {
+    list.append(el("li", { class: "more" }, el("button", { type: "button", onclick: () => { state.shown += PAGE; refreshMessages(); } },
+      `${page.items.length} newest shown: show ${PAGE} older`)));
+  }
 }
 
 async function refreshSessions() {
