@@ -74,6 +74,7 @@ public class CliMessagesTests
     [TestCase("smtpmock: a scenario path is empty (is a variable unset?): give a file or folder", "validate", "")]
     [TestCase("smtpmock: --eml is empty: give a path (is a variable unset?)", "send", "--from", "a@example.com", "--to", "b@example.com", "--eml", "")]
     [TestCase("smtpmock: --attach is empty: give a path (is a variable unset?)", "send", "--from", "a@example.com", "--to", "b@example.com", "--attach", "")]
+    [TestCase("smtpmock: --host is empty: give a host name or address, e.g. 127.0.0.1 (see smtpmock health --help)", "health", "--host", "")]
     public async Task An_empty_path_is_named_by_its_flag_never_a_type_name_or_a_crash(string expected, params string[] args)
     {
         var (code, _, err) = await RunAsync(args);

@@ -72,6 +72,17 @@ public class HttpOptionsTests
             $"smtpmock: cannot serve HTTP on 127.0.0.1:{port}: address already in use (is Mailpit or another smtpmock running? pick another --http-port, 0 for a free one, or --no-http){Environment.NewLine}"));
     }
 
+    [Test]
+    public async Task An_http_host_address_not_of_this_machine_names_http_host_not_http_port()
+    {
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): an address no machine here has.
+        var error = new StringWriter();
+        var code = await SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", "0", "--http-host", "192.0.2.1"], TextWriter.Null, error, CancellationToken.None);
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error.ToString(), Is.EqualTo(
+            $"smtpmock: cannot serve HTTP on 192.0.2.1:0: no such address on this machine (pick another --http-host, e.g. 127.0.0.1 or 0.0.0.0){Environment.NewLine}"));
+    }
+
     /// <summary>A writer whose lines can be waited for.</summary>
     private sealed class LineWriter : StringWriter
     {

@@ -165,15 +165,25 @@ public sealed partial class ScenarioHost : IDisposable
         Scenario? previous;
         lock (_gate)
         {
+            // A renamed file, or one deleted and saved under another name: its namesake whose file is gone gives way
+            // (else it would be refused as a duplicate of a file that no longer exists) and passes on being active.
+            var moved = _byFile.FirstOrDefault(f => f.Value.Name == scenario.Name && f.Key != path && !File.Exists(f.Key));
+            if (moved.Key is not null)
+            {
+                _byFile.Remove(moved.Key);
+            }
+
             if (ScenarioCatalog.Duplicate(scenario, _byFile.Values) is { } duplicate)
             {
+                // Names are unique among the loaded files, so a namesake that gave way cannot be the duplicate.
                 Log.ReloadFailed(_logger, path, duplicate.ToString());
                 return false;
             }
 
-            previous = _byFile.GetValueOrDefault(path);
+            var replaced = _byFile.GetValueOrDefault(path);
+            previous = replaced ?? moved.Value;
             _byFile[path] = scenario;
-            if (previous is not null && _activeName == previous.Name)
+            if ((replaced is not null && _activeName == replaced.Name) || (moved.Value is not null && _activeName == moved.Value.Name))
             {
                 _activeName = scenario.Name;
                 Use(scenario);

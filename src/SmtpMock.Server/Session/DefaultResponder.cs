@@ -172,28 +172,6 @@ internal sealed partial class DefaultResponder
         return new Outcome(new SmtpReply(250, null, lines), next, SessionEffect.Greet);
     }
 
-    /// <summary>
-    /// HELP lists the verbs this server answers, seven to a line, from the one verb list: not EXPN (always 502), not
-    /// BDAT when a scenario's EHLO list leaves out CHUNKING, STARTTLS and AUTH only when they are on.
-    /// </summary>
-    private SmtpReply Help()
-    {
-        var verbs = SmtpVerbs.Known.Where(Answers).Select(v => v.Keyword()).ToList();
-        var lines = new List<string> { $"SmtpMock {ServerVersion.Text}, commands:" };
-        lines.AddRange(verbs.Chunk(7).Select(chunk => string.Join(' ', chunk)));
-        lines.Add("See RFC 5321");
-        return new SmtpReply(214, "2.0.0", lines);
-
-        bool Answers(SmtpVerb verb) => verb switch
-        {
-            SmtpVerb.Expn => false,
-            SmtpVerb.Bdat => HasChunking,
-            SmtpVerb.StartTls => _options.TlsEnabled && (!_customExtensions || Advertises("STARTTLS")),
-            SmtpVerb.Auth => AuthAvailable,
-            _ => true,
-        };
-    }
-
     private Outcome Mail(SessionContext session, SmtpCommand command, SessionState next)
     {
         if (!session.IsExtended && command.Parameters.Count > 0)

@@ -166,6 +166,28 @@ public class ScenarioHostTests
     }
 
     [Test]
+    public void A_renamed_file_takes_the_place_of_its_deleted_namesake_and_stays_active()
+    {
+        // mv a.yaml b.yaml, or an editor's "save as" then delete: the old path is gone, its scenario was still loaded
+        // and the new file was refused as a duplicate of a file that no longer exists.
+        var old = Write("a.yaml", "name: a\nrules:\n  - on: NOOP\n    reply: 451\n");
+        Write("other.yaml", "name: other\nrules: []\n");
+        using var host = Host(_dir);
+        Assert.That(host.Active!.Name, Is.EqualTo("a"));
+
+        File.Delete(old);
+        var renamed = Write("b.yaml", "name: a\nrules:\n  - on: NOOP\n    reply: 452\n");
+
+        Assert.That(host.Reload(renamed), Is.True);
+        Assert.That(host.Loaded.Select(s => s.SourcePath), Is.EqualTo(new[] { renamed, Path.Combine(_dir, "other.yaml") }));
+        Assert.That(host.Active!.SourcePath, Is.EqualTo(renamed));
+        Assert.That(Code(host), Is.EqualTo(452));
+
+        // A namesake whose file is still there is a duplicate, as before.
+        Assert.That(host.Reload(Write("c.yaml", "name: other\nrules: []\n")), Is.False);
+    }
+
+    [Test]
     public async Task A_change_on_disk_is_picked_up_without_a_restart()
     {
         var path = Write("a.yaml", "name: a\nrules:\n  - on: NOOP\n    reply: 451\n");

@@ -12,6 +12,13 @@ internal static class HealthAction
         var host = parse.GetValue(HealthCommand.Host)!;
         var port = parse.GetValue(HealthCommand.Port);
         var seconds = parse.GetValue(HealthCommand.Timeout);
+        if (string.IsNullOrWhiteSpace(host))
+        {
+            // TcpClient throws ArgumentException for "" (an unset variable in a script): a stack trace, not a line.
+            await error.WriteLineAsync("smtpmock: --host is empty: give a host name or address, e.g. 127.0.0.1 (see smtpmock health --help)").ConfigureAwait(false);
+            return SmtpMockCli.UsageError;
+        }
+
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
         try

@@ -60,24 +60,28 @@ internal static class HttpOptions
         catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
             // 8025 is also Mailpit's page: the likeliest owner of the port on a machine that tries SmtpMock.
-            var why = InUse(e) ? "address already in use (is Mailpit or another smtpmock running? pick another --http-port, 0 for a free one, or --no-http)"
-                : $"{e.Message} (pick another with --http-port, 0 for a free one, or --no-http)";
+            var why = SocketError(e) switch
+            {
+                System.Net.Sockets.SocketError.AddressAlreadyInUse => "address already in use (is Mailpit or another smtpmock running? pick another --http-port, 0 for a free one, or --no-http)",
+                System.Net.Sockets.SocketError.AddressNotAvailable => "no such address on this machine (pick another --http-host, e.g. 127.0.0.1 or 0.0.0.0)",
+                _ => $"{e.Message} (pick another with --http-port, 0 for a free one, or --no-http)",
+            };
             await parse.InvocationConfiguration.Error.WriteLineAsync($"smtpmock: cannot serve HTTP on {options.EndPoint}: {why}").ConfigureAwait(false);
             return null;
         }
     }
 
     /// <summary>Kestrel wraps the socket error twice ("Failed to bind to address ...: address already in use.").</summary>
-    private static bool InUse(Exception? e)
+    private static System.Net.Sockets.SocketError? SocketError(Exception? e)
     {
         for (; e is not null; e = e.InnerException)
         {
-            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+            if (e is System.Net.Sockets.SocketException socket)
             {
-                return true;
+                return socket.SocketErrorCode;
             }
         }
 
-        return false;
+        return null;
     }
 }
