@@ -114,6 +114,21 @@ public sealed class PageTests : ControlFixture
         Assert.That(Server.Messages.Count, Is.Zero);
         await SendAsync(Message("First of two"), Message("Second of two"));
         await Assertions.Expect(page.Locator("#message-list li")).ToHaveCountAsync(2);
+        // "Delete all" asks first: dismissed, nothing goes; accepted, every message goes.
+        var asked = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Dismiss(object? sender, IDialog dialog)
+        {
+            asked.TrySetResult(dialog.Message);
+            _ = dialog.DismissAsync();
+        }
+
+        page.Dialog += Dismiss;
+        await page.ClickAsync("#messages-clear");
+        Assert.That(await asked.Task.WaitAsync(Deadline), Is.EqualTo("Delete every captured message (not only those shown)?"));
+        await Assertions.Expect(page.Locator("#message-list li")).ToHaveCountAsync(2);
+        Assert.That(Server.Messages.Count, Is.EqualTo(2), "dismissed: nothing deleted");
+        page.Dialog -= Dismiss;
+        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
         await page.ClickAsync("#messages-clear");
         await Assertions.Expect(page.Locator("#message-list li.empty")).ToHaveCountAsync(1);
         Assert.That(Server.Messages.Count, Is.Zero);

@@ -155,7 +155,7 @@ internal sealed class FailureAddresses : IScenarioSession
 
         // What is left of the window: a retry that comes too soon is told how much longer to wait.
         var seconds = (window - waited).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-        return Fire(local, new SmtpReply(451, "4.7.1", $"Greylisted: try again after {seconds} seconds"));
+        return Fire(local, new SmtpReply(451, "4.7.1", $"Greylisted: try again after {seconds} second{(seconds == "1" ? string.Empty : "s")}"));
     }
 
     private static Intervention Fire(string local, SmtpReply reply) => new(RuleName(local), 0) { Reply = reply };

@@ -50,7 +50,15 @@ public sealed partial class ScenarioHost
                         _pendingReloads.Remove(path);
                     }
 
-                    Reload(path);
+                    try
+                    {
+                        Reload(path);
+                    }
+                    catch (Exception e)
+                    {
+                        // On a timer thread an exception would end the process: a reload's failure costs the reload only.
+                        Log.ReloadCrashed(_logger, e, path);
+                    }
                 },
                 null,
                 TimeSpan.FromMilliseconds(200),

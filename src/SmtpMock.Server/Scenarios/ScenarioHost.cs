@@ -250,8 +250,11 @@ public sealed partial class ScenarioHost : IDisposable
         [LoggerMessage(EventId = 203, Level = LogLevel.Information, Message = "Scenario file {Path} loaded ('{Name}')")]
         public static partial void Loaded(ILogger logger, string path, string name);
 
-        [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Scenario file {Path} was deleted: '{Name}' stays loaded {Active}until the server restarts (activate another from the page or PUT /api/v1/scenario)")]
+        [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "Scenario file {Path} was deleted: '{Name}' stays loaded {Active}until the server restarts or another is activated")]
         public static partial void Deleted(ILogger logger, string path, string name, string active);
+
+        [LoggerMessage(EventId = 206, Level = LogLevel.Error, Message = "Scenario file {Path} could not be reloaded; the last good set stays active")]
+        public static partial void ReloadCrashed(ILogger logger, Exception exception, string path);
 
         [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "No scenario file in {Paths} yet: the server answers correctly until a *.yaml or *.yml is saved there (the first becomes active)")]
         public static partial void NoneYet(ILogger logger, string paths);

@@ -79,7 +79,12 @@ function onEvent(type, data) {
 function start() {
   for (const button of document.querySelectorAll("nav button")) button.addEventListener("click", () => tab(button.dataset.tab));
   document.getElementById("message-filter").addEventListener("input", refreshSoon);
-  document.getElementById("messages-clear").addEventListener("click", async () => { await call("DELETE", "messages"); messageDeleted(); });
+  document.getElementById("messages-clear").addEventListener("click", async () => {
+    // Every captured message, not only those a search shows: asked first, as Mailpit does.
+    if (!confirm("Delete every captured message (not only those shown)?")) return;
+    await call("DELETE", "messages");
+    messageDeleted();
+  });
   document.getElementById("token-form").addEventListener("submit", (e) => {
     e.preventDefault();
     setToken(document.getElementById("token").value);

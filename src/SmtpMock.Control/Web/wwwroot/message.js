@@ -19,7 +19,8 @@ export async function showMessage(id, openSession, onDeleted) {
     el("div", { class: "title" }, el("h2", {}, m.subject || "(no subject)"),
       el("span", { class: "actions" },
         el("button", { type: "button", class: "download", onclick: () => download(`messages/${id}/raw`, `${id}.eml`) }, "Download .eml"),
-        el("button", { type: "button", class: "delete", onclick: async () => { await call("DELETE", `messages/${id}`); onDeleted(); } }, "Delete"))),
+        // Already deleted elsewhere (404) or refused: the list is read again either way.
+        el("button", { type: "button", class: "delete", onclick: async () => { await call("DELETE", `messages/${id}`).catch(() => null); onDeleted(); } }, "Delete"))),
     el("p", { class: "meta" }, `MAIL FROM <${m.envelope.from}> · RCPT TO ${m.envelope.recipients.map((r) => `<${r.address}>`).join(" ")} · ${m.size} bytes · ${time(m.receivedAt)} · `,
       el("a", { href: "#", onclick: (e) => { e.preventDefault(); openSession(m.sessionId); } }, `session #${m.sessionId}`)),
     el("details", {}, el("summary", {}, `Headers (${m.headers.length})`),
@@ -27,12 +28,25 @@ export async function showMessage(id, openSession, onDeleted) {
     m.text !== null ? el("section", {}, el("h3", {}, "Text"), el("pre", { class: "text" }, m.text)) : null,
     m.html !== null ? el("section", {}, el("h3", {}, "HTML"), html) : null,
     attachments.length ? el("section", {}, el("h3", {}, "Attachments"), el("ul", {}, attachments)) : null,
-    el("details", { ontoggle: async (e) => { if (e.target.open && !raw.textContent) raw.textContent = await (await fetch(await blobUrl(`messages/${id}/raw`))).text(); } },
+    el("details", { ontoggle: async (e) => { if (e.target.open && !raw.textContent) raw.textContent = await text(`messages/${id}/raw`); } },
       el("summary", {}, "Raw source"), raw),
   ].filter((part) => part !== null));
 }
 
 /** Saves an API resource as a file (through a blob URL: the request carries the token when there is one). */
 async function download(path, fileName) {
-  el("a", { href: await blobUrl(path), download: fileName }).click();
+  const url = await blobUrl(path);
+  el("a", { href: url, download: fileName }).click();
+  // The browser has taken the file by then; the URL would otherwise hold the bytes until the page closes.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** An API resource as text, its blob URL released at once. */
+async function text(path) {
+  const url = await blobUrl(path);
+  try {
+    return await (await fetch(url)).text();
+  } finally {
+    URL.revokeObjectURL(url);
+  }
 }
