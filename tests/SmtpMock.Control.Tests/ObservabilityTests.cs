@@ -157,6 +157,37 @@ public sealed class SendApiTests : ControlFixture
     }
 
     [Test]
+    public async Task Send_goes_on_past_a_refused_recipient_and_shows_the_content_as_its_size()
+    {
+        using var response = await Http.PostAsync("api/v1/send", new StringContent(
+            """{"from":"page@example.test","to":["550@smtpmock.test","someone@example.test"],"subject":"Two","text":"hello"}""",
+            System.Text.Encoding.UTF8,
+            "application/json"));
+        var sent = await ReadJsonAsync(response);
+        var lines = sent.GetProperty("replies").EnumerateArray().Select(r => r.GetString()!).ToList();
+        var message = Server.Messages.Messages.Single();
+        Assert.That(message.Recipients.Select(r => r.Address), Is.EqualTo(new[] { "someone@example.test" }), string.Join("\n", lines));
+        Assert.That(lines, Has.Some.StartWith("S: 550"), "the refusal is shown");
+        Assert.That(lines, Has.One.Matches<string>(l => l == $"C: ({message.Size} octets of message)"), "the content is shown as its size, not its text");
+        Assert.That(lines, Has.None.Contains("hello"));
+        Assert.That(lines.TakeLast(2), Is.EqualTo(new[] { "C: QUIT", "S: 221 2.0.0 Bye" }));
+    }
+
+    [Test]
+    public async Task Send_with_every_recipient_refused_says_so_and_quits()
+    {
+        using var response = await Http.PostAsync("api/v1/send", new StringContent(
+            """{"from":"page@example.test","to":["550@smtpmock.test"],"subject":"None","text":"x"}""",
+            System.Text.Encoding.UTF8,
+            "application/json"));
+        var lines = (await ReadJsonAsync(response)).GetProperty("replies").EnumerateArray().Select(r => r.GetString()!).ToList();
+        Assert.That(Server.Messages.Count, Is.Zero);
+        Assert.That(lines, Has.Some.StartWith("S: 550"));
+        Assert.That(lines, Has.None.StartWith("C: DATA").And.None.Contains("octets of message"));
+        Assert.That(lines[^1], Is.EqualTo("S: 221 2.0.0 Bye"));
+    }
+
+    [Test]
     public async Task Send_without_a_recipient_is_400()
     {
         using var response = await Http.PostAsync("api/v1/send", new StringContent("""{"from":"a@b.test","to":[]}""", System.Text.Encoding.UTF8, "application/json"));

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -59,101 +57,5 @@ internal sealed class SendApi(ControlState state)
         return endPoint.Address.Equals(IPAddress.Any) ? new IPEndPoint(IPAddress.Loopback, endPoint.Port)
             : endPoint.Address.Equals(IPAddress.IPv6Any) ? new IPEndPoint(IPAddress.IPv6Loopback, endPoint.Port)
             : endPoint;
-    }
-}
-
-/// <summary>The few lines of SMTP client the send form needs: each command and reply is recorded, the first refusal ends it.</summary>
-internal static class SelfSmtp
-{
-    public static async Task<(EndPoint? Local, List<string> Lines)> SendAsync(IPEndPoint target, string from, string[] to, MimeMessage message, CancellationToken cancellationToken)
-    {
-        var lines = new List<string>();
-        using var client = new TcpClient(target.AddressFamily);
-        try
-        {
-            await client.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
-            var local = client.Client.LocalEndPoint;
-            var stream = client.GetStream();
-            var reader = new StreamReader(stream, Encoding.UTF8);
-            async Task<bool> Reply(int expect)
-            {
-                string? line;
-                do
-                {
-                    line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
-                    if (line is null)
-                    {
-                        lines.Add("-- the server closed the connection");
-                        return false;
-                    }
-
-                    lines.Add("S: " + line);
-                }
-                while (line.Length > 3 && line[3] == '-');
-                return line.StartsWith((char)('0' + expect));
-            }
-
-            async Task<bool> Command(string command, int expect)
-            {
-                lines.Add("C: " + command);
-                await stream.WriteAsync(Encoding.UTF8.GetBytes(command + "\r\n"), cancellationToken).ConfigureAwait(false);
-                return await Reply(expect).ConfigureAwait(false);
-            }
-
-            var ok = await Reply(2).ConfigureAwait(false) && await Command("EHLO smtpmock-page", 2).ConfigureAwait(false) && await Command($"MAIL FROM:<{from}>", 2).ConfigureAwait(false);
-            var accepted = 0;
-            foreach (var recipient in ok ? to : [])
-            {
-                accepted += await Command($"RCPT TO:<{recipient}>", 2).ConfigureAwait(false) ? 1 : 0;
-            }
-
-            if (ok && accepted > 0 && await Command("DATA", 3).ConfigureAwait(false))
-            {
-                using var content = new MemoryStream();
-                var format = FormatOptions.Default.Clone();
-                format.NewLineFormat = NewLineFormat.Dos;
-                message.WriteTo(format, content, cancellationToken);
-                var body = DotStuffed(content.ToArray());
-                await stream.WriteAsync(body, cancellationToken).ConfigureAwait(false);
-                lines.Add($"C: ({body.Length} octets of message)");
-                await Command(".", 2).ConfigureAwait(false);
-            }
-
-            if (client.Connected)
-            {
-                await Command("QUIT", 2).ConfigureAwait(false);
-            }
-
-            return (local, lines);
-        }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
-        {
-            lines.Add($"-- {e.Message}");
-            return (client.Client?.LocalEndPoint, lines);
-        }
-    }
-
-    /// <summary>RFC 5321 4.5.2: a line starting with a dot gets one more; the content ends with CRLF.</summary>
-    private static byte[] DotStuffed(byte[] content)
-    {
-        using var stuffed = new MemoryStream(content.Length + 16);
-        var lineStart = true;
-        foreach (var b in content)
-        {
-            if (lineStart && b == (byte)'.')
-            {
-                stuffed.WriteByte((byte)'.');
-            }
-
-            stuffed.WriteByte(b);
-            lineStart = b == (byte)'\n';
-        }
-
-        if (!lineStart)
-        {
-            stuffed.Write("\r\n"u8);
-        }
-
-        return stuffed.ToArray();
     }
 }

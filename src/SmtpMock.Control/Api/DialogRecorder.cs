@@ -1,0 +1,108 @@
+using System.Text;
+using MailKit;
+
+namespace SmtpMock.Control.Api;
+
+/// <summary>
+/// A MailKit protocol logger that keeps the dialog as lines, <c>C: </c> for the client and <c>S: </c> for the server,
+/// with the message content (after a 354, up to its CRLF.CRLF) shown as its size instead of its text.
+/// </summary>
+internal sealed class DialogRecorder : IProtocolLogger
+{
+    private static readonly byte[] EndOfData = "\r\n.\r\n"u8.ToArray();
+    private readonly List<string> _lines = [];
+    private readonly StringBuilder _client = new();
+    private readonly StringBuilder _server = new();
+    private bool _inContent;
+    private long _contentOctets;
+    private int _endMatched;
+
+    public IReadOnlyList<string> Lines => _lines;
+
+    public IAuthenticationSecretDetector? AuthenticationSecretDetector { get; set; }
+
+    /// <summary>Something that is not a line of the dialog: a lost connection, a timeout.</summary>
+    public void Note(string text) => _lines.Add("-- " + text);
+
+    public void LogConnect(Uri uri)
+    {
+    }
+
+    public void LogClient(byte[] buffer, int offset, int count)
+    {
+        var end = offset + count;
+        while (offset < end)
+        {
+            if (!_inContent)
+            {
+                Record(_client, buffer, ref offset, end, "C: ", stopAfterLine: false);
+                continue;
+            }
+
+            // Content: count it, and find CRLF.CRLF even when it is split between writes.
+            while (offset < end && _endMatched < EndOfData.Length)
+            {
+                var b = buffer[offset++];
+                _contentOctets++;
+                _endMatched = b == EndOfData[_endMatched] ? _endMatched + 1 : b == EndOfData[0] ? 1 : 0;
+            }
+
+            if (_endMatched == EndOfData.Length)
+            {
+                // Counted: the CRLF assumed before the content, the content, then ".\r\n".
+                _lines.Add($"C: ({_contentOctets - 5} octets of message)");
+                _lines.Add("C: .");
+                _inContent = false;
+                _contentOctets = 0;
+                _endMatched = 0;
+            }
+        }
+    }
+
+    public void LogServer(byte[] buffer, int offset, int count)
+    {
+        var end = offset + count;
+        while (offset < end)
+        {
+            if (Record(_server, buffer, ref offset, end, "S: ", stopAfterLine: true) is { } line && line.StartsWith("354", StringComparison.Ordinal))
+            {
+                // The content follows. Counting starts as if a CRLF came first, so an empty message's lone ".\r\n" ends it too.
+                _inContent = true;
+                _contentOctets = 2;
+                _endMatched = 2;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+
+    /// <summary>Appends bytes to <paramref name="partial"/> and records each complete line; returns the last one.</summary>
+    private string? Record(StringBuilder partial, byte[] buffer, ref int offset, int end, string prefix, bool stopAfterLine)
+    {
+        string? last = null;
+        while (offset < end)
+        {
+            var newline = Array.IndexOf(buffer, (byte)'\n', offset, end - offset);
+            if (newline < 0)
+            {
+                partial.Append(Encoding.UTF8.GetString(buffer, offset, end - offset));
+                offset = end;
+                return last;
+            }
+
+            partial.Append(Encoding.UTF8.GetString(buffer, offset, newline - offset));
+            offset = newline + 1;
+            last = partial.ToString().TrimEnd('\r');
+            partial.Clear();
+            _lines.Add(prefix + last);
+            if (stopAfterLine)
+            {
+                return last;
+            }
+        }
+
+        return last;
+    }
+}
