@@ -14,6 +14,41 @@ public class HttpOptionsTests
         Assert.That(error.ToString(), Does.StartWith("smtpmock: ").And.Contain(message));
     }
 
+    [TestCase("--relay", "smtp.example.com:0", "--relay 'smtp.example.com:0' is not HOST or HOST:PORT")]
+    [TestCase("--relay", "smtp.example.com:abc", "--relay 'smtp.example.com:abc' is not HOST or HOST:PORT")]
+    [TestCase("--relay", "[::1", "--relay '[::1' is not HOST or HOST:PORT")]
+    [TestCase("--relay-user", "someone:secret", "--relay-user and --relay-insecure need --relay HOST[:PORT]")]
+    public async Task Bad_relay_values_get_a_specific_message_and_exit_code_2(string flag, string value, string message)
+    {
+        var error = new StringWriter();
+        var code = await SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", "0", flag, value], TextWriter.Null, error, CancellationToken.None);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error.ToString(), Does.StartWith("smtpmock: ").And.Contain(message));
+    }
+
+    [Test]
+    public async Task Relay_needs_the_http_side_and_a_user_needs_name_colon_password()
+    {
+        var error = new StringWriter();
+        Assert.That(await SmtpMockCli.RunAsync(["serve", "--port", "0", "--no-http", "--relay", "smtp.example.com"], TextWriter.Null, error, CancellationToken.None), Is.EqualTo(2));
+        Assert.That(error.ToString(), Does.Contain("--relay releases messages from the page and the API: leave out --no-http"));
+        error = new StringWriter();
+        Assert.That(await SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", "0", "--relay", "smtp.example.com", "--relay-user", "nopassword"], TextWriter.Null, error, CancellationToken.None), Is.EqualTo(2));
+        Assert.That(error.ToString(), Does.Contain("--relay-user 'nopassword' is not NAME:PASSWORD"));
+    }
+
+    [Test]
+    public async Task Relay_is_named_at_start_with_its_default_port()
+    {
+        using var stop = new CancellationTokenSource();
+        var output = new LineWriter();
+        var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", "0", "--relay", "[::1]"], output, TextWriter.Null, stop.Token);
+        var line = await output.WaitForAsync("Messages can be released to ").WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(line, Does.StartWith("Messages can be released to [::1]:25 "));
+        await stop.CancelAsync();
+        Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(30)), Is.Zero);
+    }
+
     [Test]
     public async Task Http_host_takes_a_name_of_this_machine_as_host_does()
     {

@@ -23,6 +23,9 @@ public abstract class ControlFixture
     /// <summary>The token the control plane is started with, if any.</summary>
     protected virtual string? Token => null;
 
+    /// <summary>Where messages may be released to, if anywhere.</summary>
+    protected virtual RelayTarget? Relay => null;
+
     [SetUp]
     public async Task StartAsync()
     {
@@ -33,7 +36,7 @@ public abstract class ControlFixture
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         });
         await Server.StartAsync();
-        Control = await ControlServer.StartAsync(Server, new ControlOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), ApiToken = Token });
+        Control = await ControlServer.StartAsync(Server, new ControlOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), ApiToken = Token, Relay = Relay });
         Http = new HttpClient { BaseAddress = Control.BaseAddress, Timeout = Deadline * 2 };
     }
 

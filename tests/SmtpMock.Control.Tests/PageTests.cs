@@ -172,11 +172,19 @@ public sealed class PageTests : ControlFixture
         await Assertions.Expect(page.Locator("#message-list li")).ToHaveCountAsync(201);
         await Assertions.Expect(page.Locator("#message-list li strong").Last).ToHaveTextAsync("Bulk 1");
 
+        // "Release…" asks for the recipients (the message's own, offered) and says what happened: without --relay, how
+        // to turn it on (ReleaseApiTests covers a real relay).
+        await page.Locator("#message-list li", new PageLocatorOptions { HasText = "Bulk 201" }).ClickAsync();
+        await page.ClickAsync("#message-view button.release");
+        await Assertions.Expect(page.Locator("#message-view pre.released")).ToContainTextAsync("start smtpmock with --relay HOST[:PORT]");
+
         // Phone width: one column, nothing wider than the screen.
         await page.SetViewportSizeAsync(390, 800);
         await page.ClickAsync("nav button[data-tab=sessions]");
         Assert.That(await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), Is.LessThanOrEqualTo(390));
-        Assert.That(errors, Is.Empty, "no errors in the page's console (CSP violations included)");
+        // The browser reports every refused request; the one refused on purpose above (release without a relay) is not an error of the page's.
+        Assert.That(errors.Where(e => !e.Contains("status of 409 (Conflict)", StringComparison.Ordinal)), Is.Empty, "no errors in the page's console (CSP violations included)");
+        Assert.That(errors.Count(e => e.Contains("status of 409 (Conflict)", StringComparison.Ordinal)), Is.EqualTo(1), "the one refused release");
     }
 
     /// <summary>Into the test output always; into docs/img for the README when SMTPMOCK_UPDATE_SCREENSHOTS=1.</summary>

@@ -17,6 +17,8 @@ namespace SmtpMock.Control.Api;
 [JsonSerializable(typeof(MessageSummary[]))]
 [JsonSerializable(typeof(SendRequest))]
 [JsonSerializable(typeof(SendResult))]
+[JsonSerializable(typeof(ReleaseRequest))]
+[JsonSerializable(typeof(ReleaseResult))]
 [JsonSerializable(typeof(ClientGroup[]))]
 internal sealed partial class ControlJson : JsonSerializerContext
 {

@@ -24,6 +24,15 @@ internal sealed class DialogRecorder : IProtocolLogger
     /// <summary>Something that is not a line of the dialog: a lost connection, a timeout.</summary>
     public void Note(string text) => _lines.Add("-- " + text);
 
+    /// <summary>Notes why a send ended, unless it was a refusal: the server's reply is already in the lines.</summary>
+    public void NoteUnlessRefusal(Exception e)
+    {
+        if (e is not MailKit.Net.Smtp.SmtpCommandException)
+        {
+            Note(e.Message);
+        }
+    }
+
     public void LogConnect(Uri uri)
     {
     }

@@ -1,16 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
-using MailKit;
-using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
 
 namespace SmtpMock.Control.Api;
 
 /// <summary>
-/// The send form's client: MailKit over a socket connected here (its local port names the session it makes), every
-/// line in and out recorded (<see cref="DialogRecorder"/>), a refused recipient not stopping the others, and QUIT
-/// after a refusal so the session ends as a polite client's would.
+/// The send form's way to the mock's own port: a <see cref="DialogSmtpClient"/> over a socket connected here, so its
+/// local port names the session it makes. Plaintext: the form tests the scenario, not TLS.
 /// </summary>
 internal static class SelfSmtp
 {
@@ -18,7 +15,7 @@ internal static class SelfSmtp
     {
         var recorder = new DialogRecorder();
         using var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        using var client = new PageSmtpClient(recorder) { LocalDomain = "smtpmock-page" };
+        using var client = new DialogSmtpClient(recorder) { LocalDomain = "smtpmock-page" };
         EndPoint? local = null;
         try
         {
@@ -27,38 +24,12 @@ internal static class SelfSmtp
             await client.ConnectAsync(socket, target.Address.ToString(), target.Port, SecureSocketOptions.None, cancellationToken).ConfigureAwait(false);
             await client.SendAsync(message, MailboxAddress.Parse(from), to.Select(MailboxAddress.Parse), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or IOException or SocketException or OperationCanceledException)
+        catch (Exception e) when (DialogSmtpClient.Ends(e))
         {
-            // The refusal itself is in the recorded lines; a lost connection is said in one line of its own.
-            if (e is not SmtpCommandException)
-            {
-                recorder.Note(e.Message);
-            }
+            recorder.NoteUnlessRefusal(e);
         }
 
-        if (client.IsConnected)
-        {
-            try
-            {
-                await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SmtpCommandException or SmtpProtocolException or IOException or SocketException or OperationCanceledException)
-            {
-                recorder.Note(e.Message);
-            }
-        }
-
+        await client.QuitAsync(cancellationToken).ConfigureAwait(false);
         return (local, recorder.Lines);
-    }
-
-    /// <summary>Goes on past a refused recipient (the form shows every reply); stops only when none was accepted.</summary>
-    private sealed class PageSmtpClient(IProtocolLogger logger) : SmtpClient(logger)
-    {
-        protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response)
-        {
-        }
-
-        protected override void OnNoRecipientsAccepted(MimeMessage message) =>
-            throw new SmtpCommandException(SmtpErrorCode.RecipientNotAccepted, SmtpStatusCode.MailboxUnavailable, "no recipient was accepted");
     }
 }

@@ -16,4 +16,7 @@ public sealed record ControlOptions
 
     /// <summary>Events buffered for one slow events reader before it is dropped.</summary>
     public int EventBuffer { get; init; } = 4096;
+
+    /// <summary>Where <c>POST /api/v1/messages/{id}/release</c> sends a captured message; null: releasing is off.</summary>
+    public RelayTarget? Relay { get; init; }
 }

@@ -71,6 +71,7 @@ public sealed class ControlServer : IAsyncDisposable
         new ScenarioApi(state).Map(api);
         new EventsApi(state).Map(api);
         new SendApi(state).Map(api);
+        new ReleaseApi(state).Map(api);
         new ClientsApi(state).Map(api);
         new TlsApi(server).Map(api);
         api.Map("/{**rest}", new RequestDelegate(context => Http.NotFound(context, $"no endpoint {context.Request.Method} {context.Request.Path}: see docs/api.md")));

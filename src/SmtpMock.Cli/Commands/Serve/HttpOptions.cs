@@ -55,6 +55,11 @@ internal static class HttpOptions
         {
             var control = await ControlServer.StartAsync(server, options, cancellationToken).ConfigureAwait(false);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"HTTP API and web page on {control.BaseAddress}").ConfigureAwait(false);
+            if (options.Relay is { } relay)
+            {
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"Messages can be released to {relay} (the page's Release, or POST /api/v1/messages/ID/release)").ConfigureAwait(false);
+            }
+
             return control;
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or System.Net.Sockets.SocketException)

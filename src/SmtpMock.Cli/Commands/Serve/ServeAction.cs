@@ -41,11 +41,14 @@ internal static class ServeAction
         }
 
         var http = HttpOptions.Read(parse, out var httpError);
+        var relay = httpError is null ? RelayOptions.Read(parse, http is not null, out httpError) : null;
         if (httpError is not null)
         {
             await error.WriteLineAsync(httpError).ConfigureAwait(false);
             return SmtpMockCli.UsageError;
         }
+
+        http = http is null ? null : http with { Relay = relay };
 
         // Parsed, and no socket exists yet: the moment to set switches the socket engine reads once.
         if (SmtpMockCli.OwnsProcess)

@@ -52,6 +52,11 @@ internal static class ServeCommand
         }
 
         HttpOptions.AddTo(command);
+        foreach (var option in RelayOptions.All)
+        {
+            command.Options.Add(option);
+        }
+
         foreach (var option in TlsOptions.All)
         {
             command.Options.Add(option);

@@ -7,6 +7,7 @@ export async function showMessage(id, openSession, onDeleted) {
   const html = el("iframe", { sandbox: "", title: "HTML body", class: "html", referrerpolicy: "no-referrer" });
   html.srcdoc = m.html || "";
   const raw = el("pre", { class: "raw" });
+  const released = el("pre", { class: "released", hidden: true });
   const attachments = m.attachments.map((a) => el("li", {}, el("a", {
     href: "#",
     onclick: (e) => {
@@ -19,8 +20,10 @@ export async function showMessage(id, openSession, onDeleted) {
     el("div", { class: "title" }, el("h2", {}, m.subject || "(no subject)"),
       el("span", { class: "actions" },
         el("button", { type: "button", class: "download", onclick: () => download(`messages/${id}/raw`, `${id}.eml`) }, "Download .eml"),
+        el("button", { type: "button", class: "release", onclick: () => release(id, m.envelope.recipients.map((r) => r.address), released) }, "Release…"),
         // Already deleted elsewhere (404) or refused: the list is read again either way.
         el("button", { type: "button", class: "delete", onclick: async () => { await call("DELETE", `messages/${id}`).catch(() => null); onDeleted(); } }, "Delete"))),
+    released,
     el("p", { class: "meta" }, `MAIL FROM <${m.envelope.from}> · RCPT TO ${m.envelope.recipients.map((r) => `<${r.address}>`).join(" ")} · ${m.size} bytes · ${time(m.receivedAt)} · `,
       el("a", { href: "#", onclick: (e) => { e.preventDefault(); openSession(m.sessionId); } }, `session #${m.sessionId}`)),
     el("details", {}, el("summary", {}, `Headers (${m.headers.length})`),
@@ -31,6 +34,21 @@ export async function showMessage(id, openSession, onDeleted) {
     el("details", { ontoggle: async (e) => { if (e.target.open && !raw.textContent) raw.textContent = await text(`messages/${id}/raw`); } },
       el("summary", {}, "Raw source"), raw),
   ].filter((part) => part !== null));
+}
+
+/** Sends the message on to the relay smtpmock was started with (--relay), to the recipients the user confirms. */
+async function release(id, recipients, output) {
+  const to = prompt("Release to (comma-separated addresses):", recipients.join(", "));
+  if (to === null) return;
+  output.hidden = false;
+  output.textContent = "Releasing…";
+  try {
+    const result = await call("POST", `messages/${id}/release`, JSON.stringify({ to: to.split(",").map((t) => t.trim()).filter(Boolean) }));
+    output.textContent = [`Released to ${result.relay}:`, ...result.replies].join("\n");
+  } catch (e) {
+    // 502: the relay did not take it, and its answers say why; 409: no relay was named at start.
+    output.textContent = e.body?.replies ? [`Not released to ${e.body.relay}:`, ...e.body.replies].join("\n") : e.message;
+  }
 }
 
 /** Saves an API resource as a file (through a blob URL: the request carries the token when there is one). */

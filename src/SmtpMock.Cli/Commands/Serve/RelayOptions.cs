@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Globalization;
+using SmtpMock.Control.Hosting;
+
+namespace SmtpMock.Cli.Commands.Serve;
+
+/// <summary>
+/// serve's relay: the one SMTP server that captured messages can be released to from the page or the API
+/// (<c>POST /api/v1/messages/{id}/release</c>), as Mailpit releases and smtp4dev relays.
+/// </summary>
+internal static class RelayOptions
+{
+    public static readonly Option<string?> Relay = new("--relay") { Description = "Let the page and API release captured messages to this SMTP server (port 25 unless given; TLS on connect for 465, STARTTLS when offered otherwise)", HelpName = "HOST[:PORT]" };
+    public static readonly Option<string?> User = new("--relay-user") { Description = "Log in to the relay with this login", HelpName = "NAME:PASSWORD" };
+    public static readonly Option<bool> Insecure = new("--relay-insecure") { Description = "Accept any certificate from the relay (a test server's self-signed one)" };
+
+    public static IEnumerable<Option> All => [Relay, User, Insecure];
+
+    /// <summary>The relay, or null (none asked for, or <paramref name="error"/> says what is wrong).</summary>
+    public static RelayTarget? Read(ParseResult parse, bool httpOn, out string? error)
+    {
+        error = null;
+        var text = parse.GetValue(Relay);
+        var user = parse.GetValue(User);
+        if (text is null)
+        {
+            error = user is not null || parse.GetValue(Insecure) ? "smtpmock: --relay-user and --relay-insecure need --relay HOST[:PORT]" : null;
+            return null;
+        }
+
+        if (!httpOn)
+        {
+            error = "smtpmock: --relay releases messages from the page and the API: leave out --no-http";
+            return null;
+        }
+
+        if (Parse(text) is not var (host, port))
+        {
+            error = $"smtpmock: --relay '{text}' is not HOST or HOST:PORT (e.g. --relay smtp.example.com:587, --relay [::1]:2525)";
+            return null;
+        }
+
+        string? name = null, password = null;
+        if (user is not null)
+        {
+            var colon = user.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                error = $"smtpmock: --relay-user '{user}' is not NAME:PASSWORD";
+                return null;
+            }
+
+            (name, password) = (user[..colon], user[(colon + 1)..]);
+        }
+
+        return new RelayTarget(host, port) { User = name, Password = password, AcceptAnyCertificate = parse.GetValue(Insecure) };
+    }
+
+    /// <summary>HOST, HOST:PORT, [IPV6] or [IPV6]:PORT; the port 1-65535, 25 when left out.</summary>
+    private static (string Host, int Port)? Parse(string text)
+    {
+        string host;
+        string? port = null;
+        if (text.StartsWith('['))
+        {
+            var close = text.IndexOf(']', StringComparison.Ordinal);
+            if (close < 2 || (close < text.Length - 1 && text[close + 1] != ':'))
+            {
+                return null;
+            }
+
+            host = text[1..close];
+            port = close < text.Length - 1 ? text[(close + 2)..] : null;
+        }
+        else
+        {
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            host = colon < 0 ? text : text[..colon];
+            port = colon < 0 ? null : text[(colon + 1)..];
+        }
+
+        // A colon only inside brackets (an IPv6 address); nothing that would make the host a URL or a mailbox.
+        if (host.Length == 0 || host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' or '@' or '[' or ']')
+            || (!text.StartsWith('[') && host.Contains(':', StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        if (port is null)
+        {
+            return (host, 25);
+        }
+
+        return int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number is >= 1 and <= 65535
+            ? (host, number)
+            : null;
+    }
+}

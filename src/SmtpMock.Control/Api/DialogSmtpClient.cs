@@ -1,0 +1,44 @@
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MimeKit;
+
+namespace SmtpMock.Control.Api;
+
+/// <summary>
+/// MailKit's client as the send form and a release need it: every line recorded by its <see cref="DialogRecorder"/>,
+/// a refused recipient not stopping the others (the dialog shows each reply), a stop only when none was accepted,
+/// and QUIT after a refusal so the server's session ends as a polite client's would.
+/// </summary>
+internal sealed class DialogSmtpClient(DialogRecorder recorder) : SmtpClient(recorder)
+{
+    /// <summary>What ends a send without being a bug: a refusal, a broken dialog, a lost connection, a timeout.</summary>
+    public static bool Ends(Exception e) =>
+        e is SmtpCommandException or SmtpProtocolException or MailKit.Security.AuthenticationException or MailKit.Security.SslHandshakeException
+            or IOException or SocketException or OperationCanceledException or ServiceNotConnectedException;
+
+    /// <summary>QUIT if still connected; a failure there is noted, not thrown.</summary>
+    public async Task QuitAsync(CancellationToken cancellationToken)
+    {
+        if (!IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            await DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Ends(e))
+        {
+            recorder.NoteUnlessRefusal(e);
+        }
+    }
+
+    protected override void OnRecipientNotAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response)
+    {
+    }
+
+    protected override void OnNoRecipientsAccepted(MimeMessage message) =>
+        throw new SmtpCommandException(SmtpErrorCode.RecipientNotAccepted, SmtpStatusCode.MailboxUnavailable, "no recipient was accepted");
+}

@@ -1,0 +1,40 @@
+using MailKit.Security;
+using MimeKit;
+using SmtpMock.Control.Hosting;
+
+namespace SmtpMock.Control.Api;
+
+/// <summary>Sends a captured message on to the configured relay, the dialog recorded line by line.</summary>
+internal static class RelaySmtp
+{
+    /// <summary>True when the relay took the message (for at least one recipient); the lines say what each step answered.</summary>
+    public static async Task<(bool Accepted, IReadOnlyList<string> Lines)> SendAsync(RelayTarget relay, MailboxAddress sender, IReadOnlyList<MailboxAddress> to, MimeMessage message, CancellationToken cancellationToken)
+    {
+        var recorder = new DialogRecorder();
+        using var client = new DialogSmtpClient(recorder) { LocalDomain = "smtpmock" };
+        if (relay.AcceptAnyCertificate)
+        {
+            client.ServerCertificateValidationCallback = (_, _, _, _) => true;
+        }
+
+        var accepted = false;
+        try
+        {
+            await client.ConnectAsync(relay.Host, relay.Port, SecureSocketOptions.Auto, cancellationToken).ConfigureAwait(false);
+            if (relay.User is { } user)
+            {
+                await client.AuthenticateAsync(user, relay.Password ?? string.Empty, cancellationToken).ConfigureAwait(false);
+            }
+
+            await client.SendAsync(message, sender, to, cancellationToken).ConfigureAwait(false);
+            accepted = true;
+        }
+        catch (Exception e) when (DialogSmtpClient.Ends(e))
+        {
+            recorder.NoteUnlessRefusal(e);
+        }
+
+        await client.QuitAsync(cancellationToken).ConfigureAwait(false);
+        return (accepted, recorder.Lines);
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using MimeKit;
+using SmtpMock.Control.Hosting;
+
+namespace SmtpMock.Control.Api;
+
+internal sealed record ReleaseRequest(string[]? To);
+
+internal sealed record ReleaseResult(string Relay, bool Accepted, string[] Recipients, string[] Replies);
+
+/// <summary>
+/// POST /api/v1/messages/{id}/release: sends a captured message on to the relay named at start (<c>--relay</c>), to
+/// its own recipients or to those the request gives. 200 when the relay took it, 502 with the dialog when it did not.
+/// </summary>
+internal sealed class ReleaseApi(ControlState state)
+{
+    public void Map(IEndpointRouteBuilder api) => api.MapPost("/messages/{id}/release", new RequestDelegate(ReleaseAsync));
+
+    private async Task ReleaseAsync(HttpContext context)
+    {
+        if (state.Options.Relay is not { } relay)
+        {
+            await Http.Problem(context, StatusCodes.Status409Conflict, "No relay", "releasing needs a relay: start smtpmock with --relay HOST[:PORT]").ConfigureAwait(false);
+            return;
+        }
+
+        var id = Http.Route(context, "id")!;
+        if (state.Server.Messages.Find(id) is not { } message)
+        {
+            await Http.NotFound(context, $"no kept message has the id {id}").ConfigureAwait(false);
+            return;
+        }
+
+        ReleaseRequest? request = null;
+        try
+        {
+            if (context.Request.ContentLength is not 0 && context.Request.HasJsonContentType())
+            {
+                request = await context.Request.ReadFromJsonAsync(ControlJson.Readable.ReleaseRequest, context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (JsonException e)
+        {
+            await Http.BadRequest(context, $"send nothing, or a JSON object {{to[]}}: {e.Message}").ConfigureAwait(false);
+            return;
+        }
+
+        var addresses = request?.To is { Length: > 0 } given ? given : [.. message.Recipients.Select(r => r.Address)];
+        var recipients = new List<MailboxAddress>();
+        foreach (var address in addresses)
+        {
+            if (!MailboxAddress.TryParse(address, out var mailbox))
+            {
+                await Http.BadRequest(context, $"'{address}' is not a mail address").ConfigureAwait(false);
+                return;
+            }
+
+            recipients.Add(mailbox);
+        }
+
+        // The envelope sender goes on as it came; the null path of a bounce (<>) stays null.
+        var sender = new MailboxAddress(string.Empty, message.Sender.Address);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(TimeSpan.FromMinutes(1));
+        var (accepted, lines) = await RelaySmtp.SendAsync(relay, sender, recipients, message.Message, timeout.Token).ConfigureAwait(false);
+        var result = new ReleaseResult(relay.ToString(), accepted, [.. recipients.Select(r => r.Address)], [.. lines]);
+        await Http.Json(context, result, ControlJson.Readable.ReleaseResult, accepted ? StatusCodes.Status200OK : StatusCodes.Status502BadGateway).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text;
+using SmtpMock.Control.Hosting;
+using SmtpMock.Server.Hosting;
+
+namespace SmtpMock.Control.Tests;
+
+/// <summary>Releasing a captured message to the relay named at start: here a second SmtpMock on 127.0.0.1 port 0.</summary>
+public sealed class ReleaseApiTests : ControlFixture
+{
+    private SmtpMockServer _relay = null!;
+
+    // The relay offers STARTTLS with a generated certificate: taken as a test server's (--relay-insecure).
+    protected override RelayTarget? Relay => new("127.0.0.1", _relay.EndPoint.Port) { AcceptAnyCertificate = true };
+
+    [OneTimeSetUp]
+    public async Task StartRelayAsync()
+    {
+        _relay = new SmtpMockServer(new SmtpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Hostname = "relay.test" });
+        await _relay.StartAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopRelayAsync() => await _relay.DisposeAsync();
+
+    [SetUp]
+    public void ForgetRelayed() => _relay.Messages.Clear();
+
+    [Test]
+    public async Task Release_sends_the_message_to_its_own_recipients_with_its_envelope_sender()
+    {
+        await SendAsync(Message("Release me", to: "carol@example.test"));
+        var id = Server.Messages.Messages.Single().Id;
+
+        using var response = await Http.PostAsync($"api/v1/messages/{id}/release", null);
+        var result = await ReadJsonAsync(response);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), result.ToString());
+        Assert.That(result.GetProperty("accepted").GetBoolean(), Is.True);
+        Assert.That(result.GetProperty("relay").GetString(), Is.EqualTo($"127.0.0.1:{_relay.EndPoint.Port}"));
+
+        var relayed = await _relay.Messages.WaitForAsync(_ => true, new CancellationTokenSource(Deadline).Token);
+        Assert.That(relayed.Message.Subject, Is.EqualTo("Release me"));
+        Assert.That(relayed.Sender.Address, Is.EqualTo("alice@example.test"));
+        Assert.That(relayed.Recipients.Select(r => r.Address), Is.EqualTo(new[] { "carol@example.test" }));
+        Assert.That(result.GetProperty("replies").EnumerateArray().Select(r => r.GetString()), Has.Some.StartWith("S: 250 2.0.0 OK: queued as").And.Some.EqualTo("C: STARTTLS"));
+    }
+
+    [Test]
+    public async Task Release_to_other_recipients_and_a_refusal_is_502_with_the_dialog()
+    {
+        await SendAsync(Message("Elsewhere"));
+        var id = Server.Messages.Messages.Single().Id;
+
+        using (var response = await Http.PostAsync($"api/v1/messages/{id}/release", Json("""{"to":["dave@example.test","550@smtpmock.test"]}""")))
+        {
+            var result = await ReadJsonAsync(response);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "one of two recipients took it");
+            Assert.That(result.GetProperty("replies").EnumerateArray().Select(r => r.GetString()), Has.Some.StartWith("S: 550"));
+        }
+
+        var relayed = await _relay.Messages.WaitForAsync(_ => true, new CancellationTokenSource(Deadline).Token);
+        Assert.That(relayed.Recipients.Select(r => r.Address), Is.EqualTo(new[] { "dave@example.test" }));
+
+        using var refused = await Http.PostAsync($"api/v1/messages/{id}/release", Json("""{"to":["550@smtpmock.test"]}"""));
+        var refusal = await ReadJsonAsync(refused);
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadGateway), refusal.ToString());
+        Assert.That(refusal.GetProperty("accepted").GetBoolean(), Is.False);
+        Assert.That(refusal.GetProperty("replies").EnumerateArray().Select(r => r.GetString()).Last(), Is.EqualTo("S: 221 2.0.0 Bye"));
+        Assert.That(_relay.Messages.Count, Is.EqualTo(1), "nothing more was relayed");
+    }
+
+    [Test]
+    public async Task Release_of_an_unknown_message_is_404_and_a_bad_address_400()
+    {
+        using (var missing = await Http.PostAsync("api/v1/messages/nope/release", null))
+        {
+            Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        }
+
+        await SendAsync(Message("Bad address"));
+        var id = Server.Messages.Messages.Single().Id;
+        using var bad = await Http.PostAsync($"api/v1/messages/{id}/release", Json("""{"to":["not an address"]}"""));
+        Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await ReadJsonAsync(bad)).GetProperty("detail").GetString(), Does.Contain("'not an address' is not a mail address"));
+    }
+
+    private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
+}
+
+/// <summary>Without --relay, releasing says how to turn it on.</summary>
+public sealed class ReleaseWithoutRelayTests : ControlFixture
+{
+    [Test]
+    public async Task Release_without_a_relay_is_409_and_names_the_flag()
+    {
+        await SendAsync(Message("Nowhere"));
+        using var response = await Http.PostAsync($"api/v1/messages/{Server.Messages.Messages.Single().Id}/release", null);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That((await ReadJsonAsync(response)).GetProperty("detail").GetString(), Does.Contain("--relay HOST[:PORT]"));
+    }
+}
