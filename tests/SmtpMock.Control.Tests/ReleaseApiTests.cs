@@ -99,3 +99,44 @@ public sealed class ReleaseWithoutRelayTests : ControlFixture
         Assert.That((await ReadJsonAsync(response)).GetProperty("detail").GetString(), Does.Contain("--relay HOST[:PORT]"));
     }
 }
+
+/// <summary>A relay that asks for a login (--relay-user): the dialog the API answers with never carries it.</summary>
+public sealed class ReleaseWithLoginTests : ControlFixture
+{
+    private SmtpMockServer _relay = null!;
+
+    protected override RelayTarget? Relay => new("127.0.0.1", _relay.EndPoint.Port) { User = "me", Password = "pa:ss", AcceptAnyCertificate = true };
+
+    [OneTimeSetUp]
+    public async Task StartRelayAsync()
+    {
+        _relay = new SmtpMockServer(new SmtpServerOptions
+        {
+            EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            Hostname = "relay.test",
+            AuthUsers = new Dictionary<string, string> { ["me"] = "pa:ss" },
+            AuthRequired = true,
+        });
+        await _relay.StartAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopRelayAsync() => await _relay.DisposeAsync();
+
+    [Test]
+    public async Task Release_logs_in_with_a_password_holding_a_colon_and_never_shows_the_login()
+    {
+        await SendAsync(Message("Logged in"));
+        using var response = await Http.PostAsync($"api/v1/messages/{Server.Messages.Messages.Single().Id}/release", null);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
+        Assert.That(_relay.Messages.Count, Is.EqualTo(1), "the relay took the login 'me' / 'pa:ss'");
+
+        // AUTH PLAIN's argument is base64 of NUL me NUL pa:ss; AUTH LOGIN sends each part base64 on its own line.
+        var lines = (await ReadJsonAsync(response)).GetProperty("replies").EnumerateArray().Select(r => r.GetString()!).ToList();
+        var secrets = new[] { "\0me\0pa:ss", "me", "pa:ss" }.Select(s => Convert.ToBase64String(Encoding.UTF8.GetBytes(s)));
+        Assert.That(lines, Has.Some.StartWith("C: AUTH "), body);
+        Assert.That(lines.Where(l => l.StartsWith("C: ", StringComparison.Ordinal)), Has.None.Matches<string>(l => secrets.Any(s => l!.Contains(s, StringComparison.Ordinal))), body);
+        Assert.That(lines, Has.Some.Contains("********"), body);
+    }
+}

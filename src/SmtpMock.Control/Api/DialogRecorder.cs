@@ -39,6 +39,14 @@ internal sealed class DialogRecorder : IProtocolLogger
 
     public void LogClient(byte[] buffer, int offset, int count)
     {
+        // MailKit marks the login it writes (AUTH PLAIN's argument, AUTH LOGIN's answers): the dialog goes back to
+        // whoever called the API, so the relay's password must not be in it.
+        if (!_inContent && AuthenticationSecretDetector?.DetectSecrets(buffer, offset, count) is { Count: > 0 } secrets)
+        {
+            buffer = Redact(buffer, offset, count, secrets);
+            (offset, count) = (0, buffer.Length);
+        }
+
         var end = offset + count;
         while (offset < end)
         {
@@ -85,6 +93,21 @@ internal sealed class DialogRecorder : IProtocolLogger
 
     public void Dispose()
     {
+    }
+
+    private static byte[] Redact(byte[] buffer, int offset, int count, IList<AuthenticationSecret> secrets)
+    {
+        var redacted = new List<byte>(count);
+        var at = offset;
+        foreach (var secret in secrets.OrderBy(s => s.StartIndex))
+        {
+            redacted.AddRange(buffer.AsSpan(at, secret.StartIndex - at));
+            redacted.AddRange("********"u8);
+            at = secret.StartIndex + secret.Length;
+        }
+
+        redacted.AddRange(buffer.AsSpan(at, offset + count - at));
+        return [.. redacted];
     }
 
     /// <summary>Appends bytes to <paramref name="partial"/> and records each complete line; returns the last one.</summary>
