@@ -194,3 +194,46 @@ public sealed class SendApiTests : ControlFixture
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
 }
+
+/// <summary>The send form's and release's dialog, fed as MailKit feeds it: any write or read may stop mid-line.</summary>
+public sealed class DialogRecorderTests
+{
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(4096)]
+    public void Lines_and_content_come_out_the_same_however_the_bytes_are_split(int piece)
+    {
+        var recorder = new SmtpMock.Control.Api.DialogRecorder();
+        Feed(recorder, server: true, "220 prêt\r\n", piece);
+        Feed(recorder, server: false, "DATA\r\n", piece);
+        Feed(recorder, server: true, "354 go\r\n", piece);
+        Feed(recorder, server: false, "..dot\r\nx\r\n.\r\n", piece);
+        Feed(recorder, server: true, "250 reçu\r\n", piece);
+        Feed(recorder, server: false, "BDAT 13 LAST\r\nsecret\r\n.\r\n\r\n", piece);
+        Feed(recorder, server: true, "250 OK\r\n", piece);
+        Feed(recorder, server: false, "QUIT\r\n", piece);
+
+        Assert.That(recorder.Lines, Is.EqualTo(new[]
+        {
+            "S: 220 prêt", "C: DATA", "S: 354 go", "C: (10 octets of message)", "C: .", "S: 250 reçu",
+            "C: BDAT 13 LAST", "C: (13 octets of message)", "S: 250 OK", "C: QUIT",
+        }));
+    }
+
+    private static void Feed(SmtpMock.Control.Api.DialogRecorder recorder, bool server, string text, int piece)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        for (var at = 0; at < bytes.Length; at += piece)
+        {
+            var count = Math.Min(piece, bytes.Length - at);
+            if (server)
+            {
+                recorder.LogServer(bytes, at, count);
+            }
+            else
+            {
+                recorder.LogClient(bytes, at, count);
+            }
+        }
+    }
+}

@@ -5,15 +5,18 @@ namespace SmtpMock.Control.Api;
 
 /// <summary>
 /// A MailKit protocol logger that keeps the dialog as lines, <c>C: </c> for the client and <c>S: </c> for the server,
-/// with the message content (after a 354, up to its CRLF.CRLF) shown as its size instead of its text.
+/// with the message content (after a 354 up to its CRLF.CRLF, or a BDAT chunk) shown as its size instead of its text.
 /// </summary>
 internal sealed class DialogRecorder : IProtocolLogger
 {
     private static readonly byte[] EndOfData = "\r\n.\r\n"u8.ToArray();
     private readonly List<string> _lines = [];
-    private readonly StringBuilder _client = new();
-    private readonly StringBuilder _server = new();
+    // Bytes, not text, until a line is whole: a UTF-8 character can be split between two writes or reads.
+    private readonly List<byte> _client = [];
+    private readonly List<byte> _server = [];
     private bool _inContent;
+    private long _chunkLeft;
+    private long _chunkOctets;
     private long _contentOctets;
     private int _endMatched;
 
@@ -50,9 +53,26 @@ internal sealed class DialogRecorder : IProtocolLogger
         var end = offset + count;
         while (offset < end)
         {
+            if (_chunkLeft > 0)
+            {
+                // A BDAT chunk (RFC 3030): exactly the octets its command line said, no end marker, shown as its size.
+                var taken = (int)Math.Min(_chunkLeft, end - offset);
+                (offset, _chunkLeft) = (offset + taken, _chunkLeft - taken);
+                if (_chunkLeft == 0)
+                {
+                    _lines.Add($"C: ({_chunkOctets} octets of message)");
+                }
+
+                continue;
+            }
+
             if (!_inContent)
             {
-                Record(_client, buffer, ref offset, end, "C: ", stopAfterLine: false);
+                if (Record(_client, buffer, ref offset, end, "C: ", stopAfterLine: true) is { } line && ChunkSize(line) is { } size)
+                {
+                    (_chunkLeft, _chunkOctets) = (size, size);
+                }
+
                 continue;
             }
 
@@ -110,8 +130,18 @@ internal sealed class DialogRecorder : IProtocolLogger
         return [.. redacted];
     }
 
+    /// <summary>The size a <c>BDAT size [LAST]</c> line announces, or null for any other line.</summary>
+    private static long? ChunkSize(string line)
+    {
+        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length >= 2 && parts[0].Equals("BDAT", StringComparison.OrdinalIgnoreCase)
+            && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) && size > 0
+            ? size
+            : null;
+    }
+
     /// <summary>Appends bytes to <paramref name="partial"/> and records each complete line; returns the last one.</summary>
-    private string? Record(StringBuilder partial, byte[] buffer, ref int offset, int end, string prefix, bool stopAfterLine)
+    private string? Record(List<byte> partial, byte[] buffer, ref int offset, int end, string prefix, bool stopAfterLine)
     {
         string? last = null;
         while (offset < end)
@@ -119,14 +149,14 @@ internal sealed class DialogRecorder : IProtocolLogger
             var newline = Array.IndexOf(buffer, (byte)'\n', offset, end - offset);
             if (newline < 0)
             {
-                partial.Append(Encoding.UTF8.GetString(buffer, offset, end - offset));
+                partial.AddRange(buffer.AsSpan(offset, end - offset));
                 offset = end;
                 return last;
             }
 
-            partial.Append(Encoding.UTF8.GetString(buffer, offset, newline - offset));
+            partial.AddRange(buffer.AsSpan(offset, newline - offset));
             offset = newline + 1;
-            last = partial.ToString().TrimEnd('\r');
+            last = Encoding.UTF8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(partial)).TrimEnd('\r');
             partial.Clear();
             _lines.Add(prefix + last);
             if (stopAfterLine)
