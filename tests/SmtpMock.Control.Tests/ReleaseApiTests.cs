@@ -84,6 +84,20 @@ public sealed class ReleaseApiTests : ControlFixture
         Assert.That((await ReadJsonAsync(bad)).GetProperty("detail").GetString(), Does.Contain("'not an address' is not a mail address"));
     }
 
+    [Test]
+    public async Task Release_with_a_body_that_is_not_json_is_415_and_sends_nothing()
+    {
+        // curl -d without -H 'Content-Type: application/json' sends a form type: the 'to' it holds must not be
+        // dropped in silence, which would release to the message's own recipients instead.
+        await SendAsync(Message("Not to the original"));
+        var id = Server.Messages.Messages.Single().Id;
+        using var response = await Http.PostAsync($"api/v1/messages/{id}/release", new StringContent("""{"to":["me@example.test"]}""", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType), body);
+        Assert.That(body, Does.Contain("Content-Type: application/json"));
+        Assert.That(_relay.Messages.Count, Is.Zero);
+    }
+
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
 }
 

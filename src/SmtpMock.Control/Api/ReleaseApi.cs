@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using MimeKit;
 using SmtpMock.Control.Hosting;
@@ -31,6 +32,14 @@ internal sealed class ReleaseApi(ControlState state)
         if (state.Server.Messages.Find(id) is not { } message)
         {
             await Http.NotFound(context, $"no kept message has the id {id}").ConfigureAwait(false);
+            return;
+        }
+
+        // A body that is not JSON (curl -d without the header sends a form type) would be dropped, and the message
+        // released to its own recipients instead of the ones it names.
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody is true && !context.Request.HasJsonContentType())
+        {
+            await Http.Problem(context, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "send the body {to[]} as Content-Type: application/json, or no body for the message's own recipients").ConfigureAwait(false);
             return;
         }
 
