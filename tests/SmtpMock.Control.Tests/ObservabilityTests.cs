@@ -174,6 +174,20 @@ public sealed class SendApiTests : ControlFixture
     }
 
     [Test]
+    public async Task Send_shows_the_size_of_a_message_with_dot_lines_as_the_mock_kept_it()
+    {
+        // Lines starting with '.' go on the wire with one more '.' (RFC 5321 4.5.2): that dot is not the message's.
+        using var response = await Http.PostAsync("api/v1/send", new StringContent(
+            """{"from":"page@example.test","to":["someone@example.test"],"subject":"Dots","text":".one\n..two\n.\nend"}""",
+            System.Text.Encoding.UTF8,
+            "application/json"));
+        var lines = (await ReadJsonAsync(response)).GetProperty("replies").EnumerateArray().Select(r => r.GetString()!).ToList();
+        var message = Server.Messages.Messages.Single();
+        Assert.That(message.Message.TextBody, Does.Contain(".one").And.Contain("..two"));
+        Assert.That(lines, Has.One.EqualTo($"C: ({message.Size} octets of message)"), string.Join("\n", lines));
+    }
+
+    [Test]
     public async Task Send_with_every_recipient_refused_says_so_and_quits()
     {
         using var response = await Http.PostAsync("api/v1/send", new StringContent(
@@ -215,7 +229,7 @@ public sealed class DialogRecorderTests
 
         Assert.That(recorder.Lines, Is.EqualTo(new[]
         {
-            "S: 220 prêt", "C: DATA", "S: 354 go", "C: (10 octets of message)", "C: .", "S: 250 reçu",
+            "S: 220 prêt", "C: DATA", "S: 354 go", "C: (9 octets of message)", "C: .", "S: 250 reçu",
             "C: BDAT 13 LAST", "C: (13 octets of message)", "S: 250 OK", "C: QUIT",
         }));
     }

@@ -80,7 +80,8 @@ internal sealed class DialogRecorder : IProtocolLogger
             while (offset < end && _endMatched < EndOfData.Length)
             {
                 var b = buffer[offset++];
-                _contentOctets++;
+                // CRLF '.' '.': the first dot is the client's dot-stuffing (RFC 5321 4.5.2), not the message's.
+                _contentOctets += _endMatched == 3 && b == (byte)'.' ? 0 : 1;
                 _endMatched = b == EndOfData[_endMatched] ? _endMatched + 1 : b == EndOfData[0] ? 1 : 0;
             }
 
