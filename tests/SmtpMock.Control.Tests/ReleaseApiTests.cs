@@ -98,6 +98,20 @@ public sealed class ReleaseApiTests : ControlFixture
         Assert.That(_relay.Messages.Count, Is.Zero);
     }
 
+    [Test]
+    public async Task A_relay_that_never_answers_is_noted_as_out_of_time_and_the_release_ends()
+    {
+        // Listening but never accepting: the connection is made and no greeting ever comes.
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var relay = new RelayTarget("127.0.0.1", ((IPEndPoint)silent.LocalEndpoint).Port);
+        using var limit = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var sent = SmtpMock.Control.Api.RelaySmtp.SendAsync(relay, new MimeKit.MailboxAddress("", "a@example.test"), [new MimeKit.MailboxAddress("", "b@example.test")], Message("Silent"), limit.Token);
+        var (accepted, lines) = await sent.WaitAsync(Deadline);
+        Assert.That(accepted, Is.False);
+        Assert.That(lines, Is.EqualTo(new[] { "-- gave up: the server did not answer in time" }));
+    }
+
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
 }
 

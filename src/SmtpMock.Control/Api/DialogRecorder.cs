@@ -32,7 +32,8 @@ internal sealed class DialogRecorder : IProtocolLogger
     {
         if (e is not MailKit.Net.Smtp.SmtpCommandException)
         {
-            Note(e.Message);
+            // The caller's time limit ran out (or it went away): "A task was canceled." would not say that.
+            Note(e is OperationCanceledException ? "gave up: the server did not answer in time" : e.Message);
         }
     }
 
