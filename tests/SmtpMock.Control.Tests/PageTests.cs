@@ -128,7 +128,9 @@ public sealed class PageTests : ControlFixture
         await Assertions.Expect(page.Locator("#message-list li")).ToHaveCountAsync(2);
         Assert.That(Server.Messages.Count, Is.EqualTo(2), "dismissed: nothing deleted");
         page.Dialog -= Dismiss;
-        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        string? promptAnswer = null;
+        // A prompt accepted without text answers "" in Playwright, not the offered value as a user's OK would.
+        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync(promptAnswer ?? dialog.DefaultValue);
         await page.ClickAsync("#messages-clear");
         await Assertions.Expect(page.Locator("#message-list li.empty")).ToHaveCountAsync(1);
         Assert.That(Server.Messages.Count, Is.Zero);
@@ -175,6 +177,11 @@ public sealed class PageTests : ControlFixture
         // "Release…" asks for the recipients (the message's own, offered) and says what happened: without --relay, how
         // to turn it on (ReleaseApiTests covers a real relay).
         await page.Locator("#message-list li", new PageLocatorOptions { HasText = "Bulk 201" }).ClickAsync();
+        // A cleared field sends nothing (to the API, no 'to' means the message's own recipients).
+        promptAnswer = " , ";
+        await page.ClickAsync("#message-view button.release");
+        await Assertions.Expect(page.Locator("#message-view pre.released")).ToHaveTextAsync("Nothing released: no address given.");
+        promptAnswer = null;
         await page.ClickAsync("#message-view button.release");
         await Assertions.Expect(page.Locator("#message-view pre.released")).ToContainTextAsync("start smtpmock with --relay HOST[:PORT]");
 

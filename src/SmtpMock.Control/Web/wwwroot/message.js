@@ -41,9 +41,15 @@ async function release(id, recipients, output) {
   const to = prompt("Release to (comma-separated addresses):", recipients.join(", "));
   if (to === null) return;
   output.hidden = false;
+  // An empty list would mean "its own recipients" to the API: a cleared field must not send to them.
+  const addresses = to.split(",").map((t) => t.trim()).filter(Boolean);
+  if (addresses.length === 0) {
+    output.textContent = "Nothing released: no address given.";
+    return;
+  }
   output.textContent = "Releasing…";
   try {
-    const result = await call("POST", `messages/${id}/release`, JSON.stringify({ to: to.split(",").map((t) => t.trim()).filter(Boolean) }));
+    const result = await call("POST", `messages/${id}/release`, JSON.stringify({ to: addresses }));
     output.textContent = [`Released to ${result.relay}:`, ...result.replies].join("\n");
   } catch (e) {
     // 502: the relay did not take it, and its answers say why; 409: no relay was named at start.
