@@ -168,3 +168,34 @@ public sealed class ReleaseWithLoginTests : ControlFixture
         Assert.That(lines, Has.Some.Contains("********"), body);
     }
 }
+
+/// <summary>--relay-user given, but the relay offers no AUTH: a refusal with the dialog, not a server error.</summary>
+public sealed class ReleaseToARelayWithoutLoginTests : ControlFixture
+{
+    private SmtpMockServer _relay = null!;
+
+    protected override RelayTarget? Relay => new("127.0.0.1", _relay.EndPoint.Port) { User = "me", Password = "secret", AcceptAnyCertificate = true };
+
+    [OneTimeSetUp]
+    public async Task StartRelayAsync()
+    {
+        _relay = new SmtpMockServer(new SmtpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Hostname = "relay.test", EnableAuth = false });
+        await _relay.StartAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopRelayAsync() => await _relay.DisposeAsync();
+
+    [Test]
+    public async Task Release_with_a_login_the_relay_does_not_offer_is_502_and_says_so()
+    {
+        await SendAsync(Message("No AUTH there"));
+        using var response = await Http.PostAsync($"api/v1/messages/{Server.Messages.Messages.Single().Id}/release", null);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadGateway), body);
+        var lines = (await ReadJsonAsync(response)).GetProperty("replies").EnumerateArray().Select(r => r.GetString()!).ToList();
+        Assert.That(lines, Has.One.EqualTo("-- The SMTP server does not support authentication."), body);
+        Assert.That(lines.TakeLast(2), Is.EqualTo(new[] { "C: QUIT", "S: 221 2.0.0 Bye" }), body);
+        Assert.That(_relay.Messages.Count, Is.Zero);
+    }
+}

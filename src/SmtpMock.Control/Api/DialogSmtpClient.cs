@@ -12,10 +12,13 @@ namespace SmtpMock.Control.Api;
 /// </summary>
 internal sealed class DialogSmtpClient(DialogRecorder recorder) : SmtpClient(recorder)
 {
-    /// <summary>What ends a send without being a bug: a refusal, a broken dialog, a lost connection, a timeout.</summary>
+    /// <summary>
+    /// What ends a send without being a bug: a refusal, a broken dialog, a lost connection, a timeout, or an extension
+    /// the server does not offer (MailKit's NotSupportedException: a login for a relay without AUTH).
+    /// </summary>
     public static bool Ends(Exception e) =>
         e is SmtpCommandException or SmtpProtocolException or MailKit.Security.AuthenticationException or MailKit.Security.SslHandshakeException
-            or IOException or SocketException or OperationCanceledException or ServiceNotConnectedException;
+            or IOException or SocketException or OperationCanceledException or ServiceNotConnectedException or NotSupportedException;
 
     /// <summary>QUIT if still connected; a failure there is noted, not thrown.</summary>
     public async Task QuitAsync(CancellationToken cancellationToken)
