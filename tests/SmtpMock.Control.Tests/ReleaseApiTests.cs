@@ -199,3 +199,44 @@ public sealed class ReleaseToARelayWithoutLoginTests : ControlFixture
         Assert.That(_relay.Messages.Count, Is.Zero);
     }
 }
+
+/// <summary>A relay without 8BITMIME: MailKit re-encodes what it sends, and the captured message must stay as it came.</summary>
+public sealed class ReleaseToASevenBitRelayTests : ControlFixture
+{
+    private readonly string _scenario = Path.Combine(Path.GetTempPath(), $"smtpmock-7bit-{Guid.NewGuid():N}.yaml");
+    private SmtpMockServer _relay = null!;
+
+    protected override RelayTarget? Relay => new("127.0.0.1", _relay.EndPoint.Port) { AcceptAnyCertificate = true };
+
+    [OneTimeSetUp]
+    public async Task StartRelayAsync()
+    {
+        await File.WriteAllTextAsync(_scenario, "name: seven-bit\nserver:\n  extensions: [PIPELINING, ENHANCEDSTATUSCODES]\nrules: []\n");
+        _relay = new SmtpMockServer(new SmtpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Hostname = "relay.test", ScenarioPaths = [_scenario] });
+        await _relay.StartAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopRelayAsync()
+    {
+        await _relay.DisposeAsync();
+        File.Delete(_scenario);
+    }
+
+    [Test]
+    public async Task Release_leaves_the_captured_message_as_it_came()
+    {
+        var sent = Message("Eight bit");
+        sent.Body = new MimeKit.TextPart("plain") { Text = "Grüße aus Köln\r\n", ContentTransferEncoding = MimeKit.ContentEncoding.EightBit };
+        await SendAsync(sent);
+        var captured = Server.Messages.Messages.Single();
+        Assert.That(((MimeKit.MimePart)captured.Message.Body).ContentTransferEncoding, Is.EqualTo(MimeKit.ContentEncoding.EightBit));
+
+        using var response = await Http.PostAsync($"api/v1/messages/{captured.Id}/release", null);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        var relayed = await _relay.Messages.WaitForAsync(_ => true, new CancellationTokenSource(Deadline).Token);
+        Assert.That(relayed.Message.TextBody, Does.StartWith("Grüße aus Köln"));
+        Assert.That(((MimeKit.MimePart)relayed.Message.Body).ContentTransferEncoding, Is.Not.EqualTo(MimeKit.ContentEncoding.EightBit), "re-encoded for a 7-bit relay");
+        Assert.That(((MimeKit.MimePart)captured.Message.Body).ContentTransferEncoding, Is.EqualTo(MimeKit.ContentEncoding.EightBit), "the kept message is not changed by a release");
+    }
+}

@@ -74,7 +74,15 @@ internal sealed class ReleaseApi(ControlState state)
         var sender = new MailboxAddress(string.Empty, message.Sender.Address);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(TimeSpan.FromMinutes(1));
-        var (accepted, lines) = await RelaySmtp.SendAsync(relay, sender, recipients, message.Message, timeout.Token).ConfigureAwait(false);
+        // A copy: MailKit re-encodes the message it sends for what the relay offers (8bit parts as base64 without
+        // 8BITMIME), and the kept one, which the API and the page show, must stay as it came. Written out and read back
+        // from the parsed message, not the kept bytes, so one kept without headers (parsed leniently) goes too.
+        using var written = new MemoryStream();
+        await message.Message.WriteToAsync(written, context.RequestAborted).ConfigureAwait(false);
+        written.Position = 0;
+        var copy = await MimeMessage.LoadAsync(written, context.RequestAborted).ConfigureAwait(false);
+
+        var (accepted, lines) = await RelaySmtp.SendAsync(relay, sender, recipients, copy, timeout.Token).ConfigureAwait(false);
         var result = new ReleaseResult(relay.ToString(), accepted, [.. recipients.Select(r => r.Address)], [.. lines]);
         await Http.Json(context, result, ControlJson.Readable.ReleaseResult, accepted ? StatusCodes.Status200OK : StatusCodes.Status502BadGateway).ConfigureAwait(false);
     }
