@@ -230,13 +230,13 @@ public sealed class ReleaseToASevenBitRelayTests : ControlFixture
         sent.Body = new MimeKit.TextPart("plain") { Text = "Grüße aus Köln\r\n", ContentTransferEncoding = MimeKit.ContentEncoding.EightBit };
         await SendAsync(sent);
         var captured = Server.Messages.Messages.Single();
-        Assert.That(((MimeKit.MimePart)captured.Message.Body).ContentTransferEncoding, Is.EqualTo(MimeKit.ContentEncoding.EightBit));
+        Assert.That(((MimeKit.MimePart)captured.Message.Body!).ContentTransferEncoding, Is.EqualTo(MimeKit.ContentEncoding.EightBit));
 
         using var response = await Http.PostAsync($"api/v1/messages/{captured.Id}/release", null);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
         var relayed = await _relay.Messages.WaitForAsync(_ => true, new CancellationTokenSource(Deadline).Token);
         Assert.That(relayed.Message.TextBody, Does.StartWith("Grüße aus Köln"));
-        Assert.That(((MimeKit.MimePart)relayed.Message.Body).ContentTransferEncoding, Is.Not.EqualTo(MimeKit.ContentEncoding.EightBit), "re-encoded for a 7-bit relay");
-        Assert.That(((MimeKit.MimePart)captured.Message.Body).ContentTransferEncoding, Is.EqualTo(MimeKit.ContentEncoding.EightBit), "the kept message is not changed by a release");
+        Assert.That(((MimeKit.MimePart)relayed.Message.Body!).ContentTransferEncoding, Is.Not.EqualTo(MimeKit.ContentEncoding.EightBit), "re-encoded for a 7-bit relay");
+        Assert.That(((MimeKit.MimePart)captured.Message.Body!).ContentTransferEncoding, Is.EqualTo(MimeKit.ContentEncoding.EightBit), "the kept message is not changed by a release");
     }
 }
