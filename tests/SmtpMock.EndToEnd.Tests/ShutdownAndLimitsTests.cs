@@ -45,6 +45,22 @@ public sealed class ShutdownAndLimitsTests
     }
 
     [Test]
+    public async Task A_session_has_ended_everywhere_before_session_ended_is_raised()
+    {
+        await using var server = await TestServer.StartAsync();
+        var seen = new TaskCompletionSource<(int Active, int Open, bool Kept)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.SessionEnded += ended => seen.TrySetResult((server.ActiveSessions, server.OpenSessions.Count, server.FinishedSessions.Any(s => s.Id == ended.Id)));
+
+        await using (var client = await WireClient.ConnectAndGreetAsync(server.EndPoint, "one.test"))
+        {
+            Assert.That((await client.CommandAsync("QUIT")).Single(), Does.StartWith("221 "));
+        }
+
+        // A handler (the soak test's idle wait, a fixture's "all done") may count on it: not open, not active, kept.
+        Assert.That(await seen.Task.WaitAsync(TestServer.Deadline), Is.EqualTo((0, 0, true)));
+    }
+
+    [Test]
     public async Task Connection_over_the_cap_gets_421_and_the_others_keep_working()
     {
         await using var server = await TestServer.StartAsync(o => o with { MaxConnections = 2 });

@@ -31,6 +31,10 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     private long _sessionCount;
     private int _active;
 
+    // Sessions whose connection is not wholly finished: ActiveSessions falls before SessionEnded is raised, this only
+    // after the transcript is kept, so a stop never returns with the last session missing from FinishedSessions.
+    private int _unfinished;
+
     public SmtpMockServer(SmtpServerOptions options, ILoggerFactory? loggers = null)
     {
         var problems = options.Validate();
@@ -132,7 +136,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         await StopImplicitTlsAsync().ConfigureAwait(false);
 
         // No accept loop runs any more: the count only falls, and the session that takes it to zero says so.
-        if (Volatile.Read(ref _active) == 0)
+        if (Volatile.Read(ref _unfinished) == 0)
         {
             _drained.TrySetResult();
         }
@@ -194,6 +198,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
                 continue;
             }
 
+            Interlocked.Increment(ref _unfinished);
             _ = RunSessionAsync(id, socket, implicitTls);
         }
     }
@@ -253,9 +258,11 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
             }
 
             await stream.DisposeAsync().ConfigureAwait(false);
-            _history.Add(session.Context);
+            // Ended before anyone is told: a SessionEnded handler sees it neither open nor counted active.
             _open.TryRemove(id, out _);
-            if (Interlocked.Decrement(ref _active) == 0 && _stopping.IsCancellationRequested)
+            Interlocked.Decrement(ref _active);
+            _history.Add(session.Context);
+            if (Interlocked.Decrement(ref _unfinished) == 0 && _stopping.IsCancellationRequested)
             {
                 _drained.TrySetResult();
             }
