@@ -38,6 +38,25 @@ public class HttpOptionsTests
     }
 
     [Test]
+    public async Task Relay_user_without_a_colon_takes_the_password_from_the_environment()
+    {
+        Environment.SetEnvironmentVariable("SMTPMOCK_RELAY_PASSWORD", "from-env");
+        try
+        {
+            using var stop = new CancellationTokenSource();
+            var output = new LineWriter();
+            var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", "0", "--relay", "smtp.example.com:587", "--relay-user", "me"], output, TextWriter.Null, stop.Token);
+            Assert.That(await output.WaitForAsync("Messages can be released to ").WaitAsync(TimeSpan.FromSeconds(30)), Does.StartWith("Messages can be released to smtp.example.com:587 "));
+            await stop.CancelAsync();
+            Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(30)), Is.Zero);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SMTPMOCK_RELAY_PASSWORD", null);
+        }
+    }
+
+    [Test]
     public async Task Relay_is_named_at_start_with_its_default_port()
     {
         using var stop = new CancellationTokenSource();

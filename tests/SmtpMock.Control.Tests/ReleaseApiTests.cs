@@ -240,3 +240,50 @@ public sealed class ReleaseToASevenBitRelayTests : ControlFixture
         Assert.That(((MimeKit.MimePart)captured.Message.Body!).ContentTransferEncoding, Is.EqualTo(MimeKit.ContentEncoding.EightBit), "the kept message is not changed by a release");
     }
 }
+
+/// <summary>A login is never sent in clear to a relay that offers no STARTTLS, unless it is taken as a test server.</summary>
+public sealed class ReleaseLoginNeedsTlsTests : ControlFixture
+{
+    private SmtpMockServer _relay = null!;
+
+    protected override RelayTarget? Relay => new("127.0.0.1", _relay.EndPoint.Port) { User = "me", Password = "secret" };
+
+    [OneTimeSetUp]
+    public async Task StartRelayAsync()
+    {
+        _relay = new SmtpMockServer(new SmtpServerOptions
+        {
+            EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
+            Hostname = "plain-relay.test",
+            EnableTls = false,
+            AllowPlaintextAuth = true,
+        });
+        await _relay.StartAsync();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopRelayAsync() => await _relay.DisposeAsync();
+
+    [Test]
+    public async Task Release_with_a_login_to_a_relay_without_starttls_is_502_and_sends_no_auth()
+    {
+        await SendAsync(Message("Not in clear"));
+        using var response = await Http.PostAsync($"api/v1/messages/{Server.Messages.Messages.Single().Id}/release", null);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadGateway), body);
+        var lines = (await ReadJsonAsync(response)).GetProperty("replies").EnumerateArray().Select(r => r.GetString()!).ToList();
+        Assert.That(lines, Has.None.StartWith("C: AUTH"), body);
+        Assert.That(lines, Has.Some.StartWith("-- ").And.Some.Contains("STARTTLS"), body);
+        Assert.That(_relay.Messages.Count, Is.Zero);
+    }
+
+    [Test]
+    public async Task Release_with_an_empty_to_list_is_400_not_the_messages_own_recipients()
+    {
+        await SendAsync(Message("Empty list"));
+        using var response = await Http.PostAsync($"api/v1/messages/{Server.Messages.Messages.Single().Id}/release", new StringContent("""{"to":[]}""", Encoding.UTF8, "application/json"));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await ReadJsonAsync(response)).GetProperty("detail").GetString(), Does.Contain("'to' is empty"));
+        Assert.That(_relay.Messages.Count, Is.Zero);
+    }
+}

@@ -20,7 +20,7 @@ internal static class RelaySmtp
         var accepted = false;
         try
         {
-            await client.ConnectAsync(relay.Host, relay.Port, SecureSocketOptions.Auto, cancellationToken).ConfigureAwait(false);
+            await client.ConnectAsync(relay.Host, relay.Port, Security(relay), cancellationToken).ConfigureAwait(false);
             if (relay.User is { } user)
             {
                 await client.AuthenticateAsync(user, relay.Password ?? string.Empty, cancellationToken).ConfigureAwait(false);
@@ -37,4 +37,13 @@ internal static class RelaySmtp
         await client.QuitAsync(cancellationToken).ConfigureAwait(false);
         return (accepted, recorder.Lines);
     }
+
+    /// <summary>
+    /// TLS on connect for 465; otherwise STARTTLS when offered, and required when there is a login to send (a password
+    /// never crosses in clear), unless the relay is a test server taken as it is (<see cref="RelayTarget.AcceptAnyCertificate"/>).
+    /// </summary>
+    private static SecureSocketOptions Security(RelayTarget relay) =>
+        relay.Port == 465 ? SecureSocketOptions.SslOnConnect
+        : relay.User is not null && !relay.AcceptAnyCertificate ? SecureSocketOptions.StartTls
+        : SecureSocketOptions.StartTlsWhenAvailable;
 }

@@ -57,7 +57,14 @@ internal sealed class ReleaseApi(ControlState state)
             return;
         }
 
-        var addresses = request?.To is { Length: > 0 } given ? given : [.. message.Recipients.Select(r => r.Address)];
+        if (request?.To is { Length: 0 })
+        {
+            // An empty list is more likely a script's bug than a wish for the message's own recipients: leave 'to' out for those.
+            await Http.BadRequest(context, "'to' is empty: give at least one address, or leave 'to' out for the message's own recipients").ConfigureAwait(false);
+            return;
+        }
+
+        var addresses = request?.To is { } given ? given : [.. message.Recipients.Select(r => r.Address)];
         var recipients = new List<MailboxAddress>();
         foreach (var address in addresses)
         {

@@ -2,8 +2,8 @@ namespace SmtpMock.Control.Hosting;
 
 /// <summary>
 /// The one SMTP server captured messages can be released to (Mailpit's "release", smtp4dev's "relay"). It is named at
-/// start, never by a request, so the HTTP side cannot be made to send mail anywhere else. TLS as MailKit decides it
-/// from the port: on connect for 465, STARTTLS when offered otherwise.
+/// start, never by a request, so the HTTP side cannot be made to send mail anywhere else. TLS on connect for 465,
+/// STARTTLS when offered otherwise, and required before a login unless <see cref="AcceptAnyCertificate"/>.
 /// </summary>
 public sealed record RelayTarget(string Host, int Port)
 {
@@ -12,7 +12,7 @@ public sealed record RelayTarget(string Host, int Port)
 
     public string? Password { get; init; }
 
-    /// <summary>Accept any certificate (a test server's self-signed one) instead of checking it.</summary>
+    /// <summary>A test server taken as it is: any certificate accepted, and a login sent without TLS when it offers none.</summary>
     public bool AcceptAnyCertificate { get; init; }
 
     public override string ToString() => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";

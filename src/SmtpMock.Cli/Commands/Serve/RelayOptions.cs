@@ -11,8 +11,10 @@ namespace SmtpMock.Cli.Commands.Serve;
 internal static class RelayOptions
 {
     public static readonly Option<string?> Relay = new("--relay") { Description = "Let the page and API release captured messages to this SMTP server (port 25 unless given; TLS on connect for 465, STARTTLS when offered otherwise)", HelpName = "HOST[:PORT]" };
-    public static readonly Option<string?> User = new("--relay-user") { Description = "Log in to the relay with this login", HelpName = "NAME:PASSWORD" };
-    public static readonly Option<bool> Insecure = new("--relay-insecure") { Description = "Accept any certificate from the relay (a test server's self-signed one)" };
+    public const string PasswordVariable = "SMTPMOCK_RELAY_PASSWORD";
+
+    public static readonly Option<string?> User = new("--relay-user") { Description = $"Log in to the relay (only over TLS unless --relay-insecure); NAME alone takes the password from {PasswordVariable}", HelpName = "NAME[:PASSWORD]" };
+    public static readonly Option<bool> Insecure = new("--relay-insecure") { Description = "Take the relay as a test server: accept any certificate, and log in without TLS if it offers none" };
 
     public static IEnumerable<Option> All => [Relay, User, Insecure];
 
@@ -43,14 +45,14 @@ internal static class RelayOptions
         string? name = null, password = null;
         if (user is not null)
         {
+            // NAME:PASSWORD, or NAME with the password in the environment (kept out of the process list).
             var colon = user.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0)
+            (name, password) = colon < 0 ? (user, Environment.GetEnvironmentVariable(PasswordVariable)) : (user[..colon], user[(colon + 1)..]);
+            if (name.Length == 0 || password is null)
             {
-                error = $"smtpmock: --relay-user '{user}' is not NAME:PASSWORD";
+                error = $"smtpmock: --relay-user '{user}' is not NAME:PASSWORD (or NAME with {PasswordVariable} set)";
                 return null;
             }
-
-            (name, password) = (user[..colon], user[(colon + 1)..]);
         }
 
         return new RelayTarget(host, port) { User = name, Password = password, AcceptAnyCertificate = parse.GetValue(Insecure) };
