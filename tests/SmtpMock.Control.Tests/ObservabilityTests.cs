@@ -93,6 +93,32 @@ public sealed class ObservabilityTests : ControlFixture
         Assert.That(health.GetProperty("smtpPort").GetInt32(), Is.EqualTo(Server.EndPoint.Port));
     }
 
+    [TestCase("http://evil.example", 403)]
+    [TestCase("null", 403)]
+    [TestCase("SELF", 200)]
+    [TestCase(null, 200)]
+    public async Task A_change_from_another_origin_is_refused(string? origin, int expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/scenario/reset");
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin == "SELF" ? $"http://{Control.BaseAddress.Authority}" : origin);
+        }
+
+        using var response = await Http.SendAsync(request);
+        Assert.That((int)response.StatusCode, Is.EqualTo(expected), await response.Content.ReadAsStringAsync());
+    }
+
+    [Test]
+    public async Task Reading_from_another_origin_is_not_refused_by_the_origin_check()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/messages");
+        request.Headers.Add("Origin", "http://evil.example");
+        using var response = await Http.SendAsync(request);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "no CORS header is sent, so the browser keeps the answer from that page");
+        Assert.That(response.Headers.Contains("Access-Control-Allow-Origin"), Is.False);
+    }
+
     [Test]
     public async Task Page_is_served_with_a_restrictive_content_security_policy()
     {

@@ -158,6 +158,7 @@ public sealed class PageTests : ControlFixture
         // A message deleted elsewhere (another tab, a test's DELETE) leaves this page's view too: the messages-deleted event.
         await page.Locator("#message-list li", new PageLocatorOptions { HasText = "Styled HTML" }).ClickAsync();
         await Assertions.Expect(page.FrameLocator("#message-view iframe.html").Locator("#styled")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("live");
         using (var deleted = await Http.DeleteAsync($"api/v1/messages/{Server.Messages.Messages.Single().Id}"))
         {
             Assert.That(deleted.IsSuccessStatusCode, Is.True);

@@ -121,6 +121,12 @@ public sealed class ControlServer : IAsyncDisposable
         public async Task InvokeAsync(HttpContext context, RequestDelegate next)
         {
             Secure(context.Response);
+            if (FromAnotherOrigin(context.Request))
+            {
+                await Http.Problem(context, StatusCodes.Status403Forbidden, "Forbidden", "a page from another origin may not change this server (release, delete, send, scenarios): use the SmtpMock page, a test or a tool such as curl").ConfigureAwait(false);
+                return;
+            }
+
             if (token is not null && !Open(context.Request.Path) && !Authorized(context.Request))
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer";
@@ -147,6 +153,16 @@ public sealed class ControlServer : IAsyncDisposable
             response.Headers.XContentTypeOptions = "nosniff";
             response.Headers["Referrer-Policy"] = "no-referrer";
         }
+
+        /// <summary>
+        /// A browser on another site (any page the user opens) may send a simple POST here without asking: a request
+        /// that changes something and carries an Origin that is not this server's is refused. Tools and tests send no
+        /// Origin; the page's own requests carry this server's.
+        /// </summary>
+        private static bool FromAnotherOrigin(HttpRequest request) =>
+            !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)
+            && request.Headers.Origin.ToString() is { Length: > 0 } origin
+            && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
 
         /// <summary>The health probe and the page's own files (which hold no data; the page asks for the token).</summary>
         private static bool Open(PathString path) => path == "/healthz" || !path.StartsWithSegments("/api") && path != "/metrics";

@@ -93,7 +93,14 @@ function start() {
   wireScenario();
   wireSend(openSession);
   const status = document.getElementById("status");
-  events(onEvent, (live) => { status.textContent = live ? "live" : "reconnecting…"; status.classList.toggle("live", live); if (live) refreshSoon(); });
+  events(onEvent, (live) => {
+    status.textContent = live ? "live" : "reconnecting…";
+    status.classList.toggle("live", live);
+    if (!live) return;
+    refreshSoon();
+    // Events sent while the stream was down are lost: a message shown then and deleted meanwhile leaves the view too.
+    if (state.message !== null) get(`messages/${state.message}`).catch((e) => { if (e.status === 404) messageDeleted(); });
+  });
   refreshSoon();
 }
 
