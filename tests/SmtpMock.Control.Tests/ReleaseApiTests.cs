@@ -6,25 +6,8 @@ using SmtpMock.Server.Hosting;
 namespace SmtpMock.Control.Tests;
 
 /// <summary>Releasing a captured message to the relay named at start: here a second SmtpMock on 127.0.0.1 port 0.</summary>
-public sealed class ReleaseApiTests : ControlFixture
+public sealed class ReleaseApiTests : RelayFixture
 {
-    private SmtpMockServer _relay = null!;
-
-    // The relay offers STARTTLS with a generated certificate: taken as a test server's (--relay-insecure).
-    protected override RelayTarget? Relay => new("127.0.0.1", _relay.EndPoint.Port) { AcceptAnyCertificate = true };
-
-    [OneTimeSetUp]
-    public async Task StartRelayAsync()
-    {
-        _relay = new SmtpMockServer(new SmtpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Hostname = "relay.test" });
-        await _relay.StartAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopRelayAsync() => await _relay.DisposeAsync();
-
-    [SetUp]
-    public void ForgetRelayed() => _relay.Messages.Clear();
 
     [Test]
     public async Task Release_sends_the_message_to_its_own_recipients_with_its_envelope_sender()
@@ -36,9 +19,9 @@ public sealed class ReleaseApiTests : ControlFixture
         var result = await ReadJsonAsync(response);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), result.ToString());
         Assert.That(result.GetProperty("accepted").GetBoolean(), Is.True);
-        Assert.That(result.GetProperty("relay").GetString(), Is.EqualTo($"127.0.0.1:{_relay.EndPoint.Port}"));
+        Assert.That(result.GetProperty("relay").GetString(), Is.EqualTo($"127.0.0.1:{RelayServer.EndPoint.Port}"));
 
-        var relayed = await _relay.Messages.WaitForAsync(_ => true, new CancellationTokenSource(Deadline).Token);
+        var relayed = await RelayServer.Messages.WaitForAsync(_ => true, new CancellationTokenSource(Deadline).Token);
         Assert.That(relayed.Message.Subject, Is.EqualTo("Release me"));
         Assert.That(relayed.Sender.Address, Is.EqualTo("alice@example.test"));
         Assert.That(relayed.Recipients.Select(r => r.Address), Is.EqualTo(new[] { "carol@example.test" }));
@@ -58,7 +41,7 @@ public sealed class ReleaseApiTests : ControlFixture
             Assert.That(result.GetProperty("replies").EnumerateArray().Select(r => r.GetString()), Has.Some.StartWith("S: 550"));
         }
 
-        var relayed = await _relay.Messages.WaitForAsync(_ => true, new CancellationTokenSource(Deadline).Token);
+        var relayed = await RelayServer.Messages.WaitForAsync(_ => true, new CancellationTokenSource(Deadline).Token);
         Assert.That(relayed.Recipients.Select(r => r.Address), Is.EqualTo(new[] { "dave@example.test" }));
 
         using var refused = await Http.PostAsync($"api/v1/messages/{id}/release", Json("""{"to":["550@smtpmock.test"]}"""));
@@ -66,7 +49,7 @@ public sealed class ReleaseApiTests : ControlFixture
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadGateway), refusal.ToString());
         Assert.That(refusal.GetProperty("accepted").GetBoolean(), Is.False);
         Assert.That(refusal.GetProperty("replies").EnumerateArray().Select(r => r.GetString()).Last(), Is.EqualTo("S: 221 2.0.0 Bye"));
-        Assert.That(_relay.Messages.Count, Is.EqualTo(1), "nothing more was relayed");
+        Assert.That(RelayServer.Messages.Count, Is.EqualTo(1), "nothing more was relayed");
     }
 
     [Test]
@@ -95,7 +78,7 @@ public sealed class ReleaseApiTests : ControlFixture
         var body = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType), body);
         Assert.That(body, Does.Contain("Content-Type: application/json"));
-        Assert.That(_relay.Messages.Count, Is.Zero);
+        Assert.That(RelayServer.Messages.Count, Is.Zero);
     }
 
     [Test]
@@ -129,27 +112,12 @@ public sealed class ReleaseWithoutRelayTests : ControlFixture
 }
 
 /// <summary>A relay that asks for a login (--relay-user): the dialog the API answers with never carries it.</summary>
-public sealed class ReleaseWithLoginTests : ControlFixture
+public sealed class ReleaseWithLoginTests : RelayFixture
 {
-    private SmtpMockServer _relay = null!;
+    protected override SmtpServerOptions ConfigureRelay(SmtpServerOptions options) =>
+        options with { AuthUsers = new Dictionary<string, string> { ["me"] = "pa:ss" }, AuthRequired = true };
 
-    protected override RelayTarget? Relay => new("127.0.0.1", _relay.EndPoint.Port) { User = "me", Password = "pa:ss", AcceptAnyCertificate = true };
-
-    [OneTimeSetUp]
-    public async Task StartRelayAsync()
-    {
-        _relay = new SmtpMockServer(new SmtpServerOptions
-        {
-            EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            Hostname = "relay.test",
-            AuthUsers = new Dictionary<string, string> { ["me"] = "pa:ss" },
-            AuthRequired = true,
-        });
-        await _relay.StartAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopRelayAsync() => await _relay.DisposeAsync();
+    protected override RelayTarget Target(int port) => base.Target(port) with { User = "me", Password = "pa:ss" };
 
     [Test]
     public async Task Release_logs_in_with_a_password_holding_a_colon_and_never_shows_the_login()
@@ -158,7 +126,7 @@ public sealed class ReleaseWithLoginTests : ControlFixture
         using var response = await Http.PostAsync($"api/v1/messages/{Server.Messages.Messages.Single().Id}/release", null);
         var body = await response.Content.ReadAsStringAsync();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
-        Assert.That(_relay.Messages.Count, Is.EqualTo(1), "the relay took the login 'me' / 'pa:ss'");
+        Assert.That(RelayServer.Messages.Count, Is.EqualTo(1), "the relay took the login 'me' / 'pa:ss'");
 
         // AUTH PLAIN's argument is base64 of NUL me NUL pa:ss; AUTH LOGIN sends each part base64 on its own line.
         var lines = (await ReadJsonAsync(response)).GetProperty("replies").EnumerateArray().Select(r => r.GetString()!).ToList();
@@ -170,21 +138,11 @@ public sealed class ReleaseWithLoginTests : ControlFixture
 }
 
 /// <summary>--relay-user given, but the relay offers no AUTH: a refusal with the dialog, not a server error.</summary>
-public sealed class ReleaseToARelayWithoutLoginTests : ControlFixture
+public sealed class ReleaseToARelayWithoutLoginTests : RelayFixture
 {
-    private SmtpMockServer _relay = null!;
+    protected override SmtpServerOptions ConfigureRelay(SmtpServerOptions options) => options with { EnableAuth = false };
 
-    protected override RelayTarget? Relay => new("127.0.0.1", _relay.EndPoint.Port) { User = "me", Password = "secret", AcceptAnyCertificate = true };
-
-    [OneTimeSetUp]
-    public async Task StartRelayAsync()
-    {
-        _relay = new SmtpMockServer(new SmtpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Hostname = "relay.test", EnableAuth = false });
-        await _relay.StartAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopRelayAsync() => await _relay.DisposeAsync();
+    protected override RelayTarget Target(int port) => base.Target(port) with { User = "me", Password = "secret" };
 
     [Test]
     public async Task Release_with_a_login_the_relay_does_not_offer_is_502_and_says_so()
@@ -196,31 +154,22 @@ public sealed class ReleaseToARelayWithoutLoginTests : ControlFixture
         var lines = (await ReadJsonAsync(response)).GetProperty("replies").EnumerateArray().Select(r => r.GetString()!).ToList();
         Assert.That(lines, Has.One.EqualTo("-- The SMTP server does not support authentication."), body);
         Assert.That(lines.TakeLast(2), Is.EqualTo(new[] { "C: QUIT", "S: 221 2.0.0 Bye" }), body);
-        Assert.That(_relay.Messages.Count, Is.Zero);
+        Assert.That(RelayServer.Messages.Count, Is.Zero);
     }
 }
 
 /// <summary>A relay without 8BITMIME: MailKit re-encodes what it sends, and the captured message must stay as it came.</summary>
-public sealed class ReleaseToASevenBitRelayTests : ControlFixture
+public sealed class ReleaseToASevenBitRelayTests : RelayFixture
 {
     private readonly string _scenario = Path.Combine(Path.GetTempPath(), $"smtpmock-7bit-{Guid.NewGuid():N}.yaml");
-    private SmtpMockServer _relay = null!;
-
-    protected override RelayTarget? Relay => new("127.0.0.1", _relay.EndPoint.Port) { AcceptAnyCertificate = true };
-
-    [OneTimeSetUp]
-    public async Task StartRelayAsync()
-    {
-        await File.WriteAllTextAsync(_scenario, "name: seven-bit\nserver:\n  extensions: [PIPELINING, ENHANCEDSTATUSCODES]\nrules: []\n");
-        _relay = new SmtpMockServer(new SmtpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), Hostname = "relay.test", ScenarioPaths = [_scenario] });
-        await _relay.StartAsync();
-    }
 
     [OneTimeTearDown]
-    public async Task StopRelayAsync()
+    public void DeleteScenario() => File.Delete(_scenario);
+
+    protected override SmtpServerOptions ConfigureRelay(SmtpServerOptions options)
     {
-        await _relay.DisposeAsync();
-        File.Delete(_scenario);
+        File.WriteAllText(_scenario, "name: seven-bit\nserver:\n  extensions: [PIPELINING, ENHANCEDSTATUSCODES]\nrules: []\n");
+        return options with { ScenarioPaths = [_scenario] };
     }
 
     [Test]
@@ -234,7 +183,7 @@ public sealed class ReleaseToASevenBitRelayTests : ControlFixture
 
         using var response = await Http.PostAsync($"api/v1/messages/{captured.Id}/release", null);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        var relayed = await _relay.Messages.WaitForAsync(_ => true, new CancellationTokenSource(Deadline).Token);
+        var relayed = await RelayServer.Messages.WaitForAsync(_ => true, new CancellationTokenSource(Deadline).Token);
         Assert.That(relayed.Message.TextBody, Does.StartWith("Grüße aus Köln"));
         Assert.That(((MimeKit.MimePart)relayed.Message.Body!).ContentTransferEncoding, Is.Not.EqualTo(MimeKit.ContentEncoding.EightBit), "re-encoded for a 7-bit relay");
         Assert.That(((MimeKit.MimePart)captured.Message.Body!).ContentTransferEncoding, Is.EqualTo(MimeKit.ContentEncoding.EightBit), "the kept message is not changed by a release");
@@ -242,27 +191,12 @@ public sealed class ReleaseToASevenBitRelayTests : ControlFixture
 }
 
 /// <summary>A login is never sent in clear to a relay that offers no STARTTLS, unless it is taken as a test server.</summary>
-public sealed class ReleaseLoginNeedsTlsTests : ControlFixture
+public sealed class ReleaseLoginNeedsTlsTests : RelayFixture
 {
-    private SmtpMockServer _relay = null!;
+    protected override SmtpServerOptions ConfigureRelay(SmtpServerOptions options) => options with { EnableTls = false, AllowPlaintextAuth = true };
 
-    protected override RelayTarget? Relay => new("127.0.0.1", _relay.EndPoint.Port) { User = "me", Password = "secret" };
-
-    [OneTimeSetUp]
-    public async Task StartRelayAsync()
-    {
-        _relay = new SmtpMockServer(new SmtpServerOptions
-        {
-            EndPoint = new IPEndPoint(IPAddress.Loopback, 0),
-            Hostname = "plain-relay.test",
-            EnableTls = false,
-            AllowPlaintextAuth = true,
-        });
-        await _relay.StartAsync();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopRelayAsync() => await _relay.DisposeAsync();
+    // Not taken as a test server: a login needs TLS.
+    protected override RelayTarget Target(int port) => new("127.0.0.1", port) { User = "me", Password = "secret" };
 
     [Test]
     public async Task Release_with_a_login_to_a_relay_without_starttls_is_502_and_sends_no_auth()
@@ -274,7 +208,7 @@ public sealed class ReleaseLoginNeedsTlsTests : ControlFixture
         var lines = (await ReadJsonAsync(response)).GetProperty("replies").EnumerateArray().Select(r => r.GetString()!).ToList();
         Assert.That(lines, Has.None.StartWith("C: AUTH"), body);
         Assert.That(lines, Has.Some.StartWith("-- ").And.Some.Contains("STARTTLS"), body);
-        Assert.That(_relay.Messages.Count, Is.Zero);
+        Assert.That(RelayServer.Messages.Count, Is.Zero);
     }
 
     [Test]
@@ -284,6 +218,6 @@ public sealed class ReleaseLoginNeedsTlsTests : ControlFixture
         using var response = await Http.PostAsync($"api/v1/messages/{Server.Messages.Messages.Single().Id}/release", new StringContent("""{"to":[]}""", Encoding.UTF8, "application/json"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That((await ReadJsonAsync(response)).GetProperty("detail").GetString(), Does.Contain("'to' is empty"));
-        Assert.That(_relay.Messages.Count, Is.Zero);
+        Assert.That(RelayServer.Messages.Count, Is.Zero);
     }
 }
