@@ -1,5 +1,6 @@
 using System.Text;
 using MailKit;
+using SmtpMock.Protocol.Grammar;
 
 namespace SmtpMock.Control.Api;
 
@@ -69,7 +70,7 @@ internal sealed class DialogRecorder : IProtocolLogger
 
             if (!_inContent)
             {
-                if (Record(_client, buffer, ref offset, end, "C: ", stopAfterLine: true) is { } line && ChunkSize(line) is { } size)
+                if (Record(_client, buffer, ref offset, end, "C: ") is { } line && ChunkSize(line) is { } size)
                 {
                     (_chunkLeft, _chunkOctets) = (size, size);
                 }
@@ -103,7 +104,7 @@ internal sealed class DialogRecorder : IProtocolLogger
         var end = offset + count;
         while (offset < end)
         {
-            if (Record(_server, buffer, ref offset, end, "S: ", stopAfterLine: true) is { } line && line.StartsWith("354", StringComparison.Ordinal))
+            if (Record(_server, buffer, ref offset, end, "S: ") is { } line && line.StartsWith("354", StringComparison.Ordinal))
             {
                 // The content follows. Counting starts as if a CRLF came first, so an empty message's lone ".\r\n" ends it too.
                 _inContent = true;
@@ -132,41 +133,31 @@ internal sealed class DialogRecorder : IProtocolLogger
         return [.. redacted];
     }
 
-    /// <summary>The size a <c>BDAT size [LAST]</c> line announces, or null for any other line.</summary>
+    /// <summary>The size a <c>BDAT size [LAST]</c> line announces (read by the server's own parser), or null for any other line.</summary>
     private static long? ChunkSize(string line)
     {
-        var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return parts.Length >= 2 && parts[0].Equals("BDAT", StringComparison.OrdinalIgnoreCase)
-            && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size) && size > 0
-            ? size
-            : null;
+        var bytes = Encoding.UTF8.GetBytes(line);
+        var parsed = CommandParser.Parse(bytes, bytes.Length + 2, int.MaxValue);
+        return parsed.Command.Verb == SmtpVerb.Bdat && parsed.Command.ChunkSize > 0 ? parsed.Command.ChunkSize : null;
     }
 
-    /// <summary>Appends bytes to <paramref name="partial"/> and records each complete line; returns the last one.</summary>
-    private string? Record(List<byte> partial, byte[] buffer, ref int offset, int end, string prefix, bool stopAfterLine)
+    /// <summary>
+    /// Takes bytes up to and including the next LF: records the line it completes and returns it, or keeps a partial
+    /// line in <paramref name="partial"/> for the next call and returns null.
+    /// </summary>
+    private string? Record(List<byte> partial, byte[] buffer, ref int offset, int end, string prefix)
     {
-        string? last = null;
-        while (offset < end)
+        var newline = Array.IndexOf(buffer, (byte)'\n', offset, end - offset);
+        partial.AddRange(buffer.AsSpan(offset, (newline < 0 ? end : newline) - offset));
+        offset = newline < 0 ? end : newline + 1;
+        if (newline < 0)
         {
-            var newline = Array.IndexOf(buffer, (byte)'\n', offset, end - offset);
-            if (newline < 0)
-            {
-                partial.AddRange(buffer.AsSpan(offset, end - offset));
-                offset = end;
-                return last;
-            }
-
-            partial.AddRange(buffer.AsSpan(offset, newline - offset));
-            offset = newline + 1;
-            last = Encoding.UTF8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(partial)).TrimEnd('\r');
-            partial.Clear();
-            _lines.Add(prefix + last);
-            if (stopAfterLine)
-            {
-                return last;
-            }
+            return null;
         }
 
-        return last;
+        var line = Encoding.UTF8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(partial)).TrimEnd('\r');
+        partial.Clear();
+        _lines.Add(prefix + line);
+        return line;
     }
 }

@@ -10,18 +10,52 @@ namespace SmtpMock.Control.Api;
 /// a refused recipient not stopping the others (the dialog shows each reply), a stop only when none was accepted,
 /// and QUIT after a refusal so the server's session ends as a polite client's would.
 /// </summary>
-internal sealed class DialogSmtpClient(DialogRecorder recorder) : SmtpClient(recorder)
+internal sealed class DialogSmtpClient : SmtpClient
 {
+    private readonly DialogRecorder _recorder;
+
+    public DialogSmtpClient()
+        : this(new DialogRecorder())
+    {
+    }
+
+    private DialogSmtpClient(DialogRecorder recorder)
+        : base(recorder) => _recorder = recorder;
+
+    /// <summary>The dialog so far: <c>C:</c> and <c>S:</c> lines, notes with <c>--</c>.</summary>
+    public IReadOnlyList<string> Lines => _recorder.Lines;
+
     /// <summary>
-    /// What ends a send without being a bug: a refusal, a broken dialog, a lost connection, a timeout, or an extension
+    /// Runs <paramref name="dialog"/> (connect, log in, send): true when it finished. What ends it early (a refusal,
+    /// a lost connection, a timeout) is noted in the lines; QUIT follows either way while connected.
+    /// </summary>
+    public async Task<bool> RunAsync(Func<DialogSmtpClient, Task> dialog, CancellationToken cancellationToken)
+    {
+        var finished = false;
+        try
+        {
+            await dialog(this).ConfigureAwait(false);
+            finished = true;
+        }
+        catch (Exception e) when (Ends(e))
+        {
+            _recorder.NoteUnlessRefusal(e);
+        }
+
+        await QuitAsync(cancellationToken).ConfigureAwait(false);
+        return finished;
+    }
+
+    /// <summary>
+    /// What ends a dialog without being a bug: a refusal, a broken dialog, a lost connection, a timeout, or an extension
     /// the server does not offer (MailKit's NotSupportedException: a login for a relay without AUTH).
     /// </summary>
-    public static bool Ends(Exception e) =>
+    private static bool Ends(Exception e) =>
         e is SmtpCommandException or SmtpProtocolException or MailKit.Security.AuthenticationException or MailKit.Security.SslHandshakeException
             or IOException or SocketException or OperationCanceledException or ServiceNotConnectedException or NotSupportedException;
 
     /// <summary>QUIT if still connected; a failure there is noted, not thrown.</summary>
-    public async Task QuitAsync(CancellationToken cancellationToken)
+    private async Task QuitAsync(CancellationToken cancellationToken)
     {
         if (!IsConnected)
         {
@@ -34,7 +68,7 @@ internal sealed class DialogSmtpClient(DialogRecorder recorder) : SmtpClient(rec
         }
         catch (Exception e) when (Ends(e))
         {
-            recorder.NoteUnlessRefusal(e);
+            _recorder.NoteUnlessRefusal(e);
         }
     }
 

@@ -10,32 +10,25 @@ internal static class RelaySmtp
     /// <summary>True when the relay took the message (for at least one recipient); the lines say what each step answered.</summary>
     public static async Task<(bool Accepted, IReadOnlyList<string> Lines)> SendAsync(RelayTarget relay, MailboxAddress sender, IReadOnlyList<MailboxAddress> to, MimeMessage message, CancellationToken cancellationToken)
     {
-        var recorder = new DialogRecorder();
-        using var client = new DialogSmtpClient(recorder) { LocalDomain = "smtpmock" };
+        using var client = new DialogSmtpClient { LocalDomain = "smtpmock" };
         if (relay.AcceptAnyCertificate)
         {
             client.ServerCertificateValidationCallback = (_, _, _, _) => true;
         }
 
-        var accepted = false;
-        try
-        {
-            await client.ConnectAsync(relay.Host, relay.Port, Security(relay), cancellationToken).ConfigureAwait(false);
-            if (relay.User is { } user)
+        var accepted = await client.RunAsync(
+            async c =>
             {
-                await client.AuthenticateAsync(user, relay.Password ?? string.Empty, cancellationToken).ConfigureAwait(false);
-            }
+                await c.ConnectAsync(relay.Host, relay.Port, Security(relay), cancellationToken).ConfigureAwait(false);
+                if (relay.User is { } user)
+                {
+                    await c.AuthenticateAsync(user, relay.Password ?? string.Empty, cancellationToken).ConfigureAwait(false);
+                }
 
-            await client.SendAsync(message, sender, to, cancellationToken).ConfigureAwait(false);
-            accepted = true;
-        }
-        catch (Exception e) when (DialogSmtpClient.Ends(e))
-        {
-            recorder.NoteUnlessRefusal(e);
-        }
-
-        await client.QuitAsync(cancellationToken).ConfigureAwait(false);
-        return (accepted, recorder.Lines);
+                await c.SendAsync(message, sender, to, cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return (accepted, client.Lines);
     }
 
     /// <summary>

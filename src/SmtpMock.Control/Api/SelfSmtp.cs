@@ -13,23 +13,18 @@ internal static class SelfSmtp
 {
     public static async Task<(EndPoint? Local, IReadOnlyList<string> Lines)> SendAsync(IPEndPoint target, string from, string[] to, MimeMessage message, CancellationToken cancellationToken)
     {
-        var recorder = new DialogRecorder();
         using var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        using var client = new DialogSmtpClient(recorder) { LocalDomain = "smtpmock-page" };
+        using var client = new DialogSmtpClient { LocalDomain = "smtpmock-page" };
         EndPoint? local = null;
-        try
-        {
-            await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
-            local = socket.LocalEndPoint;
-            await client.ConnectAsync(socket, target.Address.ToString(), target.Port, SecureSocketOptions.None, cancellationToken).ConfigureAwait(false);
-            await client.SendAsync(message, MailboxAddress.Parse(from), to.Select(MailboxAddress.Parse), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (DialogSmtpClient.Ends(e))
-        {
-            recorder.NoteUnlessRefusal(e);
-        }
-
-        await client.QuitAsync(cancellationToken).ConfigureAwait(false);
-        return (local, recorder.Lines);
+        await client.RunAsync(
+            async c =>
+            {
+                await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+                local = socket.LocalEndPoint;
+                await c.ConnectAsync(socket, target.Address.ToString(), target.Port, SecureSocketOptions.None, cancellationToken).ConfigureAwait(false);
+                await c.SendAsync(message, MailboxAddress.Parse(from), to.Select(MailboxAddress.Parse), cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return (local, client.Lines);
     }
 }
