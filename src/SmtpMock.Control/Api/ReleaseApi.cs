@@ -37,7 +37,8 @@ internal sealed class ReleaseApi(ControlState state)
 
         // A body that is not JSON (curl -d without the header sends a form type) would be dropped, and the message
         // released to its own recipients instead of the ones it names.
-        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody is true && !context.Request.HasJsonContentType())
+        var hasBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody is true;
+        if (hasBody && !context.Request.HasJsonContentType())
         {
             await Http.Problem(context, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "send the body {to[]} as Content-Type: application/json, or no body for the message's own recipients").ConfigureAwait(false);
             return;
@@ -46,7 +47,7 @@ internal sealed class ReleaseApi(ControlState state)
         ReleaseRequest? request = null;
         try
         {
-            if (context.Request.ContentLength is not 0 && context.Request.HasJsonContentType())
+            if (hasBody)
             {
                 request = await context.Request.ReadFromJsonAsync(ControlJson.Readable.ReleaseRequest, context.RequestAborted).ConfigureAwait(false);
             }

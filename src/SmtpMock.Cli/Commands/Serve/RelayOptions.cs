@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using SmtpMock.Control.Hosting;
 
 namespace SmtpMock.Cli.Commands.Serve;
@@ -58,43 +57,11 @@ internal static class RelayOptions
         return new RelayTarget(host, port) { User = name, Password = password, AcceptAnyCertificate = parse.GetValue(Insecure) };
     }
 
-    /// <summary>HOST, HOST:PORT, [IPV6] or [IPV6]:PORT; the port 1-65535, 25 when left out.</summary>
-    private static (string Host, int Port)? Parse(string text)
-    {
-        string host;
-        string? port = null;
-        if (text.StartsWith('['))
-        {
-            var close = text.IndexOf(']', StringComparison.Ordinal);
-            if (close < 2 || (close < text.Length - 1 && text[close + 1] != ':'))
-            {
-                return null;
-            }
-
-            host = text[1..close];
-            port = close < text.Length - 1 ? text[(close + 2)..] : null;
-        }
-        else
-        {
-            var colon = text.IndexOf(':', StringComparison.Ordinal);
-            host = colon < 0 ? text : text[..colon];
-            port = colon < 0 ? null : text[(colon + 1)..];
-        }
-
-        // A colon only inside brackets (an IPv6 address); nothing that would make the host a URL or a mailbox.
-        if (host.Length == 0 || host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' or '@' or '[' or ']')
-            || (!text.StartsWith('[') && host.Contains(':', StringComparison.Ordinal)))
-        {
-            return null;
-        }
-
-        if (port is null)
-        {
-            return (host, 25);
-        }
-
-        return int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number is >= 1 and <= 65535
-            ? (host, number)
+    /// <summary>HOST, HOST:PORT, [IPV6] or [IPV6]:PORT, read as the authority of an smtp:// URI; the port 1-65535, 25 when left out.</summary>
+    private static (string Host, int Port)? Parse(string text) =>
+        Uri.TryCreate("smtp://" + text, UriKind.Absolute, out var uri)
+            && uri.Authority.Length > 0 && uri.UserInfo.Length == 0 && uri.PathAndQuery == "/" && uri.Fragment.Length == 0
+            && !text.EndsWith('/') && uri.Port is -1 or (>= 1 and <= 65535)
+            ? (uri.HostNameType == UriHostNameType.IPv6 ? uri.Host.Trim('[', ']') : uri.Host, uri.Port == -1 ? 25 : uri.Port)
             : null;
-    }
 }
