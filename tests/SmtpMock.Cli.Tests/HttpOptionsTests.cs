@@ -43,12 +43,8 @@ public class HttpOptionsTests
         Environment.SetEnvironmentVariable("SMTPMOCK_RELAY_PASSWORD", "from-env");
         try
         {
-            using var stop = new CancellationTokenSource();
-            var output = new LineWriter();
-            var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", "0", "--relay", "smtp.example.com:587", "--relay-user", "me"], output, TextWriter.Null, stop.Token);
-            Assert.That(await output.WaitForAsync("Messages can be released to ").WaitAsync(TimeSpan.FromSeconds(30)), Does.StartWith("Messages can be released to smtp.example.com:587 "));
-            await stop.CancelAsync();
-            Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(30)), Is.Zero);
+            var line = await ServeUntilAsync(["--relay", "smtp.example.com:587", "--relay-user", "me"], "Messages can be released to ");
+            Assert.That(line, Does.StartWith("Messages can be released to smtp.example.com:587 "));
         }
         finally
         {
@@ -59,58 +55,39 @@ public class HttpOptionsTests
     [Test]
     public async Task Relay_is_named_at_start_with_its_default_port()
     {
-        using var stop = new CancellationTokenSource();
-        var output = new LineWriter();
-        var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", "0", "--relay", "[::1]"], output, TextWriter.Null, stop.Token);
-        var line = await output.WaitForAsync("Messages can be released to ").WaitAsync(TimeSpan.FromSeconds(30));
+        var line = await ServeUntilAsync(["--relay", "[::1]"], "Messages can be released to ");
         Assert.That(line, Does.StartWith("Messages can be released to [::1]:25 "));
-        await stop.CancelAsync();
-        Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(30)), Is.Zero);
     }
 
     [Test]
     public async Task Http_host_takes_a_name_of_this_machine_as_host_does()
     {
-        using var stop = new CancellationTokenSource();
-        var output = new LineWriter();
-        var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--host", "localhost", "--http-port", "0", "--http-host", "localhost"], output, TextWriter.Null, stop.Token);
-        var line = await output.WaitForAsync("HTTP API and web page on ").WaitAsync(TimeSpan.FromSeconds(30));
-
+        var line = await ServeUntilAsync(["--host", "localhost", "--http-host", "localhost"], "HTTP API and web page on ");
         Assert.That(new Uri(line["HTTP API and web page on ".Length..].Trim()).Host, Is.EqualTo("127.0.0.1"));
-        await stop.CancelAsync();
-        Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(30)), Is.Zero);
     }
 
     [Test]
     public async Task Http_host_0_0_0_0_prints_a_localhost_address_a_browser_opens()
     {
-        using var stop = new CancellationTokenSource();
-        var output = new LineWriter();
-        var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", "0", "--http-host", "0.0.0.0"], output, TextWriter.Null, stop.Token);
-        var line = await output.WaitForAsync("HTTP API and web page on ").WaitAsync(TimeSpan.FromSeconds(30));
-        var address = new Uri(line["HTTP API and web page on ".Length..].Trim());
-
-        Assert.That(address.Host, Is.EqualTo("localhost"), line);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        Assert.That(await http.GetStringAsync(new Uri($"http://127.0.0.1:{address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}/healthz")), Does.Contain("\"status\":\"ok\""));
-        await stop.CancelAsync();
-        Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(30)), Is.Zero);
+        await ServeUntilAsync(["--http-host", "0.0.0.0"], "HTTP API and web page on ", async line =>
+        {
+            var address = new Uri(line["HTTP API and web page on ".Length..].Trim());
+            Assert.That(address.Host, Is.EqualTo("localhost"), line);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            Assert.That(await http.GetStringAsync(new Uri($"http://127.0.0.1:{address.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}/healthz")), Does.Contain("\"status\":\"ok\""));
+        });
     }
 
     [Test]
     public async Task Http_port_0_prints_the_address_and_serves_healthz()
     {
-        using var stop = new CancellationTokenSource();
-        var output = new LineWriter();
-        var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", "0"], output, TextWriter.Null, stop.Token);
-        var line = await output.WaitForAsync("HTTP API and web page on ").WaitAsync(TimeSpan.FromSeconds(30));
-        var address = new Uri(line["HTTP API and web page on ".Length..].Trim());
-        Assert.That(address.Port, Is.Not.EqualTo(8025).And.Not.Zero);
-
-        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
-        Assert.That(await http.GetStringAsync("healthz"), Does.Contain("\"status\":\"ok\""));
-        await stop.CancelAsync();
-        Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(30)), Is.Zero);
+        await ServeUntilAsync([], "HTTP API and web page on ", async line =>
+        {
+            var address = new Uri(line["HTTP API and web page on ".Length..].Trim());
+            Assert.That(address.Port, Is.Not.EqualTo(8025).And.Not.Zero);
+            using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+            Assert.That(await http.GetStringAsync("healthz"), Does.Contain("\"status\":\"ok\""));
+        });
     }
 
     [Test]
@@ -138,6 +115,26 @@ public class HttpOptionsTests
     }
 
     /// <summary>A writer whose lines can be waited for.</summary>
+    /// <summary>
+    /// Runs <c>serve --port 0 --http-port 0</c> with <paramref name="args"/> until a line starting with
+    /// <paramref name="marker"/> is printed, checks it while the server runs, stops it and expects exit code 0.
+    /// </summary>
+    private static async Task<string> ServeUntilAsync(string[] args, string marker, Func<string, Task>? whileRunning = null)
+    {
+        using var stop = new CancellationTokenSource();
+        var output = new LineWriter();
+        var run = SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", "0", .. args], output, TextWriter.Null, stop.Token);
+        var line = await output.WaitForAsync(marker).WaitAsync(TimeSpan.FromSeconds(30));
+        if (whileRunning is not null)
+        {
+            await whileRunning(line);
+        }
+
+        await stop.CancelAsync();
+        Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(30)), Is.Zero);
+        return line;
+    }
+
     private sealed class LineWriter : StringWriter
     {
         private readonly Lock _gate = new();

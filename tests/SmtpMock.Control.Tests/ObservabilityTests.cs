@@ -185,12 +185,7 @@ public sealed class SendApiTests : ControlFixture
     [Test]
     public async Task Send_goes_on_past_a_refused_recipient_and_shows_the_content_as_its_size()
     {
-        using var response = await Http.PostAsync("api/v1/send", new StringContent(
-            """{"from":"page@example.test","to":["550@smtpmock.test","someone@example.test"],"subject":"Two","text":"hello"}""",
-            System.Text.Encoding.UTF8,
-            "application/json"));
-        var sent = await ReadJsonAsync(response);
-        var lines = sent.GetProperty("replies").EnumerateArray().Select(r => r.GetString()!).ToList();
+        var lines = await SendFormAsync("""{"from":"page@example.test","to":["550@smtpmock.test","someone@example.test"],"subject":"Two","text":"hello"}""");
         var message = Server.Messages.Messages.Single();
         Assert.That(message.Recipients.Select(r => r.Address), Is.EqualTo(new[] { "someone@example.test" }), string.Join("\n", lines));
         Assert.That(lines, Has.Some.StartWith("S: 550"), "the refusal is shown");
@@ -203,11 +198,7 @@ public sealed class SendApiTests : ControlFixture
     public async Task Send_shows_the_size_of_a_message_with_dot_lines_as_the_mock_kept_it()
     {
         // Lines starting with '.' go on the wire with one more '.' (RFC 5321 4.5.2): that dot is not the message's.
-        using var response = await Http.PostAsync("api/v1/send", new StringContent(
-            """{"from":"page@example.test","to":["someone@example.test"],"subject":"Dots","text":".one\n..two\n.\nend"}""",
-            System.Text.Encoding.UTF8,
-            "application/json"));
-        var lines = (await ReadJsonAsync(response)).GetProperty("replies").EnumerateArray().Select(r => r.GetString()!).ToList();
+        var lines = await SendFormAsync("""{"from":"page@example.test","to":["someone@example.test"],"subject":"Dots","text":".one\n..two\n.\nend"}""");
         var message = Server.Messages.Messages.Single();
         Assert.That(message.Message.TextBody, Does.Contain(".one").And.Contain("..two"));
         Assert.That(lines, Has.One.EqualTo($"C: ({message.Size} octets of message)"), string.Join("\n", lines));
@@ -216,15 +207,18 @@ public sealed class SendApiTests : ControlFixture
     [Test]
     public async Task Send_with_every_recipient_refused_says_so_and_quits()
     {
-        using var response = await Http.PostAsync("api/v1/send", new StringContent(
-            """{"from":"page@example.test","to":["550@smtpmock.test"],"subject":"None","text":"x"}""",
-            System.Text.Encoding.UTF8,
-            "application/json"));
-        var lines = (await ReadJsonAsync(response)).GetProperty("replies").EnumerateArray().Select(r => r.GetString()!).ToList();
+        var lines = await SendFormAsync("""{"from":"page@example.test","to":["550@smtpmock.test"],"subject":"None","text":"x"}""");
         Assert.That(Server.Messages.Count, Is.Zero);
         Assert.That(lines, Has.Some.StartWith("S: 550"));
         Assert.That(lines, Has.None.StartWith("C: DATA").And.None.Contains("octets of message"));
         Assert.That(lines[^1], Is.EqualTo("S: 221 2.0.0 Bye"));
+    }
+
+    /// <summary>Posts the send form's JSON and returns the dialog it answers with.</summary>
+    private async Task<List<string>> SendFormAsync(string json)
+    {
+        using var response = await Http.PostAsync("api/v1/send", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        return [.. (await ReadJsonAsync(response)).GetProperty("replies").EnumerateArray().Select(r => r.GetString()!)];
     }
 
     [Test]
