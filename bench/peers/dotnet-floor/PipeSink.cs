@@ -1,25 +1,21 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using SmtpMock.Server.Hosting;
 
 /// <summary>
 /// The floor's sink over SmtpMock's transport: a NetworkStream read by a StreamPipeReader and written by a
-/// StreamPipeWriter, with the pipe options of SmtpMock's PipeShape (16 KiB segments, zero-byte reads) and a
+/// StreamPipeWriter, with SmtpMock's own pipe options (its PipeShape.cs, compiled in here) and a
 /// per-session deadline token re-armed per read and passed to every read and flush, as SmtpMock's session does.
 /// The same replies as <see cref="Sink"/>: the difference between the two is what the transport costs.
 /// </summary>
 internal static class PipeSink
 {
-    private static readonly StreamPipeReaderOptions ReaderOptions =
-        new(bufferSize: 16 * 1024, minimumReadSize: 2048, leaveOpen: true, useZeroByteReads: true);
-
-    private static readonly StreamPipeWriterOptions WriterOptions = new(leaveOpen: true);
-
     public static async Task RunAsync(Socket socket)
     {
         var stream = new NetworkStream(socket, ownsSocket: true);
-        var input = PipeReader.Create(stream, ReaderOptions);
-        var output = PipeWriter.Create(stream, WriterOptions);
+        var input = PipeReader.Create(stream, PipeShape.Reader);
+        var output = PipeWriter.Create(stream, PipeShape.Writer);
         using var deadline = new CancellationTokenSource();
         try
         {
