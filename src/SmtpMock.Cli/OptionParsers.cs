@@ -98,6 +98,10 @@ internal static class OptionParsers
         where T : FileSystemInfo =>
         result => ToPath(result, Text(result), name, create);
 
+    /// <summary>A flag that names a file (<c>FILE</c> in help); an empty value is refused by the flag's name.</summary>
+    public static Option<FileInfo?> FileOption(string name, string description) =>
+        new(name) { Description = description, HelpName = "FILE", CustomParser = PathOf(name, text => new FileInfo(text)) };
+
     /// <summary>As <see cref="PathOf"/> for a repeatable flag (send's <c>--attach</c>, which crashed on an empty one).</summary>
     public static Func<ArgumentResult, FileInfo[]?> FilePaths(string name) =>
         result => result.Tokens.Select(token => ToPath(result, token.Value, name, text => new FileInfo(text))).OfType<FileInfo>().ToArray();

@@ -109,18 +109,22 @@ public sealed partial record SmtpServerOptions
         TimeProvider = TimeProvider,
     });
 
+    /// <summary>
+    /// What is wrong with a server name (the options' or a scenario's), or null: it must be one word, and at most 255
+    /// octets, because it goes into the greeting and the EHLO and HELO lines, which may not pass 512 (RFC 5321 §4.5.3.1.2).
+    /// </summary>
+    internal static string? HostnameProblem(string? hostname) =>
+        string.IsNullOrWhiteSpace(hostname) || hostname.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) ? "must be one word"
+        : System.Text.Encoding.UTF8.GetByteCount(hostname) > Protocol.Grammar.PathParser.MaxDomain ? $"is longer than {Protocol.Grammar.PathParser.MaxDomain} octets (RFC 5321 §4.5.3.1.2)"
+        : null;
+
     /// <summary>Checks the options, with one message for each problem.</summary>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(Hostname) || Hostname.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        if (HostnameProblem(Hostname) is { } hostname)
         {
-            problems.Add($"hostname '{Hostname}' must be one word");
-        }
-        else if (System.Text.Encoding.UTF8.GetByteCount(Hostname) > Protocol.Grammar.PathParser.MaxDomain)
-        {
-            // It goes into the greeting and the EHLO and HELO lines, which may not pass 512 octets.
-            problems.Add($"hostname is longer than {Protocol.Grammar.PathParser.MaxDomain} octets (RFC 5321 §4.5.3.1.2)");
+            problems.Add($"hostname '{(Hostname.Length <= 40 ? Hostname : Hostname[..40] + "...")}' {hostname}");
         }
 
         if (MaxMessageSize < 1)

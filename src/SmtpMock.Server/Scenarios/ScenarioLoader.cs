@@ -1,4 +1,5 @@
 using System.Text;
+using SmtpMock.Server.Hosting;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -136,17 +137,10 @@ public static class ScenarioLoader
     {
         var keys = reading.Mapping(node, "server", ServerKeys);
         string? hostname = null;
-        if (keys.TryGetValue("hostname", out var h) && (hostname = reading.String(h, "server.hostname")) is not null)
+        if (keys.TryGetValue("hostname", out var h) && (hostname = reading.String(h, "server.hostname")) is not null
+            && SmtpServerOptions.HostnameProblem(hostname) is { } problem)
         {
-            if (hostname.Length == 0 || hostname.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-            {
-                reading.Fail(h, "server.hostname must be one word");
-            }
-            else if (System.Text.Encoding.UTF8.GetByteCount(hostname) > Protocol.Grammar.PathParser.MaxDomain)
-            {
-                // It goes into the greeting and the EHLO and HELO lines, which may not pass 512 octets.
-                reading.Fail(h, $"server.hostname is longer than {Protocol.Grammar.PathParser.MaxDomain} octets (RFC 5321 §4.5.3.1.2)");
-            }
+            reading.Fail(h, "server.hostname " + problem);
         }
 
         string? greeting = null;

@@ -12,9 +12,9 @@ internal static class TlsOptions
 {
     private static readonly SmtpServerOptions Defaults = new();
 
-    public static readonly Option<FileInfo?> Certificate = new("--tls-cert") { Description = "PEM certificate for STARTTLS and --tls-port (default: one generated for --hostname)", HelpName = "FILE", CustomParser = OptionParsers.PathOf("--tls-cert", text => new FileInfo(text)) };
-    public static readonly Option<FileInfo?> Key = new("--tls-key") { Description = "PEM private key (unencrypted) for --tls-cert", HelpName = "FILE", CustomParser = OptionParsers.PathOf("--tls-key", text => new FileInfo(text)) };
-    public static readonly Option<FileInfo?> ExportCertificate = new("--tls-export-cert") { Description = "Write the server certificate (public PEM) to FILE so clients can trust it", HelpName = "FILE", CustomParser = OptionParsers.PathOf("--tls-export-cert", text => new FileInfo(text)) };
+    public static readonly Option<FileInfo?> Certificate = OptionParsers.FileOption("--tls-cert", "PEM certificate for STARTTLS and --tls-port (default: one generated for --hostname)");
+    public static readonly Option<FileInfo?> Key = OptionParsers.FileOption("--tls-key", "PEM private key (unencrypted) for --tls-cert");
+    public static readonly Option<FileInfo?> ExportCertificate = OptionParsers.FileOption("--tls-export-cert", "Write the server certificate (public PEM) to FILE so clients can trust it");
     public static readonly Option<int?> Port = OptionParsers.OptionalPort("--tls-port", "Also listen with TLS from the first byte (RFC 8314), e.g. 465; 0 picks a port");
     public static readonly Option<bool> RequireTls = new("--require-tls") { Description = "MAIL, RCPT, DATA, BDAT and AUTH before STARTTLS get 530 5.7.0" };
     public static readonly Option<bool> AllowPlaintextAuth = new("--allow-plaintext-auth") { Description = "Offer PLAIN, LOGIN and XOAUTH2 before TLS too (default: 538 5.7.11 there)" };
