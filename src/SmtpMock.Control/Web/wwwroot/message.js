@@ -41,7 +41,7 @@ async function release(id, recipients, output) {
   const to = prompt("Release to (comma-separated addresses):", recipients.join(", "));
   if (to === null) return;
   output.hidden = false;
-  // An empty list would mean "its own recipients" to the API: a cleared field must not send to them.
+  // A cleared field releases nothing (the API would refuse an empty list with 400): said here, without a request.
   const addresses = to.split(",").map((t) => t.trim()).filter(Boolean);
   if (addresses.length === 0) {
     output.textContent = "Nothing released: no address given.";
