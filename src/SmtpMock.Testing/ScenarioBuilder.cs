@@ -35,15 +35,15 @@ public sealed class ScenarioBuilder
         CountScope per = CountScope.Session,
         bool close = false)
     {
-        // No enhanced code is negotiated before EHLO succeeds, so the greeting and EHLO/HELO get none by default.
-        enhanced ??= point is ScenarioPoint.Connect or ScenarioPoint.Ehlo or ScenarioPoint.Helo ? null : ReplyCatalog.EnhancedFor(code);
-        var reply = new SmtpReply(code, enhanced, text ?? ReplyCatalog.TextFor(code));
+        // What is not given fits the point (PointReplies): no enhanced code for the greeting and EHLO/HELO, 5.6.0 for
+        // a 554 after the final dot.
+        var reply = RuleReply.Standard.ForCode(code, [point], enhanced, enhanced is not null, text is null ? null : [text]);
         return Rule(new ScenarioRule
         {
             Name = $"{point.Name().ToLowerInvariant()}-{code}-{_rules.Count + 1}",
             Points = new HashSet<ScenarioPoint> { point },
             When = new RuleConditions { Nth = nth, Per = per },
-            Reply = new RuleReply.Standard(reply),
+            Reply = reply,
             Close = close,
         });
     }

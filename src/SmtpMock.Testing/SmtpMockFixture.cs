@@ -79,7 +79,7 @@ public sealed class SmtpMockFixture : IAsyncDisposable
     {
         Server.Messages.Clear();
         Server.ClearFinishedSessions();
-        Server.Scenarios.Activate(Server.Scenarios.Active);
+        Server.Scenarios.Reset();
     }
 
     /// <summary>
@@ -90,7 +90,7 @@ public sealed class SmtpMockFixture : IAsyncDisposable
         WaitAsync<CapturedMessage, ReceivedMessage>(
             count,
             timeout,
-            "messages",
+            ("message", "messages"),
             handler => Server.Messages.Captured += handler,
             handler => Server.Messages.Captured -= handler,
             () => Server.Messages.Count,
@@ -105,7 +105,7 @@ public sealed class SmtpMockFixture : IAsyncDisposable
         WaitAsync<SessionContext, SessionContext>(
             count,
             timeout,
-            "finished sessions",
+            ("finished session", "finished sessions"),
             handler => Server.SessionEnded += handler,
             handler => Server.SessionEnded -= handler,
             () => Server.FinishedSessions.Count,
@@ -119,7 +119,7 @@ public sealed class SmtpMockFixture : IAsyncDisposable
     private static async Task<IReadOnlyList<TItem>> WaitAsync<TEvent, TItem>(
         int count,
         TimeSpan timeout,
-        string what,
+        (string One, string Many) what,
         Action<Action<TEvent>> subscribe,
         Action<Action<TEvent>> unsubscribe,
         Func<int> current,
@@ -148,7 +148,7 @@ public sealed class SmtpMockFixture : IAsyncDisposable
         {
             var got = snapshot();
             throw new TimeoutException(
-                $"expected {count} {what} within {timeout.TotalSeconds:0.###} s, got {got.Count}" +
+                $"expected {count} {(count == 1 ? what.One : what.Many)} within {timeout.TotalSeconds:0.###} s, got {got.Count}" +
                 (got.Count == 0 ? string.Empty : ": " + string.Join("; ", got)));
         }
         finally

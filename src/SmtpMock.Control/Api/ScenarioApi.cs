@@ -78,11 +78,7 @@ internal sealed class ScenarioApi(ControlState state)
     /// <summary>A fresh engine for the same scenario: counters, keys and remembered clients start again.</summary>
     private Task ResetAsync(HttpContext context)
     {
-        if (Host.Active is { } active)
-        {
-            Host.Activate(active);
-        }
-
+        Host.Reset();
         state.ClientsSince = state.Server.Options.TimeProvider.GetUtcNow();
 
         return GetAsync(context);

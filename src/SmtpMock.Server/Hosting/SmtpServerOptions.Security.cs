@@ -32,8 +32,16 @@ public sealed partial record SmtpServerOptions
     /// <summary>MAIL before a successful AUTH gets 530 5.7.0 Authentication required.</summary>
     public bool AuthRequired { get; init; }
 
+    /// <summary>
+    /// The default of <see cref="MaxAuthFailures"/>: Postfix's <c>smtpd_hard_error_limit</c>, past which it drops a
+    /// client whatever its errors were. A lower limit hurt real clients: Python's smtplib <c>login()</c> tries
+    /// CRAM-MD5, PLAIN and LOGIN in one call, so one wrong password cost three failures and reached the app as a 421
+    /// (temporary: retried forever) instead of the 535 it is.
+    /// </summary>
+    public const int DefaultMaxAuthFailures = 20;
+
     /// <summary>Failed AUTH exchanges a session may have; the last one is answered 421 4.7.0 and the session closes.</summary>
-    public int MaxAuthFailures { get; init; } = 3;
+    public int MaxAuthFailures { get; init; } = DefaultMaxAuthFailures;
 
     /// <summary>The security settings a session reads. Whether STARTTLS can run is the connection's (it needs a socket).</summary>
     private Session.SessionOptions WithSecurity(Session.SessionOptions options) => options with

@@ -49,6 +49,15 @@ internal sealed class FailureAddresses : IScenarioSession
         }
     }
 
+    /// <summary>Forgets every greylisting key: each client starts its window again.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _greylisted.Clear();
+        }
+    }
+
     /// <summary>The simulator for a server with these options, or null when it is turned off.</summary>
     public static FailureAddresses? For(Hosting.SmtpServerOptions options) => options.Simulator ? new FailureAddresses(options.TimeProvider) : null;
 
@@ -69,7 +78,7 @@ internal sealed class FailureAddresses : IScenarioSession
         var local = path.LocalPart.ToLowerInvariant();
         if (TryCode(local, out var code))
         {
-            return Fire(local, new SmtpReply(code, ReplyCatalog.EnhancedFor(code), ReplyCatalog.TextFor(code)));
+            return Fire(local, PointReplies.For(ScenarioPoint.Rcpt, code));
         }
 
         if (IsDataForm(local))
@@ -116,7 +125,7 @@ internal sealed class FailureAddresses : IScenarioSession
 
             if (local.EndsWith("-data", StringComparison.Ordinal) && TryCode(local[..^"-data".Length], out var code))
             {
-                return Fire(local, new SmtpReply(code, ReplyCatalog.EnhancedFor(code), ReplyCatalog.TextFor(code)));
+                return Fire(local, PointReplies.For(ScenarioPoint.Message, code));
             }
         }
 
@@ -154,8 +163,9 @@ internal sealed class FailureAddresses : IScenarioSession
         }
 
         // What is left of the window: a retry that comes too soon is told how much longer to wait.
-        var seconds = (window - waited).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
-        return Fire(local, new SmtpReply(451, "4.7.1", $"Greylisted: try again after {seconds} second{(seconds == "1" ? string.Empty : "s")}"));
+        // In whole seconds, rounded up: a client that waits what it is told is never early.
+        var seconds = (long)Math.Ceiling((window - waited).TotalSeconds);
+        return Fire(local, new SmtpReply(451, "4.7.1", $"Greylisted: try again after {seconds} second{(seconds == 1 ? string.Empty : "s")}"));
     }
 
     private static Intervention Fire(string local, SmtpReply reply) => new(RuleName(local), 0) { Reply = reply };

@@ -13,7 +13,6 @@ internal static partial class RuleLoader
     private const int MaxRawOctets = 64 * 1024;
     private static readonly string[] RuleKeys = ["name", "on", "when", "reply", "raw", "delay", "then", "times", "key", "for"];
     private static readonly string[] WhenKeys = ["nth", "per", "session", "argument", "sender", "recipient", "parameter", "probability", "sequence", "mechanism", "user", "tls"];
-    private static readonly HashSet<ScenarioPoint> NoEnhancedCode = [ScenarioPoint.Connect, ScenarioPoint.Ehlo, ScenarioPoint.Helo];
 
     public static ScenarioRule? Read(YamlReading reading, YamlNode node, int index)
     {
@@ -42,11 +41,10 @@ internal static partial class RuleLoader
         }
 
         var when = keys.TryGetValue("when", out var w) ? ReadWhen(reading, w) : new RuleConditions();
-        var omitEnhanced = points.Count > 0 && points.All(NoEnhancedCode.Contains);
         RuleReply? reply = null;
         if (keys.TryGetValue("reply", out var r))
         {
-            reply = ReadReply(reading, r, omitEnhanced);
+            reply = ReadReply(reading, r, points);
         }
 
         if (keys.TryGetValue("raw", out var raw))
@@ -144,7 +142,7 @@ internal static partial class RuleLoader
         };
     }
 
-    private static RuleReply? ReadReply(YamlReading reading, YamlNode node, bool omitEnhanced)
+    private static RuleReply? ReadReply(YamlReading reading, YamlNode node, IReadOnlyCollection<ScenarioPoint> points)
     {
         if (node is YamlScalarNode { Value: "none" })
         {
@@ -154,7 +152,7 @@ internal static partial class RuleLoader
         if (node is YamlScalarNode)
         {
             var code = reading.Int(node, "reply code", 200, 599);
-            return code is null ? null : Standard(reading, node, code.Value, omitEnhanced ? null : ReplyCatalog.EnhancedFor(code.Value), [ReplyCatalog.TextFor(code.Value)]);
+            return code is null ? null : RuleReply.Standard.ForCode(code.Value, points);
         }
 
         var keys = reading.Mapping(node, "reply", ["code", "enhanced", "text"]);
@@ -170,13 +168,14 @@ internal static partial class RuleLoader
             return null;
         }
 
-        var enhanced = omitEnhanced ? null : ReplyCatalog.EnhancedFor(full.Value);
+        string? enhanced = null;
+        var enhancedGiven = false;
         if (keys.TryGetValue("enhanced", out var e))
         {
             var text = reading.String(e, "enhanced");
             if (text is "none")
             {
-                enhanced = null;
+                enhancedGiven = true;
             }
             else if (text is not null)
             {
@@ -192,25 +191,21 @@ internal static partial class RuleLoader
                     return null;
                 }
 
-                enhanced = text;
+                (enhanced, enhancedGiven) = (text, true);
             }
         }
 
-        var lines = keys.TryGetValue("text", out var t)
-            ? reading.OneOrMany(t, "text").Select(x => x.Text).ToList()
-            : [ReplyCatalog.TextFor(full.Value)];
-        return Standard(reading, keys.GetValueOrDefault("text", node), full.Value, enhanced, lines);
-    }
-
-    private static RuleReply.Standard? Standard(YamlReading reading, YamlNode node, int code, string? enhanced, List<string> lines)
-    {
-        if (enhanced is not null && code / 100 == 3)
+        List<string>? lines = keys.TryGetValue("text", out var t) ? [.. reading.OneOrMany(t, "text").Select(x => x.Text)] : null;
+        if (lines is not null)
         {
-            enhanced = null;
+            // Each line must fit a reply line (RFC 5321 §4.5.3.1.5) with the longest enhanced code it is sent with.
+            var longest = enhancedGiven ? enhanced : points.Select(p => PointReplies.EnhancedFor(p, full.Value)).MaxBy(e => e?.Length ?? 0);
+            if (!lines.All(line => ScenarioLoader.CheckReplyText(reading, t!, line, full.Value / 100 == 3 ? null : longest)))
+            {
+                return null;
+            }
         }
 
-        return lines.All(line => ScenarioLoader.CheckReplyText(reading, node, line, enhanced))
-            ? new RuleReply.Standard(new SmtpReply(code, enhanced, lines))
-            : null;
+        return RuleReply.Standard.ForCode(full.Value, points, enhanced, enhancedGiven, lines);
     }
 }

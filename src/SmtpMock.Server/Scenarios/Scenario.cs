@@ -56,8 +56,36 @@ public enum KeyPart
 /// <summary>What a rule sends: a reply, nothing, or raw bytes.</summary>
 public abstract record RuleReply
 {
-    /// <summary>A well-formed reply; null text means the standard one for the code.</summary>
-    public sealed record Standard(SmtpReply Reply) : RuleReply;
+    /// <summary>
+    /// A well-formed reply. A rule that gave only a code, at several points, sends at each point the enhanced code
+    /// and text that fit there (<see cref="ByPoint"/>, from <see cref="PointReplies"/>); <see cref="Reply"/> is the
+    /// one it sends elsewhere.
+    /// </summary>
+    public sealed record Standard(SmtpReply Reply) : RuleReply
+    {
+        /// <summary>The reply at a point where it differs from <see cref="Reply"/>; null when it is the same everywhere.</summary>
+        public IReadOnlyDictionary<ScenarioPoint, SmtpReply>? ByPoint { get; init; }
+
+        /// <summary>What the rule sends at <paramref name="point"/>.</summary>
+        public SmtpReply At(ScenarioPoint point) => ByPoint is { } byPoint && byPoint.TryGetValue(point, out var reply) ? reply : Reply;
+
+        /// <summary>
+        /// The reply for a rule that gives <paramref name="code"/>, and maybe an enhanced code and text, at
+        /// <paramref name="points"/>: what is not given is taken, point by point, from <see cref="PointReplies"/>.
+        /// </summary>
+        public static Standard ForCode(int code, IReadOnlyCollection<ScenarioPoint> points, string? enhanced = null, bool enhancedGiven = false, IReadOnlyList<string>? text = null)
+        {
+            SmtpReply Make(ScenarioPoint point) => new(
+                code,
+                code / 100 == 3 ? null : enhancedGiven ? enhanced : PointReplies.EnhancedFor(point, code),
+                text ?? [PointReplies.TextFor(point, code)]);
+
+            var first = points.Count > 0 ? points.Min() : ScenarioPoint.Any;
+            var reply = Make(first);
+            var byPoint = points.Select(p => (Point: p, Reply: Make(p))).Where(p => !p.Reply.Equals(reply)).ToDictionary(p => p.Point, p => p.Reply);
+            return new Standard(reply) { ByPoint = byPoint.Count == 0 ? null : byPoint };
+        }
+    }
 
     /// <summary><c>reply: none</c>: say nothing (only with <c>then: close</c>).</summary>
     public sealed record Silence : RuleReply;

@@ -78,7 +78,7 @@ internal sealed class ScenarioEngine
                 _fired[i] = _fired.GetValueOrDefault(i) + 1;
                 return new Intervention(rule.Name, rule.Line)
                 {
-                    Reply = (rule.Reply as RuleReply.Standard)?.Reply,
+                    Reply = (rule.Reply as RuleReply.Standard)?.At(point),
                     Raw = (rule.Reply as RuleReply.Raw)?.Bytes,
                     Silent = rule.Reply is RuleReply.Silence,
                     Delay = rule.Delay,

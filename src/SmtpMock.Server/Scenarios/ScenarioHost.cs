@@ -108,9 +108,15 @@ public sealed partial class ScenarioHost : IDisposable
             _activeName = scenario?.Name;
             if (scenario is null)
             {
+                var was = _active;
                 _active = null;
                 _engine = null;
                 _current = ScenarioRules.Plain(_options, _simulator);
+                if (was is not null)
+                {
+                    Log.Cleared(_logger, was.Name);
+                }
+
                 Changed?.Invoke(null);
             }
             else
@@ -118,6 +124,25 @@ public sealed partial class ScenarioHost : IDisposable
                 Use(scenario);
             }
         }
+    }
+
+    /// <summary>
+    /// Starts the active scenario's counting again for new sessions: <c>nth</c> counters, <c>times</c> keys, the
+    /// seeded random sequence, and the failure addresses' greylisting. The scenario itself stays as it is.
+    /// </summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _simulator?.Reset();
+            if (_active is { } scenario)
+            {
+                _current = ScenarioRules.For(_options, scenario, _simulator, out var engine);
+                _engine = engine;
+            }
+        }
+
+        Log.Reset(_logger, _active?.Name is { } name ? $"scenario '{name}'" : "no scenario active");
     }
 
     /// <summary>
@@ -255,6 +280,12 @@ public sealed partial class ScenarioHost : IDisposable
 
         [LoggerMessage(EventId = 206, Level = LogLevel.Error, Message = "Scenario file {Path} could not be reloaded; the last good set stays active")]
         public static partial void ReloadCrashed(ILogger logger, Exception exception, string path);
+
+        [LoggerMessage(EventId = 207, Level = LogLevel.Information, Message = "Scenario '{Name}' cleared: the server answers correctly for new sessions")]
+        public static partial void Cleared(ILogger logger, string name);
+
+        [LoggerMessage(EventId = 208, Level = LogLevel.Information, Message = "Scenario state reset ({Active}): counters, keys, greylisting and the seeded random sequence start again for new sessions")]
+        public static partial void Reset(ILogger logger, string active);
 
         [LoggerMessage(EventId = 204, Level = LogLevel.Warning, Message = "No scenario file in {Paths} yet: the server answers correctly until a *.yaml or *.yml is saved there (the first becomes active)")]
         public static partial void NoneYet(ILogger logger, string paths);

@@ -47,7 +47,7 @@ internal sealed record SessionOptions
     /// <summary>MAIL before AUTH gets 530 5.7.0.</summary>
     public bool AuthRequired { get; init; }
 
-    public int MaxAuthFailures { get; init; } = 3;
+    public int MaxAuthFailures { get; init; } = Hosting.SmtpServerOptions.DefaultMaxAuthFailures;
 
     public CredentialStore Credentials { get; init; } = CredentialStore.AcceptingAny;
 }

@@ -87,6 +87,10 @@ internal sealed partial class SmtpSession
                 break;
             case SessionEffect.AuthFailed:
                 Context.AuthFailures++;
+                // Who tried and how, as a success is noted; the password never (it is not kept anywhere).
+                Note(Context.AuthUser is { } user
+                    ? $"authentication failed for '{user}' with {Context.AuthMechanism} ({verdict.Reply.Code} {verdict.Reply.Enhanced})"
+                    : $"authentication failed with {Context.AuthMechanism} ({verdict.Reply.Code} {verdict.Reply.Enhanced})");
                 break;
         }
 

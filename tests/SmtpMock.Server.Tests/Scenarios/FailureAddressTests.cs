@@ -58,7 +58,7 @@ public class FailureAddressTests
     public async Task A_data_address_among_normal_recipients_still_refuses_the_message()
     {
         var result = await ExpectAsync(Ehlo + Mail + Rcpt + To("554-data@smtpmock.test") + "DATA\r\n" + Message,
-            "250", "250 2.1.0", "250 2.1.5", "250 2.1.5", "354", "554 5.5.1");
+            "250", "250 2.1.0", "250 2.1.5", "250 2.1.5", "354", "554 5.6.0");
         Assert.That(result.Store.Messages, Is.Empty);
     }
 

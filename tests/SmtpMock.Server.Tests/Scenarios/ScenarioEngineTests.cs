@@ -107,7 +107,7 @@ public class ScenarioEngineTests
     public async Task A_message_refused_at_the_message_point_is_not_captured_and_the_transaction_ends()
     {
         var result = await ExpectAsync("name: x\nrules:\n  - on: MESSAGE\n    when: { nth: 1 }\n    reply: 554\n", Ehlo + Mail + Rcpt + "DATA\r\n" + Message + Rcpt + Mail + Rcpt + "DATA\r\n" + Message,
-            "250", "250 2.1.0", "250 2.1.5", "354", "554 5.5.1", "503 5.5.1", "250 2.1.0", "250 2.1.5", "354", "250 2.0.0");
+            "250", "250 2.1.0", "250 2.1.5", "354", "554 5.6.0", "503 5.5.1", "250 2.1.0", "250 2.1.5", "354", "250 2.0.0");
         Assert.That(result.Store.Count, Is.EqualTo(1));
     }
 

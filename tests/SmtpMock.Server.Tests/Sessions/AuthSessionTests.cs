@@ -1,5 +1,6 @@
 using System.Text;
 using SmtpMock.Server.Hosting;
+using SmtpMock.Server.Session;
 using SmtpMock.Server.Tests.Harness;
 using static SmtpMock.Server.Tests.Harness.Dialog;
 
@@ -72,14 +73,41 @@ public class AuthSessionTests
     }
 
     [Test]
-    public async Task A_wrong_password_gets_535_and_the_third_failure_421_and_the_session_closes()
+    public async Task A_wrong_password_gets_535_and_the_failure_that_reaches_the_limit_421_and_the_session_closes()
     {
         var wrong = $"AUTH PLAIN {Plain("tim", "wrong")}\r\n";
-        var result = await ExpectAsync(Ehlo + wrong + wrong + wrong + "NOOP\r\n", WithTim, "250", "535 5.7.8", "535 5.7.8", "421 4.7.0");
+        var result = await ExpectAsync(Ehlo + wrong + wrong + wrong + "NOOP\r\n", WithTim with { MaxAuthFailures = 3 }, "250", "535 5.7.8", "535 5.7.8", "421 4.7.0");
 
         Assert.That(result.Session.AuthFailures, Is.EqualTo(3));
         Assert.That(result.Session.AuthenticatedUser, Is.Null);
         Assert.That(result.Session.EndReason, Is.EqualTo("3 failed AUTH attempts"));
+    }
+
+    [Test]
+    public async Task One_wrong_password_tried_with_every_mechanism_is_535_each_time_by_default()
+    {
+        // What smtplib's login() does: CRAM-MD5, then PLAIN, then LOGIN, in one call.
+        var cram = "AUTH CRAM-MD5\r\n" + B64("tim 00000000000000000000000000000000") + "\r\n";
+        var plain = $"AUTH PLAIN {Plain("tim", "wrong")}\r\n";
+        var login = $"AUTH LOGIN {B64("tim")}\r\n{B64("wrong")}\r\n";
+        // Once, whole: the CRAM-MD5 challenge differs from run to run.
+        var result = await SessionDriver.RunAsync(Ehlo + cram + plain + login + "NOOP\r\n", options: WithTim);
+
+        Assert.That(result.Codes, Is.EqualTo(new[] { "250", "334", "535 5.7.8", "535 5.7.8", "334", "535 5.7.8", "250 2.0.0" }), result.Output);
+
+        Assert.That(result.Session.AuthFailures, Is.EqualTo(3));
+        Assert.That(result.Session.EndReason, Is.Not.EqualTo("3 failed AUTH attempts"));
+    }
+
+    [Test]
+    public async Task A_failed_login_is_noted_with_its_mechanism_and_user_but_never_the_password()
+    {
+        var result = await ExpectAsync(Ehlo + $"AUTH PLAIN {Plain("tim", "s3cr3t")}\r\nAUTH LOGIN {B64("bob")}\r\n{B64("s3cr3t")}\r\n", WithTim, "250", "535 5.7.8", "334", "535 5.7.8");
+
+        var notes = result.Session.Transcript.Lines.Where(l => l.Direction == TranscriptDirection.Note).Select(l => l.Text).ToList();
+        Assert.That(notes, Does.Contain("authentication failed for 'tim' with PLAIN (535 5.7.8)"));
+        Assert.That(notes, Does.Contain("authentication failed for 'bob' with LOGIN (535 5.7.8)"));
+        Assert.That(result.Session.Transcript.ToString(), Does.Not.Contain("s3cr3t").And.Not.Contain(B64("s3cr3t")));
     }
 
     [Test]

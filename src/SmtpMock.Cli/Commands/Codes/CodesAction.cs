@@ -32,8 +32,10 @@ internal static class CodesAction
 
     private static string List()
     {
-        var lines = ReplyCodeReference.All.Select(c => $"{c.Code}  {Enhanced(c),-7}  {c.Action,-8}  {c.Title}");
-        return string.Join('\n', ["code  enhanced action    meaning", .. lines, "", "smtpmock codes CODE explains one in full, with a scenario that makes SmtpMock send it.", ""]);
+        // One format for the header and the rows, so the columns line up whatever their widths.
+        const string Row = "{0,-4}  {1,-8}  {2,-8}  {3}";
+        var lines = ReplyCodeReference.All.Select(c => string.Format(CultureInfo.InvariantCulture, Row, c.Code, Enhanced(c), c.Action, c.Title));
+        return string.Join('\n', [string.Format(CultureInfo.InvariantCulture, Row, "code", "enhanced", "action", "meaning"), .. lines, "", "smtpmock codes CODE explains one in full, with a scenario that makes SmtpMock send it.", ""]);
     }
 
     /// <summary>Indents by two and wraps at word boundaries to fit a 100-column terminal.</summary>
