@@ -80,7 +80,7 @@ public class TlsOptionsTests
 
         Assert.That(code, Is.Zero);
         Assert.That(output, Does.Contain("--tls-export-cert").And.Contain("--require-tls").And.Contain("--auth-user").And.Contain("--allow-plaintext-auth"));
-        Assert.That(output, Does.Match(@"--max-auth-failures\s.*\[default: 3\]"));
+        Assert.That(output, Does.Match(@"--max-auth-failures\s.*\[default: 20\]"));
     }
 
     [Test]
