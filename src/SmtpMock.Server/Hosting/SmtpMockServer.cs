@@ -31,6 +31,9 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     private long _sessionCount;
     private int _active;
 
+    /// <summary>How long the close_notify of a TLS session may take to go out before the socket closes anyway.</summary>
+    private static readonly TimeSpan TlsCloseTimeout = TimeSpan.FromSeconds(1);
+
     // Sessions whose connection is not wholly finished: ActiveSessions falls before SessionEnded is raised, this only
     // after the transcript is kept, so a stop never returns with the last session missing from FinishedSessions.
     private int _unfinished;
@@ -238,8 +241,14 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         }
         finally
         {
-            // The socket goes first: completing the writer flushes what is left, and a client that never reads
+            // TLS ends with the server's close_notify (RFC 8446 §6.1), bounded so a client that never reads cannot
+            // hold it. Then the socket goes: completing the writer flushes what is left, and a client that never reads
             // would hold that flush (and the session) forever. Every reply that mattered was flushed already.
+            if (tls is not null)
+            {
+                await tls.CloseAsync(TlsCloseTimeout).ConfigureAwait(false);
+            }
+
             try
             {
                 socket.Shutdown(SocketShutdown.Both);

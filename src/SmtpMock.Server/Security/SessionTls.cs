@@ -24,6 +24,35 @@ internal sealed class SessionTls(Stream transport, Func<TlsSettings> settings) :
     public async Task<TlsConnection> ImplicitAsync(TimeSpan timeout, CancellationToken shutdown) =>
         _connection = await TlsUpgrade.ImplicitAsync(transport, settings(), timeout, shutdown).ConfigureAwait(false);
 
+    /// <summary>
+    /// Ends TLS as RFC 8446 §6.1 asks: what is buffered is flushed, then the close_notify alert goes out, before the
+    /// socket closes. Without it a client that sent its own close_notify (Exim with GnuTLS sends it with QUIT) logs
+    /// every delivery as "TLS connection was non-properly terminated". Bounded: a client that never reads cannot hold
+    /// the connection open; what cannot be sent in time is dropped with the socket.
+    /// </summary>
+    public async ValueTask CloseAsync(TimeSpan timeout)
+    {
+        if (_connection is not { Stream: { } stream } connection)
+        {
+            return;
+        }
+
+        try
+        {
+            using var deadline = new CancellationTokenSource(timeout);
+            if (connection.Output is { } output)
+            {
+                await output.FlushAsync(deadline.Token).ConfigureAwait(false);
+            }
+
+            await stream.ShutdownAsync().WaitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or System.Net.Sockets.SocketException or NotSupportedException)
+        {
+            // The client is gone or does not read: the socket closes without the alert.
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_connection is not { } connection)
