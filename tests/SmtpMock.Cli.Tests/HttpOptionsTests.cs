@@ -17,7 +17,8 @@ public class HttpOptionsTests
     [TestCase("--relay", "smtp.example.com:0", "--relay 'smtp.example.com:0' is not HOST or HOST:PORT")]
     [TestCase("--relay", "smtp.example.com:abc", "--relay 'smtp.example.com:abc' is not HOST or HOST:PORT")]
     [TestCase("--relay", "[::1", "--relay '[::1' is not HOST or HOST:PORT")]
-    [TestCase("--relay-user", "someone:secret", "--relay-user and --relay-insecure need --relay HOST[:PORT]")]
+    [TestCase("--relay-user", "someone:secret", "--relay-user, --relay-insecure and --relay-ca need --relay HOST[:PORT]")]
+    [TestCase("--relay-ca", "/tmp/ca.pem", "--relay-user, --relay-insecure and --relay-ca need --relay HOST[:PORT]")]
     public async Task Bad_relay_values_get_a_specific_message_and_exit_code_2(string flag, string value, string message)
     {
         var error = new StringWriter();
@@ -35,6 +36,24 @@ public class HttpOptionsTests
         error = new StringWriter();
         Assert.That(await SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", "0", "--relay", "smtp.example.com", "--relay-user", "nopassword"], TextWriter.Null, error, CancellationToken.None), Is.EqualTo(2));
         Assert.That(error.ToString(), Does.Contain("--relay-user 'nopassword' is not NAME:PASSWORD"));
+    }
+
+    [Test]
+    public async Task Relay_ca_must_hold_pem_certificates()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, "not a certificate\n");
+            var error = new StringWriter();
+            var code = await SmtpMockCli.RunAsync(["serve", "--port", "0", "--http-port", "0", "--relay", "smtp.example.com", "--relay-ca", file], TextWriter.Null, error, CancellationToken.None);
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(error.ToString(), Does.StartWith($"smtpmock: --relay-ca {file} holds no certificate"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Test]

@@ -5,6 +5,7 @@ using MailKit.Net.Smtp;
 using MimeKit;
 using SmtpMock.Control.Hosting;
 using SmtpMock.Server.Hosting;
+using SmtpMock.Server.Relay;
 
 namespace SmtpMock.Control.Tests;
 

@@ -237,7 +237,7 @@ public sealed class DialogRecorderTests
     [TestCase(4096)]
     public void Lines_and_content_come_out_the_same_however_the_bytes_are_split(int piece)
     {
-        var recorder = new SmtpMock.Control.Api.DialogRecorder();
+        var recorder = new SmtpMock.Server.Relay.DialogRecorder();
         Feed(recorder, server: true, "220 prêt\r\n", piece);
         Feed(recorder, server: false, "DATA\r\n", piece);
         Feed(recorder, server: true, "354 go\r\n", piece);
@@ -254,7 +254,7 @@ public sealed class DialogRecorderTests
         }));
     }
 
-    private static void Feed(SmtpMock.Control.Api.DialogRecorder recorder, bool server, string text, int piece)
+    private static void Feed(SmtpMock.Server.Relay.DialogRecorder recorder, bool server, string text, int piece)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(text);
         for (var at = 0; at < bytes.Length; at += piece)

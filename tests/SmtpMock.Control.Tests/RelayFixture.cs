@@ -1,6 +1,7 @@
 using System.Net;
 using SmtpMock.Control.Hosting;
 using SmtpMock.Server.Hosting;
+using SmtpMock.Server.Relay;
 
 namespace SmtpMock.Control.Tests;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using SmtpMock.Control.Hosting;
+using SmtpMock.Server.Relay;
 using SmtpMock.Server.Hosting;
 
 namespace SmtpMock.Control.Tests;
@@ -89,10 +90,11 @@ public sealed class ReleaseApiTests : RelayFixture
         silent.Start();
         var relay = new RelayTarget("127.0.0.1", ((IPEndPoint)silent.LocalEndpoint).Port);
         using var limit = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
-        var sent = SmtpMock.Control.Api.RelaySmtp.SendAsync(relay, new MimeKit.MailboxAddress("", "a@example.test"), [new MimeKit.MailboxAddress("", "b@example.test")], Message("Silent"), limit.Token);
-        var (accepted, lines) = await sent.WaitAsync(Deadline);
-        Assert.That(accepted, Is.False);
-        Assert.That(lines, Is.EqualTo(new[] { "-- gave up: the server did not answer in time" }));
+        var captured = new SmtpMock.Server.Capture.CapturedMessage("1", 1, DateTimeOffset.UtcNow, "127.0.0.1", "test", SmtpMock.Protocol.Grammar.MailPath.Null, [], [], Encoding.ASCII.GetBytes("Subject: Silent\r\n\r\nx\r\n"));
+        var sent = SmtpMock.Server.Relay.RelayClient.SendAsync(relay, new MimeKit.MailboxAddress("", "a@example.test"), [new MimeKit.MailboxAddress("", "b@example.test")], captured, limit.Token);
+        var outcome = await sent.WaitAsync(Deadline);
+        Assert.That(outcome.Accepted, Is.False);
+        Assert.That(outcome.Lines, Is.EqualTo(new[] { "-- gave up: the server did not answer in time" }));
     }
 
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");

@@ -5,12 +5,17 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using MimeKit;
 using SmtpMock.Control.Hosting;
+using SmtpMock.Server.Relay;
 
 namespace SmtpMock.Control.Api;
 
 internal sealed record ReleaseRequest(string[]? To);
 
-internal sealed record ReleaseResult(string Relay, bool Accepted, string[] Recipients, string[] Replies);
+internal sealed record ReleaseResult(string Relay, bool Accepted, string[] Recipients, string[] Replies)
+{
+    /// <summary>When the release failed for a reason with a known fix: what to do (a certificate to trust, content the relay cannot carry).</summary>
+    public string? Detail { get; init; }
+}
 
 /// <summary>
 /// POST /api/v1/messages/{id}/release: sends a captured message on to the relay named at start (<c>--relay</c>), to
@@ -82,16 +87,27 @@ internal sealed class ReleaseApi(ControlState state)
         var sender = new MailboxAddress(string.Empty, message.Sender.Address);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(TimeSpan.FromMinutes(1));
-        // A copy: MailKit re-encodes the message it sends for what the relay offers (8bit parts as base64 without
-        // 8BITMIME), and the kept one, which the API and the page show, must stay as it came. Written out and read back
-        // from the parsed message, not the kept bytes, so one kept without headers (parsed leniently) goes too.
-        using var written = new MemoryStream();
-        await message.Message.WriteToAsync(written, context.RequestAborted).ConfigureAwait(false);
-        written.Position = 0;
-        var copy = await MimeMessage.LoadAsync(written, context.RequestAborted).ConfigureAwait(false);
+        var outcome = await RelayClient.SendAsync(relay, sender, recipients, message, timeout.Token).ConfigureAwait(false);
+        var result = new ReleaseResult(relay.ToString(), outcome.Accepted, [.. recipients.Select(r => r.Address)], [.. outcome.Lines]) { Detail = outcome.Hint };
+        if (outcome.Accepted)
+        {
+            ReleaseLog.Released(state.Logger, message.Id, relay.ToString(), recipients.Count);
+        }
+        else
+        {
+            ReleaseLog.Failed(state.Logger, message.Id, relay.ToString(), outcome.Hint ?? outcome.Lines.LastOrDefault() ?? "no dialog");
+        }
 
-        var (accepted, lines) = await RelaySmtp.SendAsync(relay, sender, recipients, copy, timeout.Token).ConfigureAwait(false);
-        var result = new ReleaseResult(relay.ToString(), accepted, [.. recipients.Select(r => r.Address)], [.. lines]);
-        await Http.Json(context, result, ControlJson.Readable.ReleaseResult, accepted ? StatusCodes.Status200OK : StatusCodes.Status502BadGateway).ConfigureAwait(false);
+        await Http.Json(context, result, ControlJson.Readable.ReleaseResult, outcome.Accepted ? StatusCodes.Status200OK : StatusCodes.Status502BadGateway).ConfigureAwait(false);
     }
+}
+
+/// <summary>What a release tells the console: one line when a message went, one with the reason when it did not.</summary>
+internal static partial class ReleaseLog
+{
+    [Microsoft.Extensions.Logging.LoggerMessage(EventId = 400, Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "message {Id} released to {Relay} ({Recipients} recipients)")]
+    public static partial void Released(Microsoft.Extensions.Logging.ILogger logger, string id, string relay, int recipients);
+
+    [Microsoft.Extensions.Logging.LoggerMessage(EventId = 401, Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "release of message {Id} to {Relay} failed: {Reason}")]
+    public static partial void Failed(Microsoft.Extensions.Logging.ILogger logger, string id, string relay, string reason);
 }

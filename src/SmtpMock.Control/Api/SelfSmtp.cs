@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using MailKit.Security;
 using MimeKit;
+using SmtpMock.Server.Relay;
 
 namespace SmtpMock.Control.Api;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using SmtpMock.Server.Relay;
 
 namespace SmtpMock.Control.Hosting;
 

@@ -34,7 +34,11 @@ public sealed class ControlServer : IAsyncDisposable
     public Uri BaseAddress { get; private set; } = null!;
 
     /// <summary>Binds and starts serving; throws <see cref="IOException"/> when the address is in use.</summary>
-    public static async Task<ControlServer> StartAsync(SmtpMockServer server, ControlOptions options, CancellationToken cancellationToken = default)
+    public static async Task<ControlServer> StartAsync(SmtpMockServer server, ControlOptions options, CancellationToken cancellationToken = default) =>
+        await StartAsync(server, options, null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Binds and starts serving, its own log lines (releases) going to <paramref name="loggers"/>.</summary>
+    public static async Task<ControlServer> StartAsync(SmtpMockServer server, ControlOptions options, ILoggerFactory? loggers, CancellationToken cancellationToken = default)
     {
         // No file watching. By default the builder takes the working directory as its content root and watches it,
         // subdirectories included, to reload appsettings.json: every file written anywhere below the folder smtpmock
@@ -53,7 +57,7 @@ public sealed class ControlServer : IAsyncDisposable
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
         var app = builder.Build();
 
-        var state = new ControlState(server, options);
+        var state = new ControlState(server, options, (loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("SmtpMock.Http"));
         var metrics = new PrometheusExporter(server.Metrics);
         app.Use(new Gate(options.ApiToken).InvokeAsync);
 

@@ -11,10 +11,11 @@ internal sealed class ControlState : IDisposable
 {
     private readonly ConditionalWeakTable<Scenario, string> _yaml = [];
 
-    public ControlState(SmtpMockServer server, ControlOptions options)
+    public ControlState(SmtpMockServer server, ControlOptions options, Microsoft.Extensions.Logging.ILogger logger)
     {
         Server = server;
         Options = options;
+        Logger = logger;
         Events = new EventHub(server, options.EventBuffer);
         server.Messages.Captured += OnCaptured;
         server.SessionEnded += OnSessionEnded;
@@ -23,6 +24,9 @@ internal sealed class ControlState : IDisposable
     public SmtpMockServer Server { get; }
 
     public ControlOptions Options { get; }
+
+    /// <summary>The HTTP side's own log lines (a release, say), on the server's console.</summary>
+    public Microsoft.Extensions.Logging.ILogger Logger { get; }
 
     public ChangeSignal MessagesChanged { get; } = new();
 

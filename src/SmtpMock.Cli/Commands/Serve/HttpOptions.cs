@@ -49,11 +49,11 @@ internal static class HttpOptions
     }
 
     /// <summary>Starts the HTTP side and prints its address; null (after one <c>smtpmock:</c> line) when it cannot listen.</summary>
-    public static async Task<ControlServer?> StartAsync(ParseResult parse, ControlOptions options, SmtpMockServer server, CancellationToken cancellationToken)
+    public static async Task<ControlServer?> StartAsync(ParseResult parse, ControlOptions options, SmtpMockServer server, Microsoft.Extensions.Logging.ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         try
         {
-            var control = await ControlServer.StartAsync(server, options, cancellationToken).ConfigureAwait(false);
+            var control = await ControlServer.StartAsync(server, options, loggers, cancellationToken).ConfigureAwait(false);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"HTTP API and web page on {control.BaseAddress}").ConfigureAwait(false);
             if (options.Relay is { } relay)
             {

@@ -1,5 +1,7 @@
 using System.CommandLine;
-using SmtpMock.Control.Hosting;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using SmtpMock.Server.Relay;
 
 namespace SmtpMock.Cli.Commands.Serve;
 
@@ -14,8 +16,9 @@ internal static class RelayOptions
 
     public static readonly Option<string?> User = new("--relay-user") { Description = $"Log in to the relay (only over TLS unless --relay-insecure); NAME alone takes the password from {PasswordVariable}", HelpName = "NAME[:PASSWORD]" };
     public static readonly Option<bool> Insecure = new("--relay-insecure") { Description = "Take the relay as a test server: accept any certificate, and log in without TLS if it offers none" };
+    public static readonly Option<FileInfo?> Ca = OptionParsers.FileOption("--relay-ca", "Trust the relay's certificate, or the CA that signed it (PEM), without turning checks off");
 
-    public static IEnumerable<Option> All => [Relay, User, Insecure];
+    public static IEnumerable<Option> All => [Relay, User, Insecure, Ca];
 
     /// <summary>The relay, or null (none asked for, or <paramref name="error"/> says what is wrong).</summary>
     public static RelayTarget? Read(ParseResult parse, bool httpOn, out string? error)
@@ -25,7 +28,7 @@ internal static class RelayOptions
         var user = parse.GetValue(User);
         if (text is null)
         {
-            error = user is not null || parse.GetValue(Insecure) ? "smtpmock: --relay-user and --relay-insecure need --relay HOST[:PORT]" : null;
+            error = user is not null || parse.GetValue(Insecure) || parse.GetValue(Ca) is not null ? "smtpmock: --relay-user, --relay-insecure and --relay-ca need --relay HOST[:PORT]" : null;
             return null;
         }
 
@@ -54,7 +57,37 @@ internal static class RelayOptions
             }
         }
 
-        return new RelayTarget(host, port) { User = name, Password = password, AcceptAnyCertificate = parse.GetValue(Insecure) };
+        X509Certificate2Collection? trusted = null;
+        if (parse.GetValue(Ca) is { } ca && (trusted = ReadCertificates(ca, out error)) is null)
+        {
+            return null;
+        }
+
+        return new RelayTarget(host, port) { User = name, Password = password, AcceptAnyCertificate = parse.GetValue(Insecure), TrustedCertificates = trusted };
+    }
+
+    /// <summary>The certificates in a PEM file (one, or a bundle), or null with the reason.</summary>
+    private static X509Certificate2Collection? ReadCertificates(FileInfo file, out string? error)
+    {
+        error = null;
+        var certificates = new X509Certificate2Collection();
+        try
+        {
+            certificates.ImportFromPemFile(file.FullName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            error = $"smtpmock: --relay-ca {file.FullName} cannot be read as PEM certificates: {e.Message}";
+            return null;
+        }
+
+        if (certificates.Count == 0)
+        {
+            error = $"smtpmock: --relay-ca {file.FullName} holds no certificate (expected -----BEGIN CERTIFICATE----- blocks)";
+            return null;
+        }
+
+        return certificates;
     }
 
     /// <summary>HOST, HOST:PORT, [IPV6] or [IPV6]:PORT, read as the authority of an smtp:// URI; the port 1-65535, 25 when left out.</summary>

@@ -2,7 +2,7 @@ using System.Text;
 using MailKit;
 using SmtpMock.Protocol.Grammar;
 
-namespace SmtpMock.Control.Api;
+namespace SmtpMock.Server.Relay;
 
 /// <summary>
 /// A MailKit protocol logger that keeps the dialog as lines, <c>C: </c> for the client and <c>S: </c> for the server,

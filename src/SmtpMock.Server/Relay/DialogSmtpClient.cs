@@ -3,7 +3,7 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MimeKit;
 
-namespace SmtpMock.Control.Api;
+namespace SmtpMock.Server.Relay;
 
 /// <summary>
 /// MailKit's client as the send form and a release need it: every line recorded by its <see cref="DialogRecorder"/>,
@@ -52,7 +52,7 @@ internal sealed class DialogSmtpClient : SmtpClient
     /// </summary>
     private static bool Ends(Exception e) =>
         e is SmtpCommandException or SmtpProtocolException or MailKit.Security.AuthenticationException or MailKit.Security.SslHandshakeException
-            or IOException or SocketException or OperationCanceledException or ServiceNotConnectedException or NotSupportedException;
+            or IOException or SocketException or OperationCanceledException or ServiceNotConnectedException or NotSupportedException or NotSentException;
 
     /// <summary>QUIT if still connected; a failure there is noted, not thrown.</summary>
     private async Task QuitAsync(CancellationToken cancellationToken)
