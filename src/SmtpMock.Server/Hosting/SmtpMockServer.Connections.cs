@@ -67,6 +67,9 @@ public sealed partial class SmtpMockServer
         [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Accept failed")]
         public static partial void AcceptFailed(ILogger logger, Exception exception);
 
+        [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "{Problem}; a certificate made in memory is used instead (a new one on every start)")]
+        public static partial void CertificateNotKept(ILogger logger, string problem);
+
         [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "Session {Session} failed")]
         public static partial void SessionFailed(ILogger logger, Exception exception, long session);
     }

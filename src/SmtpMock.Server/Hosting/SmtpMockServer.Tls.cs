@@ -22,12 +22,45 @@ public sealed partial class SmtpMockServer
     /// <summary>Where the implicit TLS listener is (with the real port when 0 was asked for), or null.</summary>
     public IPEndPoint? TlsEndPoint => (IPEndPoint?)_tlsListener?.LocalEndPoint;
 
-    private TlsSettings TlsSettingsForSessions() => LazyInitializer.EnsureInitialized(ref _tlsSettings, () => new TlsSettings(
-        _options.TlsCertificate ?? TlsCertificates.Generate(_options.Hostname, [_options.EndPoint.Address], _options.TimeProvider))
+    /// <summary>
+    /// Where the certificate came from, for the console: given (<c>--tls-cert</c>), kept in a file (reused or new), or
+    /// made in memory. Known once <see cref="TlsCertificate"/> was first asked for.
+    /// </summary>
+    public string? TlsCertificateOrigin { get; private set; }
+
+    private TlsSettings TlsSettingsForSessions() => LazyInitializer.EnsureInitialized(ref _tlsSettings, () => new TlsSettings(Certificate())
     {
         RequireTls = _options.RequireTls,
         ImplicitTlsPort = _options.ImplicitTlsPort,
     });
+
+    /// <summary>The given certificate, or the kept one (reused across restarts), or one made in memory.</summary>
+    private X509Certificate2 Certificate()
+    {
+        if (_options.TlsCertificate is { } given)
+        {
+            TlsCertificateOrigin = $"given ({given.Subject})";
+            return given;
+        }
+
+        if (_options.TlsCertificateFolder is { } folder)
+        {
+            try
+            {
+                var kept = KeptCertificate.LoadOrCreate(folder, _options.Hostname, [_options.EndPoint.Address], _options.TimeProvider, out var reused);
+                var path = KeptCertificate.PathFor(folder, _options.Hostname);
+                TlsCertificateOrigin = reused ? $"generated for {_options.Hostname} on an earlier start, kept in {path}" : $"generated for {_options.Hostname}, kept in {path} and reused on later starts";
+                return kept;
+            }
+            catch (TlsCertificateException e)
+            {
+                Log.CertificateNotKept(_logger, e.Message);
+            }
+        }
+
+        TlsCertificateOrigin = $"generated for {_options.Hostname} in memory (a new one on every start)";
+        return TlsCertificates.Generate(_options.Hostname, [_options.EndPoint.Address], _options.TimeProvider);
+    }
 
     /// <summary>One delegate for every session (a method group would allocate one per connection).</summary>
     private Func<TlsSettings>? _tlsSettingsForSessions;

@@ -11,6 +11,12 @@ public sealed partial record SmtpServerOptions
     /// <summary>The server certificate with its private key, or null for a generated one (ECDSA P-256, about 10 ms).</summary>
     public X509Certificate2? TlsCertificate { get; init; }
 
+    /// <summary>
+    /// Where a generated certificate is kept and reused on the next start (<c>NAME.pem</c>, 0600), so an exported PEM stays
+    /// valid across restarts; null: generated in memory for each server (what a test fixture wants).
+    /// </summary>
+    public string? TlsCertificateFolder { get; init; }
+
     /// <summary>MAIL, RCPT, DATA, BDAT and AUTH before STARTTLS get 530 5.7.0.</summary>
     public bool RequireTls { get; init; }
 

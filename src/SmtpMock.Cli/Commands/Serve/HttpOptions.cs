@@ -55,6 +55,7 @@ internal static class HttpOptions
         {
             var control = await ControlServer.StartAsync(server, options, loggers, cancellationToken).ConfigureAwait(false);
             await parse.InvocationConfiguration.Output.WriteLineAsync($"HTTP API and web page on {control.BaseAddress}").ConfigureAwait(false);
+            await parse.InvocationConfiguration.Output.WriteLineAsync(SecuritySummary.Http(options)).ConfigureAwait(false);
             if (options.Relay is { } relay)
             {
                 await parse.InvocationConfiguration.Output.WriteLineAsync($"Messages can be released to {relay} (the page's Release, or POST /api/v1/messages/ID/release)").ConfigureAwait(false);

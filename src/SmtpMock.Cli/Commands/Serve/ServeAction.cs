@@ -106,7 +106,13 @@ internal static class ServeAction
         }
 
         // The one "listening" line, on stdout: scripts wait for "listening on" and read smtp://HOST:PORT from it.
-        await parse.InvocationConfiguration.Output.WriteLineAsync($"SmtpMock {SmtpServerOptions.Version} listening on smtp://{server.EndPoint}{(server.TlsEndPoint is { } tls ? $" and smtps://{tls}" : string.Empty)} (Ctrl+C to stop)").ConfigureAwait(false);
+        var output = parse.InvocationConfiguration.Output;
+        await output.WriteLineAsync($"SmtpMock {SmtpServerOptions.Version} listening on smtp://{server.EndPoint}{(server.TlsEndPoint is { } tls ? $" and smtps://{tls}" : string.Empty)} (Ctrl+C to stop)").ConfigureAwait(false);
+        foreach (var line in SecuritySummary.Smtp(options, server, parse.GetValue(TlsOptions.ExportCertificate)?.FullName))
+        {
+            await output.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
         await using var control = http is null ? null : await HttpOptions.StartAsync(parse, http, server, loggers, cancellationToken).ConfigureAwait(false);
         if (http is not null && control is null)
         {

@@ -68,6 +68,7 @@ internal static class TlsOptions
             return (options with
             {
                 TlsCertificate = certificate is null ? null : TlsCertificates.LoadPem(certificate.FullName, key!.FullName, options.TimeProvider),
+                TlsCertificateFolder = certificate is null ? KeptCertificateFolder(options.StoreDirectory) : null,
                 EnableTls = !parse.GetValue(NoTls),
                 EnableAuth = !parse.GetValue(NoAuth),
                 ImplicitTlsPort = port,
@@ -82,6 +83,21 @@ internal static class TlsOptions
         {
             return (options, e.Message);
         }
+    }
+
+    /// <summary>
+    /// Where a generated certificate is kept across restarts: beside the messages with <c>--store</c> (in the store's own
+    /// <c>.smtpmock</c> folder), else in the user's data folder (<c>~/.local/share/smtpmock/tls</c>); null without a home.
+    /// </summary>
+    internal static string? KeptCertificateFolder(string? store)
+    {
+        if (store is not null)
+        {
+            return Path.Combine(store, ".smtpmock", "tls");
+        }
+
+        var data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+        return string.IsNullOrEmpty(data) ? null : Path.Combine(data, "smtpmock", "tls");
     }
 
     /// <summary>Writes the certificate for <c>--tls-export-cert</c>; the problem, or null when done (or not asked).</summary>
