@@ -58,12 +58,24 @@ public abstract class ControlFixture
         return message;
     }
 
-    /// <summary>Sends the messages over one MailKit connection; returns what each send answered (or the exception).</summary>
-    protected async Task SendAsync(params MimeMessage[] messages)
+    /// <summary>Sends the messages over one MailKit connection.</summary>
+    protected Task SendAsync(params MimeMessage[] messages) => SendAsync(tls: false, user: null, mechanism: null, messages);
+
+    /// <summary>
+    /// Sends over one MailKit connection, after STARTTLS when <paramref name="tls"/> (the generated certificate is
+    /// taken as it is) and a login as <paramref name="user"/> with <paramref name="mechanism"/> when a user is given.
+    /// </summary>
+    protected async Task SendAsync(bool tls, string? user, string? mechanism, params MimeMessage[] messages)
     {
-        using var client = new SmtpClient { Timeout = (int)Deadline.TotalMilliseconds, LocalDomain = "mailkit.test" };
+        using var client = new SmtpClient { Timeout = (int)Deadline.TotalMilliseconds, LocalDomain = "mailkit.test", ServerCertificateValidationCallback = (_, _, _, _) => true };
         using var timeout = new CancellationTokenSource(Deadline);
-        await client.ConnectAsync("127.0.0.1", Server.EndPoint.Port, MailKit.Security.SecureSocketOptions.None, timeout.Token);
+        await client.ConnectAsync("127.0.0.1", Server.EndPoint.Port, tls ? MailKit.Security.SecureSocketOptions.StartTls : MailKit.Security.SecureSocketOptions.None, timeout.Token);
+        if (user is not null)
+        {
+            client.AuthenticationMechanisms.RemoveWhere(m => !string.Equals(m, mechanism, StringComparison.OrdinalIgnoreCase));
+            await client.AuthenticateAsync(user, "secret", timeout.Token);
+        }
+
         foreach (var message in messages)
         {
             await client.SendAsync(message, timeout.Token);
