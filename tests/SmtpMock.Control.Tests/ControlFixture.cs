@@ -14,6 +14,19 @@ public abstract class ControlFixture
     /// <summary>How long any single wait in these tests may take before the test fails.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
+    /// <summary>A scenario that refuses the second recipient of each transaction with 503 (rule <c>second-rcpt</c>, line 5).</summary>
+    protected const string RefuseSecondRecipient = """
+        name: second-rcpt-503
+        description: the second recipient of each message is refused
+        rules:
+          - name: second-rcpt
+            on: RCPT
+            when:
+              nth: 2
+              per: transaction
+            reply: 503
+        """;
+
     protected SmtpMockServer Server { get; private set; } = null!;
 
     protected ControlServer Control { get; private set; } = null!;
@@ -82,6 +95,13 @@ public abstract class ControlFixture
         }
 
         await client.DisconnectAsync(true, timeout.Token);
+    }
+
+    /// <summary>Makes this YAML the active scenario (PUT /api/v1/scenario), asserting it was taken.</summary>
+    protected async Task UseScenarioAsync(string yaml)
+    {
+        using var put = await Http.PutAsync("api/v1/scenario", new StringContent(yaml));
+        Assert.That(put.IsSuccessStatusCode, Is.True, await put.Content.ReadAsStringAsync());
     }
 
     protected async Task<JsonElement> GetJsonAsync(string path, HttpStatusCode expected = HttpStatusCode.OK)

@@ -10,25 +10,10 @@ namespace SmtpMock.Control.Tests;
 /// </summary>
 public sealed class PageTests : ControlFixture
 {
-    private const string SecondRcpt503 = """
-        name: second-rcpt-503
-        description: the second recipient of each message is refused
-        rules:
-          - name: second-rcpt
-            on: RCPT
-            when:
-              nth: 2
-              per: transaction
-            reply: 503
-        """;
-
     [Test]
     public async Task Page_lists_a_sent_message_shows_the_injected_503_with_its_rule_and_marks_a_yaml_problem_at_its_line()
     {
-        using (var put = await Http.PutAsync("api/v1/scenario", new StringContent(SecondRcpt503)))
-        {
-            Assert.That(put.IsSuccessStatusCode, Is.True);
-        }
+        await UseScenarioAsync(RefuseSecondRecipient);
 
         await using var browser = await PageBrowser.OpenAsync();
         var page = browser.Page;

@@ -14,18 +14,6 @@ namespace SmtpMock.Control.Tests;
 /// </summary>
 public sealed class PageTourTests : ControlFixture
 {
-    private const string SecondRcpt503 = """
-        name: second-rcpt-503
-        description: the second recipient of each message is refused
-        rules:
-          - name: second-rcpt
-            on: RCPT
-            when:
-              nth: 2
-              per: transaction
-            reply: 503
-        """;
-
     [TestCase(1280, 800, "")]
     [TestCase(390, 844, "-phone")]
     public async Task Every_view_at_this_width(int width, int height, string suffix)
@@ -57,7 +45,7 @@ public sealed class PageTourTests : ControlFixture
         await browser.TabAsync("scenario");
         await Assertions.Expect(page.Locator("#rule-table tbody td.count")).ToHaveTextAsync("2");
         await Assertions.Expect(page.Locator("#yaml")).ToHaveValueAsync(new Regex("name: second-rcpt"));
-        await Assertions.Expect(page.Locator("#yaml-gutter span")).ToHaveCountAsync(SecondRcpt503.Split('\n').Length);
+        await Assertions.Expect(page.Locator("#yaml-gutter span")).ToHaveCountAsync(RefuseSecondRecipient.Split('\n').Length);
         await browser.AssertFitsAsync("the scenario editor");
         await browser.ScreenshotAsync($"page-scenario{suffix}.png");
         await OneLookAsync(page);
@@ -164,10 +152,7 @@ public sealed class PageTourTests : ControlFixture
     /// </summary>
     private async Task<DateTimeOffset> CaptureSomeMailAsync()
     {
-        using (var put = await Http.PutAsync("api/v1/scenario", new StringContent(SecondRcpt503)))
-        {
-            Assert.That(put.IsSuccessStatusCode, Is.True);
-        }
+        await UseScenarioAsync(RefuseSecondRecipient);
 
         foreach (var subject in new[] { "First try from the send form", "From the send form" })
         {
