@@ -20,6 +20,21 @@ public sealed class ReceivedMessage
     /// <summary>The name the client gave in EHLO or HELO.</summary>
     public string HeloName => Captured.HeloName;
 
+    /// <summary>It came over TLS (STARTTLS or the implicit TLS port), so a test can assert the app never sends in plaintext.</summary>
+    public bool IsSecure => Captured.IsSecure;
+
+    /// <summary>The TLS protocol it came over (<c>TLSv1.3</c>, <c>TLSv1.2</c>), or null for plaintext.</summary>
+    public string? TlsProtocol => Captured.TlsProtocol;
+
+    /// <summary>The TLS cipher suite it came over (<c>TLS_AES_256_GCM_SHA384</c>), or null for plaintext.</summary>
+    public string? TlsCipherSuite => Captured.TlsCipherSuite;
+
+    /// <summary>Who had logged in with AUTH when it was sent, or null when the client sent it without a login.</summary>
+    public string? AuthenticatedUser => Captured.AuthenticatedUser;
+
+    /// <summary>The SASL mechanism of that login (<c>PLAIN</c>, <c>LOGIN</c>, <c>CRAM-MD5</c>...), or null.</summary>
+    public string? AuthMechanism => Captured.AuthMechanism;
+
     /// <summary>The content parsed by MimeKit (headers, body, attachments).</summary>
     public MimeMessage Message => Captured.Message;
 

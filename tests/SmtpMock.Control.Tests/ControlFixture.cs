@@ -15,6 +15,19 @@ public abstract class ControlFixture
     /// <summary>How long any single wait in these tests may take before the test fails.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
+    /// <summary>A scenario that refuses the second recipient of each transaction with 503 (rule <c>second-rcpt</c>, line 5).</summary>
+    protected const string RefuseSecondRecipient = """
+        name: second-rcpt-503
+        description: the second recipient of each message is refused
+        rules:
+          - name: second-rcpt
+            on: RCPT
+            when:
+              nth: 2
+              per: transaction
+            reply: 503
+        """;
+
     protected SmtpMockServer Server { get; private set; } = null!;
 
     protected ControlServer Control { get; private set; } = null!;
@@ -59,18 +72,37 @@ public abstract class ControlFixture
         return message;
     }
 
-    /// <summary>Sends the messages over one MailKit connection; returns what each send answered (or the exception).</summary>
-    protected async Task SendAsync(params MimeMessage[] messages)
+    /// <summary>Sends the messages over one MailKit connection.</summary>
+    protected Task SendAsync(params MimeMessage[] messages) => SendAsync(tls: false, user: null, mechanism: null, messages);
+
+    /// <summary>
+    /// Sends over one MailKit connection, after STARTTLS when <paramref name="tls"/> (the generated certificate is
+    /// taken as it is) and a login as <paramref name="user"/> with <paramref name="mechanism"/> when a user is given.
+    /// </summary>
+    protected async Task SendAsync(bool tls, string? user, string? mechanism, params MimeMessage[] messages)
     {
-        using var client = new SmtpClient { Timeout = (int)Deadline.TotalMilliseconds, LocalDomain = "mailkit.test" };
+        using var client = new SmtpClient { Timeout = (int)Deadline.TotalMilliseconds, LocalDomain = "mailkit.test", ServerCertificateValidationCallback = (_, _, _, _) => true };
         using var timeout = new CancellationTokenSource(Deadline);
-        await client.ConnectAsync("127.0.0.1", Server.EndPoint.Port, MailKit.Security.SecureSocketOptions.None, timeout.Token);
+        await client.ConnectAsync("127.0.0.1", Server.EndPoint.Port, tls ? MailKit.Security.SecureSocketOptions.StartTls : MailKit.Security.SecureSocketOptions.None, timeout.Token);
+        if (user is not null)
+        {
+            client.AuthenticationMechanisms.RemoveWhere(m => !string.Equals(m, mechanism, StringComparison.OrdinalIgnoreCase));
+            await client.AuthenticateAsync(user, "secret", timeout.Token);
+        }
+
         foreach (var message in messages)
         {
             await client.SendAsync(message, timeout.Token);
         }
 
         await client.DisconnectAsync(true, timeout.Token);
+    }
+
+    /// <summary>Makes this YAML the active scenario (PUT /api/v1/scenario), asserting it was taken.</summary>
+    protected async Task UseScenarioAsync(string yaml)
+    {
+        using var put = await Http.PutAsync("api/v1/scenario", new StringContent(yaml));
+        Assert.That(put.IsSuccessStatusCode, Is.True, await put.Content.ReadAsStringAsync());
     }
 
     protected async Task<JsonElement> GetJsonAsync(string path, HttpStatusCode expected = HttpStatusCode.OK)

@@ -86,11 +86,12 @@ public sealed class ObservabilityTests : ControlFixture
     }
 
     [Test]
-    public async Task Health_is_open_and_names_the_smtp_port()
+    public async Task Health_is_open_and_names_the_smtp_port_and_whether_a_relay_was_named()
     {
         var health = await GetJsonAsync("healthz");
         Assert.That(health.GetProperty("status").GetString(), Is.EqualTo("ok"));
         Assert.That(health.GetProperty("smtpPort").GetInt32(), Is.EqualTo(Server.EndPoint.Port));
+        Assert.That(health.GetProperty("relay").GetBoolean(), Is.False, "started without --relay");
     }
 
     [TestCase("http://evil.example", 403)]

@@ -2,7 +2,27 @@ using System.Text.Json.Serialization;
 
 namespace SmtpMock.Control.Api;
 
-internal sealed record MessageSummary(string Id, long SessionId, string From, string[] To, string? Subject, long Size, DateTimeOffset ReceivedAt, int Attachments);
+/// <summary>
+/// A message in the list: what the page marks it with (attachments, an HTML part, TLS, a login, injected faults)
+/// and what a test filters on.
+/// </summary>
+internal sealed record MessageSummary(
+    string Id,
+    long SessionId,
+    string From,
+    string[] To,
+    string? Subject,
+    long Size,
+    DateTimeOffset ReceivedAt,
+    int Attachments,
+    bool HasHtml,
+    TlsView? Tls,
+    string? AuthenticatedUser,
+    string? AuthMechanism,
+    int? Faults);
+
+/// <summary>The TLS a message came over, as OpenSSL and Postfix name it: <c>TLSv1.3</c>, <c>TLS_AES_256_GCM_SHA384</c>.</summary>
+internal sealed record TlsView(string Protocol, string Cipher);
 
 internal sealed record MessagePage(MessageSummary[] Items, string? NextCursor);
 
@@ -28,7 +48,11 @@ internal sealed record MessageDetail(
     string? Text,
     string? Html,
     Attachment[] Attachments,
-    long Size);
+    long Size,
+    TlsView? Tls,
+    string? AuthenticatedUser,
+    string? AuthMechanism,
+    int? Faults);
 
 internal sealed record SessionSummary(long Id, string Client, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? HeloName, int Commands, int Messages, int Faults, string? EndReason);
 
@@ -56,6 +80,7 @@ internal sealed record ProblemItem(string File, int Line, int Column, string Mes
 /// <summary>RFC 7807 problem details, with the scenario validator's problems when there are some.</summary>
 internal sealed record Problem(string Type, string Title, int Status, string? Detail, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ProblemItem[]? Problems = null);
 
-internal sealed record Health(string Status, string Version, int SmtpPort, int ActiveSessions);
+/// <summary>/healthz: also whether a relay was named (--relay), so the page offers "Release…" only when it can work.</summary>
+internal sealed record Health(string Status, string Version, int SmtpPort, int ActiveSessions, bool Relay);
 
 internal sealed record ServerEvent(string Type, DateTimeOffset At, long? SessionId = null, string? Direction = null, string? Line = null, string? Rule = null, string? MessageId = null, string? Scenario = null);

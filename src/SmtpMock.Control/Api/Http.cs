@@ -55,6 +55,27 @@ internal static class Http
         return true;
     }
 
+    /// <summary>A yes/no query value (<c>true</c> or <c>false</c>, any case); null when absent.</summary>
+    public static bool TryBool(HttpContext context, string name, out bool? value, out string? error)
+    {
+        error = null;
+        value = null;
+        var text = Query(context, name);
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (!bool.TryParse(text, out var parsed))
+        {
+            error = $"'{name}' must be true or false, not '{text}'";
+            return false;
+        }
+
+        value = parsed;
+        return true;
+    }
+
     /// <summary>A time query value: ISO 8601 (2026-11-30T18:00:00Z); null when absent.</summary>
     public static bool TryTime(HttpContext context, string name, out DateTimeOffset? value, out string? error)
     {

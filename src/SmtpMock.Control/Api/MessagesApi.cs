@@ -46,7 +46,8 @@ internal sealed class MessagesApi(ControlState state)
 
         var page = newest.Skip(start).Take(limit).ToList();
         var next = start + page.Count < newest.Count ? page[^1].Id : null;
-        await Http.Json(context, new MessagePage([.. page.Select(Summary)], next), ControlJson.Readable.MessagePage).ConfigureAwait(false);
+        var faults = new MessageFaults(state.Server);
+        await Http.Json(context, new MessagePage([.. page.Select(m => Summary(m, faults))], next), ControlJson.Readable.MessagePage).ConfigureAwait(false);
     }
 
     private async Task WaitAsync(HttpContext context)
@@ -70,7 +71,8 @@ internal sealed class MessagesApi(ControlState state)
             return;
         }
 
-        await Http.Json(context, new MessagePage([.. found.Select(Summary)], null), ControlJson.Readable.MessagePage).ConfigureAwait(false);
+        var faults = new MessageFaults(state.Server);
+        await Http.Json(context, new MessagePage([.. found.Select(m => Summary(m, faults))], null), ControlJson.Readable.MessagePage).ConfigureAwait(false);
     }
 
     private async Task DetailAsync(HttpContext context)
@@ -97,7 +99,11 @@ internal sealed class MessagesApi(ControlState state)
             mime.TextBody,
             mime.HtmlBody,
             attachments,
-            message.Size);
+            message.Size,
+            Tls(message),
+            message.AuthenticatedUser,
+            message.AuthMechanism,
+            new MessageFaults(state.Server).Of(message));
         await Http.Json(context, detail, ControlJson.Readable.MessageDetail).ConfigureAwait(false);
     }
 
@@ -169,7 +175,7 @@ internal sealed class MessagesApi(ControlState state)
         return message;
     }
 
-    internal static MessageSummary Summary(CapturedMessage message) => new(
+    private static MessageSummary Summary(CapturedMessage message, MessageFaults faults) => new(
         message.Id,
         message.SessionId,
         message.Sender.Address,
@@ -177,7 +183,15 @@ internal sealed class MessagesApi(ControlState state)
         message.Message.Subject,
         message.Size,
         Http.Utc(message.ReceivedAt),
-        message.Message.Attachments.Count());
+        message.Message.Attachments.Count(),
+        message.Message.HtmlBody is not null,
+        Tls(message),
+        message.AuthenticatedUser,
+        message.AuthMechanism,
+        faults.Of(message));
+
+    private static TlsView? Tls(CapturedMessage message) =>
+        message.TlsProtocol is { } protocol ? new TlsView(protocol, message.TlsCipherSuite ?? string.Empty) : null;
 
     private static string? FileName(MimeEntity part) => part is MimePart mime ? mime.FileName : part.ContentDisposition?.FileName;
 

@@ -87,8 +87,11 @@ internal sealed class SessionsApi(ControlState state)
 
     /// <summary>A reply a scenario rule wrote: counted once per reply (its last line) or per raw write.</summary>
     internal static bool IsFault(TranscriptLine line) =>
-        line.Direction == TranscriptDirection.Out && line.Rule is not null
-        && (line.Text.Length == 3 || (line.Text.Length > 3 && line.Text[3] == ' ') || line.Text.StartsWith("(raw)", StringComparison.Ordinal));
+        line.Rule is not null && (IsFinalReplyLine(line) || (line.Direction == TranscriptDirection.Out && line.Text.StartsWith("(raw)", StringComparison.Ordinal)));
+
+    /// <summary>The last line of a reply (<c>250 OK</c>, not <c>250-SIZE</c>).</summary>
+    internal static bool IsFinalReplyLine(TranscriptLine line) =>
+        line.Direction == TranscriptDirection.Out && (line.Text.Length == 3 || (line.Text.Length > 3 && line.Text[3] == ' '));
 
     internal static string Direction(TranscriptDirection direction) => direction switch
     {

@@ -62,7 +62,7 @@ public sealed class ControlServer : IAsyncDisposable
         app.Use(new Gate(options.ApiToken).InvokeAsync);
 
         app.MapGet("/healthz", new RequestDelegate(context => Http.Json(
-            context, new Health("ok", SmtpServerOptions.Version, server.EndPoint.Port, server.ActiveSessions), ControlJson.Readable.Health)));
+            context, new Health("ok", SmtpServerOptions.Version, server.EndPoint.Port, server.ActiveSessions, options.Relay is not null), ControlJson.Readable.Health)));
         app.MapGet("/metrics", new RequestDelegate(async context =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";

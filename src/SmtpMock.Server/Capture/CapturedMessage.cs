@@ -102,6 +102,12 @@ public sealed class CapturedMessage
     /// <summary>The TLS protocol and cipher it came over (<c>TLSv1.3 TLS_AES_256_GCM_SHA384</c>), or null for plaintext.</summary>
     public string? Tls { get; init; }
 
+    /// <summary>The protocol part of <see cref="Tls"/> (<c>TLSv1.3</c>), or null for plaintext.</summary>
+    public string? TlsProtocol => Tls?.Split(' ', 2)[0];
+
+    /// <summary>The cipher suite part of <see cref="Tls"/> (<c>TLS_AES_256_GCM_SHA384</c>), or null for plaintext.</summary>
+    public string? TlsCipherSuite => Tls?.Split(' ', 2) is [_, var cipher] ? cipher : null;
+
     /// <summary>It came over TLS (STARTTLS or the implicit TLS port).</summary>
     public bool IsSecure => Tls is not null;
 

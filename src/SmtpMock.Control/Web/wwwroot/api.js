@@ -1,5 +1,17 @@
 // Talking to the API: the token (asked once, kept for the tab), JSON calls and the events stream.
 let token = sessionStorage.getItem("smtpmock-token") || "";
+let tokenRefused = () => {};
+
+/** What /healthz says (open without a token): whether a relay was named (--relay), so "Release…" can work. */
+export const health = fetch("/healthz").then((r) => r.json()).catch(() => ({ relay: false }));
+
+/** Whether the page has a token to send (one the server refused still counts). */
+export const hasToken = () => token !== "";
+
+/** Called when the API answers 401: with --api-token, no token yet or a wrong one. */
+export function onTokenRefused(listener) {
+  tokenRefused = listener;
+}
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -21,6 +33,7 @@ export async function call(method, path, body, contentType = "application/json")
   const response = await fetch(`/api/v1/${path}`, { method, headers, body });
   if (response.status === 401) {
     document.getElementById("token-form").hidden = false;
+    tokenRefused();
   }
   const type = response.headers.get("Content-Type") || "";
   const data = type.includes("json") ? await response.json() : await response.text();
@@ -78,6 +91,16 @@ export function el(tag, attributes = {}, ...children) {
 }
 
 export const time = (iso) => (iso ? new Date(iso).toLocaleTimeString() : "");
+
+/** A time, with its date in front when it is not today ("Mar 3, 6:38:39 PM"; the year too when not this one). */
+export function when(iso) {
+  if (!iso) return "";
+  const at = new Date(iso);
+  const now = new Date();
+  if (at.toDateString() === now.toDateString()) return at.toLocaleTimeString();
+  const date = at.toLocaleDateString(undefined, { month: "short", day: "numeric", year: at.getFullYear() === now.getFullYear() ? undefined : "numeric" });
+  return `${date}, ${at.toLocaleTimeString()}`;
+}
 
 /** "1 message", "2 messages": a count with its noun. */
 export function count(n, singular, plural = `${singular}s`) {

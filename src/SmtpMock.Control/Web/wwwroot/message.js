@@ -1,9 +1,10 @@
-// One message: envelope, headers, text, HTML in a sandboxed frame (no scripts, own opaque origin), attachments, raw.
-import { blobUrl, call, el, get, time } from "./api.js";
+// One message: envelope, how it came in (TLS, login, injected faults), headers, text, HTML in a sandboxed frame
+// (no scripts, own opaque origin), attachments, raw source.
+import { blobUrl, call, count, el, get, health, when } from "./api.js";
 
 export async function showMessage(id, openSession, onDeleted) {
   const view = document.getElementById("message-view");
-  const m = await get(`messages/${id}`);
+  const [m, { relay }] = await Promise.all([get(`messages/${id}`), health]);
   const html = el("iframe", { sandbox: "", title: "HTML body", class: "html", referrerpolicy: "no-referrer" });
   html.srcdoc = m.html || "";
   const raw = el("pre", { class: "raw" });
@@ -20,18 +21,30 @@ export async function showMessage(id, openSession, onDeleted) {
     el("div", { class: "title" }, el("h2", {}, m.subject || "(no subject)"),
       el("span", { class: "actions" },
         el("button", { type: "button", class: "download", onclick: () => download(`messages/${id}/raw`, `${id}.eml`) }, "Download .eml"),
-        el("button", { type: "button", class: "release", onclick: () => release(id, m.envelope.recipients.map((r) => r.address), released) }, "Release…"),
+        // Without --relay the API can only answer 409: the button says how to turn it on instead of offering it.
+        el("button", {
+          type: "button",
+          class: "release",
+          disabled: !relay,
+          title: relay ? "Send it on to the relay smtpmock was started with" : "Releasing needs a relay: start smtpmock with --relay HOST[:PORT]",
+          onclick: () => release(id, m.envelope.recipients.map((r) => r.address), released),
+        }, "Release…"),
         // Already deleted elsewhere (404) or refused: the list is read again either way.
-        el("button", { type: "button", class: "delete", onclick: async () => { await call("DELETE", `messages/${id}`).catch(() => null); onDeleted(); } }, "Delete"))),
+        el("button", { type: "button", class: "delete danger", onclick: async () => { await call("DELETE", `messages/${id}`).catch(() => null); onDeleted(); } }, "Delete"))),
     released,
-    el("p", { class: "meta" }, `MAIL FROM <${m.envelope.from}> · RCPT TO ${m.envelope.recipients.map((r) => `<${r.address}>`).join(" ")} · ${m.size} bytes · ${time(m.receivedAt)} · `,
+    el("p", { class: "meta" }, `MAIL FROM <${m.envelope.from}> · RCPT TO ${m.envelope.recipients.map((r) => `<${r.address}>`).join(" ")} · ${m.size} bytes · ${when(m.receivedAt)} · `,
       el("a", { href: "#", onclick: (e) => { e.preventDefault(); openSession(m.sessionId); } }, `session #${m.sessionId}`)),
-    el("details", {}, el("summary", {}, `Headers (${m.headers.length})`),
+    el("p", { class: "meta security" },
+      el("span", { class: "tls" }, m.tls ? `over ${m.tls.protocol} ${m.tls.cipher}` : "no TLS (plaintext)"), " · ",
+      el("span", { class: "login" }, m.authenticatedUser ? `logged in as ${m.authenticatedUser} (${m.authMechanism})` : "no login"),
+      m.faults ? [" · ", el("span", { class: "faults bad" }, `⚠ ${count(m.faults, "reply", "replies")} injected by the scenario in its transaction`)] : null),
+    el("details", { class: "headers" }, el("summary", {}, `Headers (${m.headers.length})`),
       el("table", { class: "headers" }, m.headers.map((h) => el("tr", {}, el("th", {}, h.name), el("td", {}, h.value))))),
     m.text !== null ? el("section", {}, el("h3", {}, "Text"), el("pre", { class: "text" }, m.text)) : null,
     m.html !== null ? el("section", {}, el("h3", {}, "HTML"), html) : null,
     attachments.length ? el("section", {}, el("h3", {}, "Attachments"), el("ul", {}, attachments)) : null,
-    el("details", { ontoggle: async (e) => { if (e.target.open && !raw.textContent) raw.textContent = await text(`messages/${id}/raw`); } },
+    // Read as text from the API itself: a blob: URL would be a fetch the page's CSP (connect-src 'self') refuses.
+    el("details", { class: "raw", ontoggle: async (e) => { if (e.target.open && !raw.textContent) raw.textContent = await rawText(id); } },
       el("summary", {}, "Raw source"), raw),
   ].filter((part) => part !== null));
 }
@@ -65,12 +78,11 @@ async function download(path, fileName) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** An API resource as text, its blob URL released at once. */
-async function text(path) {
-  const url = await blobUrl(path);
+/** The message as it was captured (message/rfc822, read as UTF-8 text), or why it could not be read. */
+async function rawText(id) {
   try {
-    return await (await fetch(url)).text();
-  } finally {
-    URL.revokeObjectURL(url);
+    return await call("GET", `messages/${id}/raw`);
+  } catch (e) {
+    return `Could not read the raw source: ${e.message}`;
   }
 }

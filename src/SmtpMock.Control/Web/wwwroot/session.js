@@ -1,5 +1,5 @@
 // One session's SMTP conversation, shown like a terminal; replies a scenario rule wrote are highlighted and named.
-import { count, el, get, time } from "./api.js";
+import { count, el, get, time, when } from "./api.js";
 
 let current = null;
 
@@ -18,7 +18,7 @@ export async function showSession(id) {
   if (current !== id) return;
   view.replaceChildren(
     el("h2", {}, `Session #${s.id}`),
-    el("p", { class: "meta" }, `${s.client} · HELO ${s.heloName || "-"} · started ${time(s.startedAt)}${s.endedAt ? ` · ended ${time(s.endedAt)} (${s.endReason || ""})` : " · open"}`),
+    el("p", { class: "meta" }, `${s.client} · HELO ${s.heloName || "-"} · started ${when(s.startedAt)}${s.endedAt ? ` · ended ${time(s.endedAt)} (${s.endReason || ""})` : " · open"}`),
     el("p", { class: "meta" }, `${count(s.commands, "command")} · ${count(s.messages, "message")} · ${count(s.faults, "injected reply", "injected replies")}`),
     el("div", { id: "transcript", class: "terminal" }, s.transcript.map(line)));
 }
