@@ -51,7 +51,7 @@ public class CliMessagesTests
     [TestCase("smtpmock: --data-timeout 100000000 is too large: use at most 4233600 (49 days)", "--data-timeout", "100000000")]
     [TestCase("smtpmock: --http-port 'abc' is not a port number (use 0 to 65535; 0 picks a free port)", "--http-port", "abc")]
     [TestCase("smtpmock: --tls-port 'abc' is not a port number (use 0 to 65535; 0 picks a free port)", "--tls-port", "abc")]
-    [TestCase("smtpmock: --max-auth-failures 'x' is not a whole number (e.g. --max-auth-failures 3)", "--max-auth-failures", "x")]
+    [TestCase("smtpmock: --max-auth-failures 'x' is not a whole number (e.g. --max-auth-failures 20)", "--max-auth-failures", "x")]
     [TestCase("smtpmock: --port 'abc' is not a port number (use 1 to 65535)", "send", "--from", "a@example.com", "--to", "b@example.com", "--port", "abc")]
     [TestCase("smtpmock: --timeout 'soon' is not a whole number (e.g. --timeout 30)", "send", "--from", "a@example.com", "--to", "b@example.com", "--timeout", "soon")]
     [TestCase("smtpmock: --timeout 'abc' is not a number (e.g. --timeout 2)", "health", "--timeout", "abc")]

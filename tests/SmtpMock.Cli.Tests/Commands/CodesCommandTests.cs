@@ -85,8 +85,16 @@ public class CodesCommandTests
     {
         var (exit, output, _) = await CommandRun.RunAsync("codes");
         Assert.That(exit, Is.Zero);
-        Assert.That(output, Does.Contain("503  5.5.1    give-up   Bad sequence of commands"));
-        Assert.That(output, Does.Contain("451  4.3.0    retry "));
+        var lines = output.Split('\n');
+        var header = lines[0];
+        var row = lines.Single(l => l.StartsWith("503 ", StringComparison.Ordinal));
+        Assert.That(row, Does.Match(@"^503 +5\.5\.1 +give-up +Bad sequence of commands$"));
+        Assert.That(lines.Single(l => l.StartsWith("451 ", StringComparison.Ordinal)), Does.Match(@"^451 +4\.3\.0 +retry "));
+        foreach (var (column, value) in new[] { ("enhanced", "5.5.1"), ("action", "give-up"), ("meaning", "Bad sequence") })
+        {
+            Assert.That(row.IndexOf(value, StringComparison.Ordinal), Is.EqualTo(header.IndexOf(column, StringComparison.Ordinal)), $"the {column} column lines up with its header");
+        }
+
         Assert.That(output.Split('\n').Count(l => l.Length > 3 && int.TryParse(l[..3], out _)), Is.EqualTo(EveryServerCode.Length));
     }
 
