@@ -44,6 +44,7 @@ public class SecuritySummaryTests
     }
 
     [Test]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task A_generated_certificate_is_kept_private_and_reused_so_an_exported_pem_stays_valid()
     {
         var first = Path.Combine(_store, "first.pem");

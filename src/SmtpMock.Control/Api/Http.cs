@@ -30,6 +30,13 @@ internal static class Http
 
     public static Task BadRequest(HttpContext context, string detail) => Problem(context, StatusCodes.Status400BadRequest, "Bad request", detail);
 
+    /// <summary>503 with Retry-After: a bounded resource (wait calls, event streams) is all in use.</summary>
+    public static Task Busy(HttpContext context, string detail)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return Problem(context, StatusCodes.Status503ServiceUnavailable, "Busy", detail);
+    }
+
     public static string? Route(HttpContext context, string name) => context.Request.RouteValues[name] as string;
 
     public static string? Query(HttpContext context, string name) =>

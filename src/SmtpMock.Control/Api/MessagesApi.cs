@@ -60,6 +60,13 @@ internal sealed class MessagesApi(ControlState state)
             return;
         }
 
+        using var slot = state.EnterWait();
+        if (slot is null)
+        {
+            await Http.Busy(context, $"{state.Options.MaxWaits} wait calls are open at once: try again when one has answered").ConfigureAwait(false);
+            return;
+        }
+
         List<CapturedMessage> found = [];
         var done = await state.MessagesChanged.WaitUntilAsync(
             () => (found = [.. Store.Messages.Reverse().Where(filter.Matches)]).Count >= count,
@@ -121,6 +128,9 @@ internal sealed class MessagesApi(ControlState state)
         await content.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
+    /// <summary>The header that carries an attachment's declared content type (the body is always application/octet-stream).</summary>
+    public const string DeclaredTypeHeader = "X-Attachment-Content-Type";
+
     private async Task AttachmentAsync(HttpContext context)
     {
         if (await FindAsync(context) is not { } message)
@@ -137,10 +147,14 @@ internal sealed class MessagesApi(ControlState state)
         }
 
         var bytes = AttachmentBytes(part);
-        context.Response.ContentType = part.ContentType.MimeType;
+        // Never served as its declared type: an attachment that says text/html or application/javascript would run as
+        // this origin's page. The declared type goes in its own header for tools that want it.
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.Headers[DeclaredTypeHeader] = part.ContentType.MimeType;
         context.Response.ContentLength = bytes.LongLength;
-        var name = (FileName(part) ?? $"attachment-{n}").Replace("\"", "", StringComparison.Ordinal);
-        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
+        var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName(FileName(part) ?? $"attachment-{n}");
+        context.Response.Headers.ContentDisposition = disposition.ToString();
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
     }
 

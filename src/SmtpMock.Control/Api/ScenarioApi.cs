@@ -14,7 +14,7 @@ internal sealed class ScenarioApi(ControlState state)
     /// <summary>The file name problems in a PUT body are reported against.</summary>
     public const string BodyFile = "request.yaml";
 
-    private const int MaxYaml = 1024 * 1024;
+    private const int MaxYaml = SmtpMock.Server.Scenarios.YamlLimits.MaxOctets;
 
     private ScenarioHost Host => state.Server.Scenarios;
 

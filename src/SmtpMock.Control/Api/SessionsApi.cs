@@ -37,6 +37,13 @@ internal sealed class SessionsApi(ControlState state)
             return;
         }
 
+        using var slot = state.EnterWait();
+        if (slot is null)
+        {
+            await Http.Busy(context, $"{state.Options.MaxWaits} wait calls are open at once: try again when one has answered").ConfigureAwait(false);
+            return;
+        }
+
         var helo = Http.Query(context, "helo");
         List<SessionContext> found = [];
         var done = await state.SessionsChanged.WaitUntilAsync(

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -10,11 +9,16 @@ namespace SmtpMock.Control.Events;
 /// <summary>GET /api/v1/events: server-sent events, one JSON object per event, named by its type.</summary>
 internal sealed class EventsApi(ControlState state)
 {
-    public void Map(IEndpointRouteBuilder api) => api.MapGet("/events", new RequestDelegate(StreamAsync));
+    public void Map(IEndpointRouteBuilder api) => api.MapGet("/events", new RequestDelegate(StreamAsync)).WithMetadata(TokenInQuery.Instance);
 
     private async Task StreamAsync(HttpContext context)
     {
-        var reader = state.Events.Subscribe(out var channel);
+        if (state.Events.Subscribe(out var channel) is not { } reader)
+        {
+            await Http.Busy(context, $"{state.Options.MaxEventStreams} event streams are open (--max-event-streams): close one, or try again").ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             context.Response.ContentType = "text/event-stream";
@@ -22,12 +26,10 @@ internal sealed class EventsApi(ControlState state)
             context.Response.Headers["X-Accel-Buffering"] = "no";
             var body = context.Response.BodyWriter;
             await body.WriteAsync(": connected\n\n"u8.ToArray(), context.RequestAborted).ConfigureAwait(false);
-            await foreach (var item in reader.ReadAllAsync(context.RequestAborted).ConfigureAwait(false))
+            await foreach (var frame in reader.ReadAllAsync(context.RequestAborted).ConfigureAwait(false))
             {
-                var json = JsonSerializer.SerializeToUtf8Bytes(item, ControlJson.Readable.ServerEvent);
-                await body.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"event: {item.Type}\ndata: "), context.RequestAborted).ConfigureAwait(false);
-                await body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
-                await body.WriteAsync("\n\n"u8.ToArray(), context.RequestAborted).ConfigureAwait(false);
+                // The same bytes go to every reader: the hub serialized the event once.
+                await body.WriteAsync(frame, context.RequestAborted).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)

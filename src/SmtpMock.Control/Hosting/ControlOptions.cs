@@ -20,4 +20,21 @@ public sealed record ControlOptions
 
     /// <summary>Where <c>POST /api/v1/messages/{id}/release</c> sends a captured message; null: releasing is off.</summary>
     public RelayTarget? Relay { get; init; }
+
+    /// <summary>
+    /// Host names this server answers to besides IP addresses, <c>localhost</c> and <c>*.localhost</c>
+    /// (<c>--http-allowed-host</c>, and <c>--http-host</c> when it is a name); <c>*.example.test</c> allows the names
+    /// under a domain. Any other Host is refused with 421: a page on another site that rebinds its name to this address
+    /// (DNS rebinding) must never read captured mail.
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
+    /// <summary>Event streams (<c>/api/v1/events</c>) open at once; one more gets 503.</summary>
+    public int MaxEventStreams { get; init; } = 100;
+
+    /// <summary>Wait calls (<c>/messages/wait</c>, <c>/sessions/wait</c>) open at once; one more gets 503.</summary>
+    public int MaxWaits { get; init; } = 100;
+
+    /// <summary>The largest request body, in octets: a larger one is refused with 413 before it is read.</summary>
+    public long MaxRequestBody { get; init; } = 35 * 1024 * 1024;
 }

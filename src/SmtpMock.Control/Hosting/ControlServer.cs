@@ -53,16 +53,27 @@ public sealed class ControlServer : IAsyncDisposable
         // Kestrel's own logs stay quiet: a bind failure is reported by the caller in one line, not a stack trace.
         builder.Logging.ClearProviders();
 
-        builder.WebHost.ConfigureKestrel(k => k.Listen(options.EndPoint));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(options.EndPoint);
+            // A share of the file descriptors (DescriptorBudget): HTTP clients can never starve SMTP of them.
+            k.Limits.MaxConcurrentConnections = server.Descriptors.HttpConnections;
+            k.Limits.MaxConcurrentUpgradedConnections = server.Descriptors.HttpConnections;
+            k.Limits.MaxRequestBodySize = options.MaxRequestBody;
+        });
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
         var app = builder.Build();
 
         var state = new ControlState(server, options, (loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("SmtpMock.Http"));
         var metrics = new PrometheusExporter(server.Metrics);
-        app.Use(new Gate(options.ApiToken).InvokeAsync);
+        var gate = new RequestGate(options);
+        app.Use(gate.BeforeRoutingAsync);
+        app.UseRouting();
+        app.Use(gate.AfterRoutingAsync);
 
         app.MapGet("/healthz", new RequestDelegate(context => Http.Json(
-            context, new Health("ok", SmtpServerOptions.Version, server.EndPoint.Port, server.ActiveSessions, options.Relay is not null), ControlJson.Readable.Health)));
+            context, new Health("ok", SmtpServerOptions.Version, server.EndPoint.Port, server.ActiveSessions, options.Relay is not null), ControlJson.Readable.Health)))
+            .WithMetadata(OpenEndpoint.Instance);
         app.MapGet("/metrics", new RequestDelegate(async context =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
@@ -112,84 +123,5 @@ public sealed class ControlServer : IAsyncDisposable
 
         await _app.DisposeAsync().ConfigureAwait(false);
         _metrics.Dispose();
-    }
-
-    /// <summary>Bearer token (when one is set) and the security headers on every response.</summary>
-    private sealed class Gate(string? token)
-    {
-        // style-src allows inline styles for one reason: a message's HTML is shown in a sandboxed srcdoc frame, which
-        // inherits this policy, and mail is styled inline. The page itself builds no HTML from data (text nodes
-        // only), scripts stay 'self', and with default-src 'none' no style can fetch anything to leak data through.
-        private const string Policy = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
-
-        public async Task InvokeAsync(HttpContext context, RequestDelegate next)
-        {
-            Secure(context.Response);
-            if (FromAnotherOrigin(context.Request))
-            {
-                await Http.Problem(context, StatusCodes.Status403Forbidden, "Forbidden", "a page from another origin may not change this server (release, delete, send, scenarios): use the SmtpMock page, a test or a tool such as curl").ConfigureAwait(false);
-                return;
-            }
-
-            if (token is not null && !Open(context.Request.Path) && !Authorized(context.Request))
-            {
-                context.Response.Headers.WWWAuthenticate = "Bearer";
-                await Http.Problem(context, StatusCodes.Status401Unauthorized, "Unauthorized", "send Authorization: Bearer <token> (the --api-token or SMTPMOCK_API_TOKEN value)").ConfigureAwait(false);
-                return;
-            }
-
-            try
-            {
-                await next(context).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
-            {
-                // A bug in one request: a problem+json answer, never a dead server or an HTML error page.
-                context.Response.Clear();
-                Secure(context.Response);
-                await Http.Problem(context, StatusCodes.Status500InternalServerError, "Internal error", e.Message).ConfigureAwait(false);
-            }
-        }
-
-        private static void Secure(HttpResponse response)
-        {
-            response.Headers.ContentSecurityPolicy = Policy;
-            response.Headers.XContentTypeOptions = "nosniff";
-            response.Headers["Referrer-Policy"] = "no-referrer";
-        }
-
-        /// <summary>
-        /// A browser on another site (any page the user opens) may send a simple POST here without asking: a request
-        /// that changes something and carries an Origin that is not this server's is refused. Tools and tests send no
-        /// Origin; the page's own requests carry this server's.
-        /// </summary>
-        private static bool FromAnotherOrigin(HttpRequest request) =>
-            !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)
-            && request.Headers.Origin.ToString() is { Length: > 0 } origin
-            && !(Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
-
-        /// <summary>The health probe and the page's own files (which hold no data; the page asks for the token).</summary>
-        private static bool Open(PathString path) => path == "/healthz" || !path.StartsWithSegments("/api") && path != "/metrics";
-
-        private bool Authorized(HttpRequest request)
-        {
-            var given = request.Headers.Authorization.ToString();
-            if (given.StartsWith("Bearer ", StringComparison.Ordinal))
-            {
-                given = given["Bearer ".Length..].Trim();
-            }
-            else if (request.Path.StartsWithSegments("/api/v1/events") && request.Query.TryGetValue("access_token", out var query))
-            {
-                // EventSource cannot send headers.
-                given = query.ToString();
-            }
-            else
-            {
-                return false;
-            }
-
-            return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.UTF8.GetBytes(given), System.Text.Encoding.UTF8.GetBytes(token!));
-        }
     }
 }

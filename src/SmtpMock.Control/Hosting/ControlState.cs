@@ -16,7 +16,8 @@ internal sealed class ControlState : IDisposable
         Server = server;
         Options = options;
         Logger = logger;
-        Events = new EventHub(server, options.EventBuffer);
+        Events = new EventHub(server, options.EventBuffer, options.MaxEventStreams);
+        _waits = new SemaphoreSlim(options.MaxWaits, options.MaxWaits);
         server.Messages.Captured += OnCaptured;
         server.SessionEnded += OnSessionEnded;
     }
@@ -33,6 +34,27 @@ internal sealed class ControlState : IDisposable
     public ChangeSignal SessionsChanged { get; } = new();
 
     public EventHub Events { get; }
+
+    private readonly SemaphoreSlim _waits;
+
+    /// <summary>
+    /// A place among the wait calls open at once (<see cref="ControlOptions.MaxWaits"/>), or null when there is none:
+    /// each holds a connection, so an unbounded number could take what the server needs elsewhere.
+    /// </summary>
+    public IDisposable? EnterWait() => _waits.Wait(0) ? new WaitSlot(_waits) : null;
+
+    private sealed class WaitSlot(SemaphoreSlim waits) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                waits.Release();
+            }
+        }
+    }
 
     /// <summary>When the scenario was last reset: the retries view starts there.</summary>
     public DateTimeOffset ClientsSince { get; set; } = DateTimeOffset.MinValue;
@@ -62,6 +84,7 @@ internal sealed class ControlState : IDisposable
         Server.Messages.Captured -= OnCaptured;
         Server.SessionEnded -= OnSessionEnded;
         Events.Dispose();
+        _waits.Dispose();
     }
 
     private void OnCaptured(Server.Capture.CapturedMessage message) => MessagesChanged.Set();

@@ -32,10 +32,10 @@ internal static class StaticFiles
                 context.Response.ContentLength = bytes.Length;
                 return context.Response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
             });
-            app.MapGet("/" + name, handler);
+            app.MapGet("/" + name, handler).WithMetadata(Hosting.OpenEndpoint.Instance);
             if (name == "index.html")
             {
-                app.MapGet("/", handler);
+                app.MapGet("/", handler).WithMetadata(Hosting.OpenEndpoint.Instance);
             }
         }
     }

@@ -70,6 +70,9 @@ public sealed partial class SmtpMockServer
         [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "{Problem}; a certificate made in memory is used instead (a new one on every start)")]
         public static partial void CertificateNotKept(ILogger logger, string problem);
 
+        [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "only {Limit} file descriptors (ulimit -n): SMTP serves {Capped} connections at once instead of --max-connections {Asked}, so HTTP keeps its share")]
+        public static partial void ConnectionsCapped(ILogger logger, long limit, int capped, int asked);
+
         [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "Session {Session} failed")]
         public static partial void SessionFailed(ILogger logger, Exception exception, long session);
     }

@@ -55,6 +55,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         Scenarios = new ScenarioHost(options, _loggers.CreateLogger("SmtpMock.Scenarios"));
         Messages = MessageStore.Open(options.StoreDirectory, options.MaxStoredMessages, options.MaxStoredBytes, _loggers.CreateLogger("SmtpMock.Store"));
         Metrics = new ServerMetrics(this);
+        Descriptors = DescriptorBudget.For(options.MaxConnections);
         _sessionOptions = SessionFactory.ForSessions(options, Messages);
     }
 
@@ -68,6 +69,9 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
 
     /// <summary>Where the server listens (with the real port when port 0 was asked for).</summary>
     public IPEndPoint EndPoint => (IPEndPoint?)_listener?.LocalEndPoint ?? throw new InvalidOperationException("The server is not started.");
+
+    /// <summary>How the process's file descriptors are shared between SMTP and HTTP connections.</summary>
+    public DescriptorBudget Descriptors { get; }
 
     /// <summary>Sessions currently open.</summary>
     public int ActiveSessions => Volatile.Read(ref _active);
@@ -111,6 +115,11 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         if (_options.Simulator)
         {
             Log.SimulatorOn(_logger);
+        }
+
+        if (Descriptors.SmtpConnections < _options.MaxConnections)
+        {
+            Log.ConnectionsCapped(_logger, Descriptors.Limit ?? 0, Descriptors.SmtpConnections, _options.MaxConnections);
         }
 
         _acceptLoop = AcceptLoopAsync(listener);
@@ -194,7 +203,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
             }
 
             var id = Interlocked.Increment(ref _sessionCount);
-            if (Interlocked.Increment(ref _active) > _options.MaxConnections)
+            if (Interlocked.Increment(ref _active) > Descriptors.SmtpConnections)
             {
                 Interlocked.Decrement(ref _active);
                 _ = RefuseAsync(socket);

@@ -106,11 +106,15 @@ public static class ScenarioCatalog
     {
         try
         {
-            var stream = new YamlStream();
-            using (var reader = new StreamReader(file))
+            // The file passed the loader's limits, but it may have changed since: check again before building nodes.
+            var text = File.ReadAllText(file);
+            if (text.Length > YamlLimits.MaxOctets || YamlLimits.Check(text, file) is not null)
             {
-                stream.Load(reader);
+                return (0, 0);
             }
+
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
 
             if (stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlMappingNode root)
             {

@@ -20,6 +20,12 @@ public static class ScenarioLoader
         string text;
         try
         {
+            var octets = new FileInfo(path).Length;
+            if (octets > YamlLimits.MaxOctets)
+            {
+                throw new ScenarioException([new ScenarioProblem(path, 0, 0, $"the file is {octets} octets; a scenario is at most {YamlLimits.MaxOctets} (1 MiB)")]);
+            }
+
             text = File.ReadAllText(path, Encoding.UTF8);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -35,6 +41,11 @@ public static class ScenarioLoader
     public static (Scenario? Scenario, IReadOnlyList<ScenarioProblem> Problems) Parse(string text, string file)
     {
         var reading = new YamlReading(file);
+        if (YamlLimits.Check(text, file) is { } tooMuch)
+        {
+            return (null, [tooMuch]);
+        }
+
         var stream = new YamlStream();
         try
         {

@@ -17,10 +17,13 @@ internal static class HttpOptions
     public static readonly Option<string> Host = new("--http-host") { Description = "HTTP address or local host name (0.0.0.0 exposes it, e.g. in Docker)", HelpName = "ADDRESS", DefaultValueFactory = _ => "127.0.0.1" };
     public static readonly Option<bool> NoHttp = new("--no-http") { Description = "Serve SMTP only: no HTTP API, events, metrics or page" };
     public static readonly Option<string?> Token = new("--api-token") { Description = $"Require Authorization: Bearer TOKEN on the API and /metrics (or set {TokenVariable})", HelpName = "TOKEN" };
+    public static readonly Option<string[]> AllowedHost = new("--http-allowed-host") { Description = "A host name the HTTP side answers to besides IP addresses and localhost (repeatable; *.example.test for a domain), e.g. a Docker service name", HelpName = "NAME" };
+    public static readonly Option<long> MaxBody = OptionParsers.Number("--http-max-body", "OCTETS", "Largest HTTP request body; a larger one gets 413 before it is read (default: --max-message-size's value)", new SmtpServerOptions().MaxMessageSize, 1, long.MaxValue);
+    public static readonly Option<int> MaxEventStreams = OptionParsers.Number("--max-event-streams", "N", "Event streams (/api/v1/events) open at once; one more gets 503", 100, 1, 100_000);
 
     public static void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Port, Host, NoHttp, Token })
+        foreach (var option in new Option[] { Port, Host, NoHttp, Token, AllowedHost, MaxBody, MaxEventStreams })
         {
             command.Options.Add(option);
         }
@@ -45,7 +48,33 @@ internal static class HttpOptions
 
         var port = parse.GetValue(Port);
         var token = parse.GetValue(Token) ?? Environment.GetEnvironmentVariable(TokenVariable);
-        return new ControlOptions { EndPoint = new IPEndPoint(address, port), ApiToken = string.IsNullOrEmpty(token) ? null : token };
+        var named = parse.GetValue(Host)!;
+        var hosts = new List<string>();
+        foreach (var host in parse.GetValue(AllowedHost) ?? [])
+        {
+            if (!IsHostPattern(host))
+            {
+                error = $"smtpmock: --http-allowed-host '{host}' is not a host name (e.g. --http-allowed-host smtpmock, or *.example.test for a domain)";
+                return null;
+            }
+
+            hosts.Add(host);
+        }
+
+        if (!IPAddress.TryParse(named, out _))
+        {
+            // --http-host given as a name (localhost, this machine's name): requests that use it are this server's own.
+            hosts.Add(named);
+        }
+
+        return new ControlOptions
+        {
+            EndPoint = new IPEndPoint(address, port),
+            ApiToken = string.IsNullOrEmpty(token) ? null : token,
+            AllowedHosts = hosts,
+            MaxRequestBody = parse.GetResult(MaxBody) is { Implicit: false } ? parse.GetValue(MaxBody) : parse.GetValue(ServeCommand.MaxMessageSize),
+            MaxEventStreams = parse.GetValue(MaxEventStreams),
+        };
     }
 
     /// <summary>Starts the HTTP side and prints its address; null (after one <c>smtpmock:</c> line) when it cannot listen.</summary>
@@ -75,6 +104,13 @@ internal static class HttpOptions
             await parse.InvocationConfiguration.Error.WriteLineAsync($"smtpmock: cannot serve HTTP on {options.EndPoint}: {why}").ConfigureAwait(false);
             return null;
         }
+    }
+
+    /// <summary>A host name, or <c>*.</c> and a domain: letters, digits, dots, hyphens and underscores.</summary>
+    private static bool IsHostPattern(string text)
+    {
+        var name = text.StartsWith("*.", StringComparison.Ordinal) ? text[2..] : text;
+        return name.Length is > 0 and <= 253 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_') && !name.StartsWith('.') && !name.EndsWith('.');
     }
 
     /// <summary>Kestrel wraps the socket error twice ("Failed to bind to address ...: address already in use.").</summary>
