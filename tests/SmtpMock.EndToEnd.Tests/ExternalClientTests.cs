@@ -5,8 +5,8 @@ using SmtpMock.Server.Hosting;
 namespace SmtpMock.EndToEnd.Tests;
 
 /// <summary>
-/// Clients outside .NET, run as processes: Python's smtplib and curl. Missing tools make these inconclusive
-/// (or failed, with SMTPMOCK_REQUIRE_TOOLS=1).
+/// Clients outside .NET, run as processes: Python's smtplib and curl. A missing tool skips these, naming its apt package
+/// (or fails them, with SMTPMOCK_REQUIRE_TOOLS=1).
 /// </summary>
 [TestFixture]
 public sealed class ExternalClientTests

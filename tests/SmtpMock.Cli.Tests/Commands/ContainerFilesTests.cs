@@ -34,11 +34,14 @@ public class ContainerFilesTests
         var mock = (YamlMappingNode)services["smtpmock"];
         Assert.That(Scalar(mock, "build"), Is.EqualTo("."));
         Assert.That(Scalar(mock, "user"), Is.EqualTo("${UID:-1000}:${GID:-1000}"));
-        Assert.That(Sequence(mock, "ports"), Is.EqualTo(new[] { "2525:2525", "8025:8025" }), "SMTP and the HTTP API and page");
+        // SMTP and the HTTP API and page, on the host's loopback unless SMTPMOCK_PUBLISH opens them on purpose: the API
+        // has no token and reads every captured message.
+        Assert.That(Sequence(mock, "ports"), Is.EqualTo(new[] { "${SMTPMOCK_PUBLISH:-127.0.0.1}:2525:2525", "${SMTPMOCK_PUBLISH:-127.0.0.1}:8025:8025" }));
         Assert.That(Sequence(mock, "volumes"), Is.EquivalentTo(new[] { "./scenarios:/scenarios:ro", "./captured:/data" }));
 
         var sender = (YamlMappingNode)services["sender"];
         Assert.That(Scalar(sender, "image"), Is.EqualTo(Scalar(mock, "image")), "the sender reuses the image compose builds");
+        Assert.That(Scalar(sender, "pull_policy"), Is.EqualTo("never"), "no registry has smtpmock:local; Compose must not try to pull it");
         Assert.That(Sequence(sender, "entrypoint"), Is.EqualTo(new[] { "smtpmock", "send" }));
         var dependsOn = (YamlMappingNode)((YamlMappingNode)sender["depends_on"])["smtpmock"];
         Assert.That(Scalar(dependsOn, "condition"), Is.EqualTo("service_healthy"));

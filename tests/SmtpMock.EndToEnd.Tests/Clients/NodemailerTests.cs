@@ -5,8 +5,7 @@ namespace SmtpMock.EndToEnd.Tests.Clients;
 
 /// <summary>
 /// nodemailer (Express and most Node apps) against 502, 503 and 504, through tests/clients/node/send.js. Needs
-/// node and <c>npm ci</c> in tests/clients/node (.ci/run does it); without them the tests are inconclusive, or
-/// failed with SMTPMOCK_REQUIRE_TOOLS=1.
+/// node; the tests install nodemailer from tests/clients/node/package-lock.json themselves (<see cref="NodeClient"/>).
 /// </summary>
 [TestFixture]
 public sealed class NodemailerTests
@@ -14,7 +13,7 @@ public sealed class NodemailerTests
     [TestCaseSource(typeof(ClientScenarios), nameof(ClientScenarios.Refusals))]
     public async Task Nodemailer_rejects_with_the_documented_code_and_fields(string command, int code)
     {
-        var script = await RequireNodemailerAsync();
+        var script = await NodeClient.RequireAsync();
         await using var smtp = await ClientScenarios.StartAsync(ClientScenarios.Refuse(command, code));
 
         var result = await RunAsync(script, smtp.Port);
@@ -37,7 +36,7 @@ public sealed class NodemailerTests
     [Test]
     public async Task Nodemailer_falls_back_to_HELO_after_a_502_to_EHLO_and_delivers()
     {
-        var script = await RequireNodemailerAsync();
+        var script = await NodeClient.RequireAsync();
         await using var smtp = await ClientScenarios.StartAsync(ClientScenarios.EhloNotImplemented);
 
         var result = await RunAsync(script, smtp.Port);
@@ -51,7 +50,7 @@ public sealed class NodemailerTests
     [Test]
     public async Task Nodemailer_rejects_with_EENVELOPE_at_RCPT_TO_for_a_failure_address_with_no_scenario()
     {
-        var script = await RequireNodemailerAsync();
+        var script = await NodeClient.RequireAsync();
         await using var smtp = await ClientScenarios.StartAsync();
 
         var result = await RunAsync(script, smtp.Port, ClientScenarios.FailureAddress);
@@ -61,24 +60,6 @@ public sealed class NodemailerTests
         Assert.That(result.GetProperty("responseCode").GetInt32(), Is.EqualTo(503));
         Assert.That(result.GetProperty("response").GetString(), Is.EqualTo(ClientScenarios.FailureReply));
         Assert.That(smtp.Messages, Is.Empty);
-    }
-
-    private static async Task<string> RequireNodemailerAsync()
-    {
-        await ExternalTool.RequireAsync("node");
-        var directory = Path.Combine(ClientScenarios.RepositoryRoot(), "tests", "clients", "node");
-        if (!Directory.Exists(Path.Combine(directory, "node_modules", "nodemailer")))
-        {
-            var problem = $"nodemailer is not installed: run 'npm ci' in {directory}";
-            if (ExternalTool.ToolsRequired)
-            {
-                Assert.Fail(problem + " (SMTPMOCK_REQUIRE_TOOLS=1)");
-            }
-
-            Assert.Inconclusive(problem);
-        }
-
-        return Path.Combine(directory, "send.js");
     }
 
     private static async Task<JsonElement> RunAsync(string script, int port, string recipient = ClientScenarios.Recipient)
