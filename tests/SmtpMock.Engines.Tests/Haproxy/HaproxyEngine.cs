@@ -41,20 +41,10 @@ internal sealed class HaproxyEngine : Engine
 
     protected override string Package => "haproxy";
 
-    public static async Task<HaproxyEngine> StartAsync(HaproxyOptions options)
+    public static Task<HaproxyEngine> StartAsync(HaproxyOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfZero(options.Backends.Count);
-        var engine = new HaproxyEngine(options, FreePort.Next(options.Backends.Count + 2));
-        try
-        {
-            await engine.RunAsync().ConfigureAwait(false);
-            return engine;
-        }
-        catch
-        {
-            await engine.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return StartNewAsync(new HaproxyEngine(options, FreePort.Next(options.Backends.Count + 2)));
     }
 
     /// <summary>A frontend port whose connections all go to backend <paramref name="index"/> (with the same PROXY header and checks).</summary>

@@ -8,7 +8,7 @@ namespace SmtpMock.Engines.Tests.Haproxy;
 
 /// <summary>The HAProxy harness in front of two tiny TCP servers: turns, PROXY v2, a chosen server, checks, HTTP.</summary>
 [TestFixture]
-public sealed class HaproxyEngineTests
+internal sealed class HaproxyEngineTests
 {
     private static readonly byte[] ProxyV2Signature = "\r\n\r\n\0\r\nQUIT\n"u8.ToArray();
 

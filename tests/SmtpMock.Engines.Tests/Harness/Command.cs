@@ -9,7 +9,7 @@ internal static class Command
     {
         var log = new EngineLog();
         var line = string.Join(' ', start.ArgumentList.Prepend(start.FileName));
-        using var process = EngineProcess.Start(start, log, ownGroup: false);
+        using var process = EngineProcess.Start(start, log, tree: false);
         try
         {
             await process.WaitForExitAsync(limit).ConfigureAwait(false);

@@ -26,6 +26,7 @@ internal abstract class Engine : IAsyncDisposable
         Name = name;
         Port = port;
         Folder = Directory.CreateTempSubdirectory($"smtpmock-{name}-").FullName;
+        EngineReaper.TrackFolder(Folder);
     }
 
     public string Name { get; }
@@ -43,6 +44,9 @@ internal abstract class Engine : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The server process of the current (or last) run.</summary>
+    public int Pid => _process?.Pid ?? throw new InvalidOperationException($"{Name} has no process (never started, or disposed)");
+
     /// <summary>What to run; the harness redirects its output into <see cref="Log"/>.</summary>
     protected abstract ProcessStartInfo CommandLine();
 
@@ -52,8 +56,8 @@ internal abstract class Engine : IAsyncDisposable
     /// <summary>The Debian package to install when the program is missing.</summary>
     protected abstract string Package { get; }
 
-    /// <summary>The server runs as the leader of its own process group, and a kill takes the whole group.</summary>
-    protected virtual bool OwnProcessGroup => false;
+    /// <summary>The server forks processes of its own, and a kill takes them all.</summary>
+    protected virtual bool ForksChildren => false;
 
     /// <summary>The signal that shuts the server down cleanly and at once.</summary>
     protected virtual int StopSignal => Posix.Sigterm;
@@ -87,25 +91,40 @@ internal abstract class Engine : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_process is { } process)
+        var process = _process;
+        _process = null;
+        try
         {
-            try
+            if (process is not null)
             {
                 await process.KillAsync(StopDeadline).ConfigureAwait(false);
             }
-            finally
-            {
-                process.Dispose();
-            }
         }
+        finally
+        {
+            process?.Dispose();
+            DeleteFolder();
+        }
+    }
 
+    /// <summary>
+    /// A factory's body: <paramref name="prepare"/> (initdb), the first run, <paramref name="complete"/> (create the
+    /// database); if any of it fails, the engine is disposed (process killed, folder removed) before the exception goes on.
+    /// </summary>
+    protected static async Task<TEngine> StartNewAsync<TEngine>(TEngine engine, Func<Task>? prepare = null, Func<Task>? complete = null)
+        where TEngine : Engine
+    {
         try
         {
-            Directory.Delete(Folder, recursive: true);
+            await (prepare?.Invoke() ?? Task.CompletedTask).ConfigureAwait(false);
+            await engine.RunAsync().ConfigureAwait(false);
+            await (complete?.Invoke() ?? Task.CompletedTask).ConfigureAwait(false);
+            return engine;
         }
-        catch (IOException)
+        catch
         {
-            // Something still writing: the temp folder is left for the OS to clean.
+            await engine.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -125,7 +144,7 @@ internal abstract class Engine : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         try
         {
-            _process = EngineProcess.Start(start, Log, OwnProcessGroup);
+            _process = EngineProcess.Start(start, Log, ForksChildren);
         }
         catch (Win32Exception e)
         {
@@ -141,6 +160,23 @@ internal abstract class Engine : IAsyncDisposable
     {
         await process.WaitForExitAsync(StopDeadline).ConfigureAwait(false); // its last lines reach the log
         throw new InvalidOperationException($"exited with code {process.ExitCode}");
+    }
+
+    private void DeleteFolder()
+    {
+        EngineReaper.ForgetFolder(Folder);
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Disposed before.
+        }
+        catch (IOException)
+        {
+            // Something still writing: the temp folder is left for the OS to clean.
+        }
     }
 
     private EngineProcess RunningProcess() =>

@@ -4,30 +4,31 @@ using OsProcess = System.Diagnostics.Process;
 namespace SmtpMock.Engines.Tests.Harness;
 
 /// <summary>
-/// One run of an engine's server process, its output going to the engine's <see cref="EngineLog"/>. A process that
-/// leads its own group (PostgreSQL's postmaster and its backends) is killed as a group, like a machine losing it.
-/// Every run is in <see cref="EngineReaper"/> until disposed, so a test host that exits early takes none along.
+/// One run of an engine's server process, its output going to the engine's <see cref="EngineLog"/>. A server that
+/// forks (PostgreSQL's postmaster and its backends) is killed with all its descendants, as a lost machine loses
+/// them. Every run is in <see cref="EngineReaper"/> until disposed, so a test host that exits early takes none along.
 /// </summary>
 internal sealed class EngineProcess : IDisposable
 {
     private readonly OsProcess _process;
 
-    private EngineProcess(OsProcess process, bool ownGroup)
+    private EngineProcess(OsProcess process, bool tree)
     {
         _process = process;
-        OwnGroup = ownGroup;
+        Tree = tree;
     }
 
     public int Pid => _process.Id;
 
-    /// <summary>The process was started as the leader of a new process group (its pgid is its pid).</summary>
-    public bool OwnGroup { get; }
+    /// <summary>A kill takes the process's descendants too (PostgreSQL's backends each lead a session of their own,
+    /// so neither a process group nor a session holds them all).</summary>
+    public bool Tree { get; }
 
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
 
-    public static EngineProcess Start(ProcessStartInfo start, EngineLog log, bool ownGroup)
+    public static EngineProcess Start(ProcessStartInfo start, EngineLog log, bool tree)
     {
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
@@ -37,7 +38,7 @@ internal sealed class EngineProcess : IDisposable
         process.OutputDataReceived += (_, e) => Append(log, e.Data, "");
         process.ErrorDataReceived += (_, e) => Append(log, e.Data, "stderr: ");
         process.Start();
-        var engine = new EngineProcess(process, ownGroup);
+        var engine = new EngineProcess(process, tree);
         EngineReaper.Track(engine);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -47,26 +48,39 @@ internal sealed class EngineProcess : IDisposable
     /// <summary>Sends a signal to the process alone (a server's own way to shut down: it stops its children itself).</summary>
     public void Signal(int signal) => Posix.Signal(Pid, signal);
 
-    /// <summary>SIGKILL to the process, or to its whole group, then waits until none of it runs any more.</summary>
+    /// <summary>SIGKILL to the process (and its descendants), then waits until none of them runs any more.</summary>
     public async Task KillAsync(TimeSpan limit)
     {
-        KillNow();
+        var descendants = KillNow();
         await WaitForExitAsync(limit).ConfigureAwait(false);
-        if (OwnGroup)
-        {
-            // The backends are not our children: they die from the same SIGKILL, and we wait to see it.
-            await Poll.UntilAsync(() => Posix.LiveMembersOf(Pid).Count == 0, limit, $"process group {Pid} gone after SIGKILL").ConfigureAwait(false);
-        }
+        // The descendants are not our children to wait for: they die from the same SIGKILL, and we watch it happen.
+        await Poll.UntilAsync(() => !descendants.Any(Posix.IsAlive), limit, $"the processes under {Pid} gone after SIGKILL").ConfigureAwait(false);
     }
 
-    /// <summary>SIGKILL without waiting: what the reaper does when the test host is going away.</summary>
-    public void KillNow()
+    /// <summary>SIGKILL without waiting (what the reaper does while the test host goes away); returns the descendants it killed.</summary>
+    public IReadOnlyList<int> KillNow()
     {
-        // A reaped pid may be another process's by now; a group id is not reused while any member of the group lives.
-        if (OwnGroup || !_process.HasExited)
+        if (_process.HasExited)
         {
-            Posix.Signal(Pid, Posix.Sigkill, group: OwnGroup);
+            return []; // a reaped pid may be another process's by now
         }
+
+        if (!Tree)
+        {
+            _process.Kill();
+            return [];
+        }
+
+        // Stopped first, the server forks no new child between the look at its children and the kill.
+        Posix.Signal(Pid, Posix.Sigstop);
+        var descendants = Posix.DescendantsOf(Pid);
+        Posix.Signal(Pid, Posix.Sigkill);
+        foreach (var descendant in descendants)
+        {
+            Posix.Signal(descendant, Posix.Sigkill);
+        }
+
+        return descendants;
     }
 
     /// <summary>Completes when the process has exited; throws <see cref="TimeoutException"/> after <paramref name="limit"/>.</summary>

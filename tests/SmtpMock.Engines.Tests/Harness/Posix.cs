@@ -3,61 +3,79 @@ using System.Runtime.InteropServices;
 
 namespace SmtpMock.Engines.Tests.Harness;
 
-/// <summary>The few POSIX calls the harness needs that .NET has no API for: signals other than SIGKILL, and process groups.</summary>
+/// <summary>The few POSIX calls the harness needs that .NET has no API for: signals other than SIGKILL, and a process's descendants.</summary>
 internal static class Posix
 {
     public const int Sigint = 2;
     public const int Sigkill = 9;
-    public const int Sigusr1 = 10;
     public const int Sigterm = 15;
+    public const int Sigstop = 19;
 
     private const int Esrch = 3;
 
     public static bool IsRoot => GetEffectiveUserId() == 0;
 
-    /// <summary>Sends <paramref name="signal"/> to a process, or with <paramref name="group"/> to its whole process group.
-    /// False when nothing was there to receive it.</summary>
-    public static bool Signal(int pid, int signal, bool group = false)
+    /// <summary>Sends <paramref name="signal"/> to a process; false when it was not there to receive it.</summary>
+    public static bool Signal(int pid, int signal)
     {
-        if (KillSyscall(group ? -pid : pid, signal) == 0)
+        if (KillSyscall(pid, signal) == 0)
         {
             return true;
         }
 
         var errno = Marshal.GetLastPInvokeError();
-        return errno == Esrch ? false : throw new InvalidOperationException($"kill({(group ? -pid : pid)}, {signal}): errno {errno}");
+        return errno == Esrch ? false : throw new InvalidOperationException($"kill({pid}, {signal}): errno {errno}");
     }
 
-    /// <summary>The processes of group <paramref name="pgid"/> that still run (a zombie waiting for its parent to reap it does not).</summary>
-    public static IReadOnlyList<int> LiveMembersOf(int pgid)
+    /// <summary>The children of <paramref name="pid"/>, their children and so on, that still run.</summary>
+    public static IReadOnlyList<int> DescendantsOf(int pid)
     {
-        var members = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        var children = LiveProcesses().ToLookup(p => p.Parent, p => p.Pid);
+        var found = new List<int>();
+        var next = new Queue<int>([pid]);
+        while (next.TryDequeue(out var parent))
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            foreach (var child in children[parent])
             {
-                continue;
-            }
-
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(dir, "stat"));
-            }
-            catch (IOException)
-            {
-                continue; // exited while we looked
-            }
-
-            // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so read after the last ')'.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (fields[0] != "Z" && fields[0] != "X" && fields[2] == pgid.ToString(CultureInfo.InvariantCulture))
-            {
-                members.Add(pid);
+                found.Add(child);
+                next.Enqueue(child);
             }
         }
 
-        return members;
+        return found;
+    }
+
+    /// <summary>The process runs (a zombie, dead and waiting for its parent to reap it, does not).</summary>
+    public static bool IsAlive(int pid) => Stat(Path.Combine("/proc", pid.ToString(CultureInfo.InvariantCulture))) is { } stat && stat.State is not ("Z" or "X");
+
+    private static IEnumerable<(int Pid, int Parent)> LiveProcesses()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && Stat(dir) is { } stat && stat.State is not ("Z" or "X"))
+            {
+                yield return (pid, stat.Parent);
+            }
+        }
+    }
+
+    /// <summary>State and parent from /proc/PID/stat, or null when the process is gone.</summary>
+    private static (string State, int Parent)? Stat(string dir)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText(Path.Combine(dir, "stat"));
+        }
+        catch (IOException)
+        {
+            return null; // exited while we looked (or never was)
+        }
+
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (fields[0], int.Parse(fields[1], CultureInfo.InvariantCulture));
     }
 
     // kill(2) and geteuid(2): ints in and out, nothing to marshal.

@@ -46,7 +46,7 @@ internal sealed class PostgresEngine : Engine
 
     protected override string Package => "postgresql";
 
-    protected override bool OwnProcessGroup => true;
+    protected override bool ForksChildren => true;
 
     /// <summary>SIGINT is PostgreSQL's fast shutdown: open transactions roll back, a checkpoint, exit.</summary>
     protected override int StopSignal => Posix.Sigint;
@@ -55,21 +55,10 @@ internal sealed class PostgresEngine : Engine
     /// initdb, start, create the database. Each of <paramref name="settings"/> ("max_connections=200") goes to the
     /// server as <c>-c</c>, after the harness's own, so a test may change those too.
     /// </summary>
-    public static async Task<PostgresEngine> StartAsync(params string[] settings)
+    public static Task<PostgresEngine> StartAsync(params string[] settings)
     {
         var engine = new PostgresEngine(FreePort.Next(), settings);
-        try
-        {
-            await engine.InitAsync().ConfigureAwait(false);
-            await engine.RunAsync().ConfigureAwait(false);
-            await engine.CreateDatabaseAsync().ConfigureAwait(false);
-            return engine;
-        }
-        catch
-        {
-            await engine.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return StartNewAsync(engine, engine.InitAsync, engine.CreateDatabaseAsync);
     }
 
     /// <summary>A data source on the database; the caller disposes it (and with it its pool).</summary>
@@ -91,7 +80,7 @@ internal sealed class PostgresEngine : Engine
             arguments.AddRange(["-c", setting]);
         }
 
-        return PostgresInstall.Command("postgres", newGroup: true, Folder, arguments);
+        return PostgresInstall.Command("postgres", Folder, arguments);
     }
 
     protected override string Describe() => $"user {User}, password {Password}, data {DataDirectory}";
@@ -135,7 +124,7 @@ internal sealed class PostgresEngine : Engine
             "--no-sync",
             "--no-instructions",
         ];
-        Log.Append(await Harness.Command.RunAsync(PostgresInstall.Command("initdb", newGroup: false, Folder, arguments), StartDeadline).ConfigureAwait(false));
+        Log.Append(await Harness.Command.RunAsync(PostgresInstall.Command("initdb", Folder, arguments), StartDeadline).ConfigureAwait(false));
         File.Delete(passwordFile);
         InitTime = clock.Elapsed;
     }

@@ -21,22 +21,13 @@ internal static class PostgresInstall
 
     public static string BinDirectory => Bin.Value;
 
-    /// <summary>
-    /// The command line for <paramref name="program"/>, as the postgres user under root. With
-    /// <paramref name="newGroup"/> it leads a new process group (util-linux's setsid, which execs too), so its
-    /// backends can be killed with it.
-    /// </summary>
-    public static ProcessStartInfo Command(string program, bool newGroup, string workingDirectory, IEnumerable<string> arguments)
+    /// <summary>The command line for <paramref name="program"/>, as the postgres user under root.</summary>
+    public static ProcessStartInfo Command(string program, string workingDirectory, IEnumerable<string> arguments)
     {
         List<string> line = [];
         if (Posix.IsRoot)
         {
             line.AddRange(["setpriv", $"--reuid={SystemUser}", $"--regid={SystemUser}", "--init-groups", "--"]);
-        }
-
-        if (newGroup)
-        {
-            line.AddRange(["setsid", "--"]);
         }
 
         line.Add(Path.Combine(BinDirectory, program));

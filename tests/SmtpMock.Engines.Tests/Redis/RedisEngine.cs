@@ -29,20 +29,7 @@ internal sealed class RedisEngine : Engine
 
     protected override string Package => "redis-server";
 
-    public static async Task<RedisEngine> StartAsync()
-    {
-        var engine = new RedisEngine(FreePort.Next());
-        try
-        {
-            await engine.RunAsync().ConfigureAwait(false);
-            return engine;
-        }
-        catch
-        {
-            await engine.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    public static Task<RedisEngine> StartAsync() => StartNewAsync(new RedisEngine(FreePort.Next()));
 
     protected override ProcessStartInfo CommandLine()
     {
