@@ -156,6 +156,7 @@ internal sealed class HaproxyEngineTests
         await haproxy.KillAsync();
         Assert.That(async () => await ConnectAsync(haproxy.Port), Throws.InstanceOf<SocketException>());
         await haproxy.StartAgainAsync();
+        await TestContext.Progress.WriteLineAsync($"haproxy: start again after SIGKILL {haproxy.StartupTime.TotalMilliseconds:0} ms");
 
         Assert.That(await GreetingAsync(haproxy.Port), Is.EqualTo("b0"));
     }
