@@ -17,6 +17,7 @@ internal abstract class Engine : IAsyncDisposable
     /// <summary>How long a stop or a kill may take.</summary>
     public static readonly TimeSpan StopDeadline = TimeSpan.FromSeconds(30);
 
+    private readonly IDisposable _reaping;
     private EngineProcess? _process;
     private string _commandLine = "";
     private int _runs;
@@ -26,7 +27,11 @@ internal abstract class Engine : IAsyncDisposable
         Name = name;
         Port = port;
         Folder = Directory.CreateTempSubdirectory($"smtpmock-{name}-").FullName;
-        EngineReaper.TrackFolder(Folder);
+        _reaping = EngineReaper.OnExit(() =>
+        {
+            _process?.KillNow(); // before its folder goes
+            Directory.Delete(Folder, recursive: true);
+        });
     }
 
     public string Name { get; }
@@ -164,7 +169,7 @@ internal abstract class Engine : IAsyncDisposable
 
     private void DeleteFolder()
     {
-        EngineReaper.ForgetFolder(Folder);
+        _reaping.Dispose();
         try
         {
             Directory.Delete(Folder, recursive: true);

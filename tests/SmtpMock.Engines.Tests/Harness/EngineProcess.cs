@@ -11,6 +11,7 @@ namespace SmtpMock.Engines.Tests.Harness;
 internal sealed class EngineProcess : IDisposable
 {
     private readonly OsProcess _process;
+    private IDisposable? _reaping;
 
     private EngineProcess(OsProcess process, bool tree)
     {
@@ -39,7 +40,7 @@ internal sealed class EngineProcess : IDisposable
         process.ErrorDataReceived += (_, e) => Append(log, e.Data, "stderr: ");
         process.Start();
         var engine = new EngineProcess(process, tree);
-        EngineReaper.Track(engine);
+        engine._reaping = EngineReaper.OnExit(() => engine.KillNow());
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return engine;
@@ -99,7 +100,7 @@ internal sealed class EngineProcess : IDisposable
 
     public void Dispose()
     {
-        EngineReaper.Forget(this);
+        _reaping?.Dispose();
         _process.Dispose();
     }
 
