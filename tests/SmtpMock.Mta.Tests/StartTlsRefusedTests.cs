@@ -31,7 +31,7 @@ public sealed class StartTlsRefusedTests : MtaTest
         Assert.That(await Mock.Api.MessagesAsync(), Is.Empty, "nothing goes in plaintext at encrypt");
         Assert.That((await Mock.Api.SessionDetailsAsync()).SelectMany(s => s.In), Has.None.StartWith("MAIL FROM:"));
 
-        await postfix.ChangeAsync(new Dictionary<string, string> { ["smtp_tls_security_level"] = "may" });
+        await postfix.RestartAsync(new Dictionary<string, string> { ["smtp_tls_security_level"] = "may" });
         await postfix.FlushAsync();
 
         await postfix.WaitForLogAsync(Delivery(Recipient, "sent", @"\(250 2\.0\.0 "));

@@ -38,7 +38,7 @@ public sealed partial class TlsAuthTests : MtaTest
         Assert.That(await Mock.Api.MessagesAsync(), Is.Empty);
 
         postfix.WriteConfigFile("sasl_passwd", PasswordLine("secret"));
-        await postfix.ReloadAsync();
+        await postfix.RestartAsync();
         await postfix.FlushAsync();
 
         await postfix.WaitForLogAsync(Delivery(Recipient, "sent", @"\(250 2\.0\.0 "));

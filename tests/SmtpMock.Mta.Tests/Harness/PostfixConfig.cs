@@ -38,8 +38,11 @@ internal static class PostfixConfig
             ["inet_protocols"] = "ipv4",
             ["relayhost"] = string.Create(CultureInfo.InvariantCulture, $"[127.0.0.1]:{relayPort}"),
             ["smtp_dns_support_level"] = "disabled",
+            // Retries within seconds. The backoff stays above the queue scan interval: at one second, a scan can find
+            // a just-deferred message before the smtp process has let go of its file, and qmgr then sets it aside for
+            // 60 seconds ("skipped, still being delivered").
             ["queue_run_delay"] = "1s",
-            ["minimal_backoff_time"] = "1s",
+            ["minimal_backoff_time"] = "2s",
             ["maximal_backoff_time"] = "2s",
             ["maillog_file"] = Path.Combine(root, "maillog"),
             ["maillog_file_prefixes"] = root,

@@ -63,20 +63,23 @@ internal sealed class PostfixInstance : IAsyncDisposable
         await PostfixAsync("start");
     }
 
-    /// <summary>Changes main.cf settings and has the running daemons take them (<c>postfix reload</c>).</summary>
-    public async Task ChangeAsync(IReadOnlyDictionary<string, string> settings)
+    /// <summary>
+    /// Restarts with changed main.cf <paramref name="settings"/>, or to re-read the tables main.cf names. Not
+    /// <c>postfix reload</c>: that restarts qmgr, and a qmgr that starts while an smtp process still holds a message
+    /// sets the message aside for 60 seconds ("skipped, still being delivered"). A stopped instance has no smtp
+    /// process left.
+    /// </summary>
+    public async Task RestartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
-        foreach (var (name, value) in settings)
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             _settings[name] = value;
         }
 
+        await StopAsync();
         WriteMainCf();
-        await ReloadAsync();
+        await StartAsync();
     }
-
-    /// <summary><c>postfix reload</c>: daemons re-read main.cf and the tables it names as they start again.</summary>
-    public Task ReloadAsync() => PostfixAsync("reload");
 
     /// <summary>Posts a small message with <c>sendmail -C DIR -f FROM -- TO</c>, as a local program would.</summary>
     public Task SubmitAsync(string from, string to, string subject) =>
