@@ -6,18 +6,10 @@ public sealed class HeloFallbackTests : MtaTest
 {
     private const string Recipient = "helo-only@example.com";
 
-    private const string Scenario = """
-        name: no-ehlo
-        rules:
-          - name: ehlo-502
-            on: EHLO
-            reply: 502
-        """;
-
     [Test]
     public async Task A_502_to_ehlo_makes_postfix_fall_back_to_helo()
     {
-        await StartMockAsync(Scenario);
+        await StartMockAsync(ScenarioYaml.OneRule("ehlo-502", on: "EHLO", reply: "502"));
         var postfix = await StartPostfixAsync();
 
         await postfix.SubmitAsync(Sender, Recipient, "HELO will do");

@@ -22,8 +22,6 @@ public abstract class MtaTest
 
     private protected MockServer Mock => _mock ?? throw new InvalidOperationException("StartMockAsync first");
 
-    private protected PostfixInstance Postfix => _postfix ?? throw new InvalidOperationException("CreatePostfixAsync first");
-
     /// <summary>Postfix must be installed (Debian's package: its postfix user and postdrop group) and master must run as root.</summary>
     [SetUp]
     public void RequirePostfix()

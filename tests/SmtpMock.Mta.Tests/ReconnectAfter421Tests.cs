@@ -13,20 +13,11 @@ public sealed class ReconnectAfter421Tests : MtaTest
 
     private const string Queued = @"queued\d@example\.com";
 
-    /// <summary>Only the first connection is cut, so whatever comes after it shows Postfix reconnecting.</summary>
-    private const string Scenario = """
-        name: first-connection-421
-        rules:
-          - name: second-mail-421
-            on: MAIL
-            when: { nth: 2, session: 1 }
-            reply: 421
-        """;
-
     [Test]
     public async Task A_421_at_the_second_mail_defers_that_message_and_the_rest_go_on_a_new_connection()
     {
-        await StartMockAsync(Scenario);
+        // Only the first connection is cut, so whatever comes after it shows Postfix reconnecting.
+        await StartMockAsync(ScenarioYaml.OneRule("second-mail-421", on: "MAIL", reply: "421", when: "{ nth: 2, session: 1 }"));
         var postfix = await CreatePostfixAsync(new Dictionary<string, string>
         {
             // One connection at a time, kept open between messages (for a relay host the name is its bare address),

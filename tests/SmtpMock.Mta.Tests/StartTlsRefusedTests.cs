@@ -9,18 +9,11 @@ public sealed class StartTlsRefusedTests : MtaTest
 {
     private const string Recipient = "starttls-refused@example.com";
 
-    private const string Scenario = """
-        name: starttls-refused
-        rules:
-          - name: no-tls-now
-            on: STARTTLS
-            reply: { code: 454, enhanced: 4.7.0, text: TLS not available due to temporary reason }
-        """;
-
     [Test]
     public async Task Encrypt_defers_the_message_and_may_falls_back_to_plaintext()
     {
-        await StartMockAsync(Scenario);
+        await StartMockAsync(ScenarioYaml.OneRule(
+            "starttls-454", on: "STARTTLS", reply: "{ code: 454, enhanced: 4.7.0, text: TLS not available due to temporary reason }"));
         var postfix = await StartPostfixAsync(new Dictionary<string, string> { ["smtp_tls_security_level"] = "encrypt" });
 
         await postfix.SubmitAsync(Sender, Recipient, "TLS if possible");
