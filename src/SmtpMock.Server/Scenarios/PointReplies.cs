@@ -45,6 +45,7 @@ public static class PointReplies
             // AUTH and STARTTLS: security (X.7.x).
             [(ScenarioPoint.Auth, 550)] = ("5.7.1", "Authentication refused"),
             [(ScenarioPoint.Auth, 554)] = ("5.7.0", "Authentication refused"),
+            [(ScenarioPoint.StartTls, 454)] = ("4.7.0", "TLS not available due to temporary reason"),
             [(ScenarioPoint.StartTls, 550)] = ("5.7.0", "TLS refused"),
             [(ScenarioPoint.StartTls, 554)] = ("5.7.0", "TLS refused"),
         }.ToFrozenDictionary();

@@ -58,6 +58,8 @@ public class PointRepliesTests
     [TestCase(ScenarioPoint.Rcpt, 550, "550 5.1.1 Requested action not taken: mailbox unavailable")]
     [TestCase(ScenarioPoint.Mail, 553, "553 5.1.7 Sender address not allowed")]
     [TestCase(ScenarioPoint.Auth, 535, "535 5.7.8 Authentication credentials invalid")]
+    [TestCase(ScenarioPoint.Auth, 454, "454 4.7.0 Temporary authentication failure")]
+    [TestCase(ScenarioPoint.StartTls, 454, "454 4.7.0 TLS not available due to temporary reason")]
     [TestCase(ScenarioPoint.Connect, 554, "554 Transaction failed")]
     [TestCase(ScenarioPoint.Ehlo, 502, "502 Command not implemented")]
     public void The_reply_fits_its_point(ScenarioPoint point, int code, string expected) =>
