@@ -77,7 +77,8 @@ public sealed class WrongPasswordTests : ExportedCertificateServer
         ]);
 
         Assert.That(result.ExitCode, Is.EqualTo(28), result.ToString());
-        Assert.That(result.StandardOutput, Does.Contain("535 5.7.8").And.Not.Contain("421"));
+        // The replies swaks shows start "<~ " or "<** "; dates and ids elsewhere in its output may hold the digits 421.
+        Assert.That(result.StandardOutput, Does.Contain("535 5.7.8").And.Not.Match(@"(?m)^<[~*]* 421 "));
         await AssertNoCutOffAsync(atLeast: 1);
     }
 
