@@ -37,6 +37,9 @@ public abstract class ControlFixture
     /// <summary>The token the control plane is started with, if any.</summary>
     protected virtual string? Token => null;
 
+    /// <summary>The control plane's options beyond its address, token and relay.</summary>
+    protected virtual ControlOptions Configure(ControlOptions options) => options;
+
     /// <summary>Where messages may be released to, if anywhere.</summary>
     protected virtual RelayTarget? Relay => null;
 
@@ -50,7 +53,7 @@ public abstract class ControlFixture
             ShutdownTimeout = TimeSpan.FromSeconds(5),
         });
         await Server.StartAsync();
-        Control = await ControlServer.StartAsync(Server, new ControlOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), ApiToken = Token, Relay = Relay });
+        Control = await ControlServer.StartAsync(Server, Configure(new ControlOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), ApiToken = Token, Relay = Relay }));
         Http = new HttpClient { BaseAddress = Control.BaseAddress, Timeout = Deadline * 2 };
     }
 

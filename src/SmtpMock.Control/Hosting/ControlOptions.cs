@@ -37,4 +37,7 @@ public sealed record ControlOptions
 
     /// <summary>The largest request body, in octets: a larger one is refused with 413 before it is read.</summary>
     public long MaxRequestBody { get; init; } = 35 * 1024 * 1024;
+
+    /// <summary>How long a request body may trickle in below 240 octets a second before 408 (Kestrel's default, 5 s; tests shorten it).</summary>
+    internal TimeSpan SlowBodyGrace { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -60,6 +60,7 @@ public sealed class ControlServer : IAsyncDisposable
             k.Limits.MaxConcurrentConnections = server.Descriptors.HttpConnections;
             k.Limits.MaxConcurrentUpgradedConnections = server.Descriptors.HttpConnections;
             k.Limits.MaxRequestBodySize = options.MaxRequestBody;
+            k.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, options.SlowBodyGrace);
         });
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
         var app = builder.Build();
