@@ -70,7 +70,8 @@ public sealed class StoreDirectoryTests
     [Test]
     public async Task Leftover_temporary_file_is_removed_at_start_and_never_listed()
     {
-        var leftover = Path.Combine(_directory, "x.eml.tmp");
+        var leftover = Path.Combine(_directory, ".smtpmock", "tmp", "x.eml.1234.tmp");
+        Directory.CreateDirectory(Path.GetDirectoryName(leftover)!);
         await File.WriteAllTextAsync(leftover, "Subject: half written\r\n\r\ncut off by a crash");
 
         await using var server = await TestServer.StartAsync(o => o with { StoreDirectory = _directory });

@@ -34,7 +34,7 @@ public class SpoolTests
         Assert.That(message.Size, Is.EqualTo(Encoding.ASCII.GetByteCount(body)));
         Assert.That(File.ReadAllText(message.ContentFile!), Is.EqualTo(body));
         Assert.That(message.Message.Subject, Is.EqualTo("big"));
-        Assert.That(Directory.GetFiles(_dir, "*.tmp"), Is.Empty, "the spool file was renamed, not copied");
+        Assert.That(Directory.GetFiles(Path.Combine(_dir, ".smtpmock", "tmp")), Is.Empty, "the spool file was renamed, not copied");
     }
 
     [Test]

@@ -66,7 +66,7 @@ public class StoreTests
             using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(path, "abc.json")));
             Assert.That(json.RootElement.GetProperty("mailFrom").GetString(), Is.EqualTo("a@example.com"));
             Assert.That(json.RootElement.GetProperty("recipients")[0].GetProperty("address").GetString(), Is.EqualTo("b@example.com"));
-            Assert.That(Directory.GetFiles(path, "*.tmp"), Is.Empty);
+            Assert.That(Directory.GetFiles(directory.TempPath), Is.Empty);
 
             var loaded = new MessageDirectory(path).Load().Single();
             Assert.That(loaded.Raw.ToArray(), Is.EqualTo(message.Raw.ToArray()));
@@ -79,15 +79,20 @@ public class StoreTests
     }
 
     [Test]
-    public void Leftovers_of_an_interrupted_write_are_removed_and_never_listed()
+    public void Leftovers_of_an_interrupted_write_are_removed_and_never_listed_and_nothing_else_is_touched()
     {
         var path = Directory.CreateTempSubdirectory("smtpmock-store-").FullName;
         try
         {
-            File.WriteAllText(Path.Combine(path, "half.eml.tmp"), "Subject: cut");
+            var temp = Path.Combine(path, MessageDirectory.PrivateFolder, "tmp");
+            Directory.CreateDirectory(temp);
+            File.WriteAllText(Path.Combine(temp, "half.eml.1234.tmp"), "Subject: cut");
             File.WriteAllText(Path.Combine(path, "orphan.json"), "{}");
+            File.WriteAllText(Path.Combine(path, "someone-elses.tmp"), "not the store's");
             var directory = new MessageDirectory(path);
-            Assert.That(File.Exists(Path.Combine(path, "half.eml.tmp")), Is.False);
+            Assert.That(Directory.GetFiles(temp), Is.Empty);
+            Assert.That(File.ReadAllText(Path.Combine(path, "someone-elses.tmp")), Is.EqualTo("not the store's"), "a file the store did not write is never deleted (--store . once lost them)");
+            Assert.That(File.Exists(Path.Combine(path, "orphan.json")), Is.True);
             Assert.That(directory.Load(), Is.Empty);
         }
         finally
@@ -134,5 +139,31 @@ public class StoreTests
 
         public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
             Lines.Add(formatter(state, exception));
+    }
+
+    [Test]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Stored_mail_is_private_to_the_user_unless_shared()
+    {
+        var parent = Directory.CreateTempSubdirectory("smtpmock-store-").FullName;
+        try
+        {
+            var privateStore = Path.Combine(parent, "private");
+            new MessageDirectory(privateStore).Write(Message("p", size: 10));
+            var sharedStore = Path.Combine(parent, "shared");
+            new MessageDirectory(sharedStore, shared: true).Write(Message("s", size: 10));
+
+            const UnixFileMode Rw = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            const UnixFileMode Rwx = Rw | UnixFileMode.UserExecute;
+            Assert.That(File.GetUnixFileMode(privateStore), Is.EqualTo(Rwx));
+            Assert.That(File.GetUnixFileMode(Path.Combine(privateStore, "p.eml")), Is.EqualTo(Rw));
+            Assert.That(File.GetUnixFileMode(Path.Combine(privateStore, "p.json")), Is.EqualTo(Rw));
+            Assert.That(File.GetUnixFileMode(sharedStore), Is.EqualTo(Rwx | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute));
+            Assert.That(File.GetUnixFileMode(Path.Combine(sharedStore, "s.eml")), Is.EqualTo(Rw | UnixFileMode.GroupRead | UnixFileMode.OtherRead));
+        }
+        finally
+        {
+            Directory.Delete(parent, recursive: true);
+        }
     }
 }

@@ -97,7 +97,14 @@ internal sealed class MessageContent(string? spoolDirectory) : IBufferWriter<byt
         if (_spill is null)
         {
             _spillPath = Path.Combine(spoolDirectory!, $"spool-{Guid.NewGuid():N}{MessageDirectory.TempSuffix}");
-            _spill = new FileStream(_spillPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024);
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.None, BufferSize = 64 * 1024 };
+            if (!OperatingSystem.IsWindows())
+            {
+                // Mail in the making is private to the user until the store puts it in place with its own mode.
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            _spill = new FileStream(_spillPath, options);
         }
 
         _memory.CopyTo(_spill);

@@ -15,11 +15,16 @@ public sealed class MessageDirectory
 
     /// <summary>
     /// Creates the folder if needed and proves it writable now, so a store that cannot work fails at start with an
-    /// <see cref="IOException"/> saying why, not on the first message.
+    /// <see cref="IOException"/> saying why, not on the first message. The store keeps its own temporary files (DATA
+    /// spooled to disk, files being written) in <see cref="TempPath"/> and touches nothing else in the folder: it may be
+    /// <c>.</c> or a folder shared with other files. Stored mail is private to the user (folder 0700 when the store
+    /// makes it, files 0600) unless <paramref name="shared"/> (folder 0755, files 0644).
     /// </summary>
-    public MessageDirectory(string path)
+    public MessageDirectory(string path, bool shared = false)
     {
         Path = System.IO.Path.GetFullPath(path);
+        TempPath = System.IO.Path.Combine(Path, PrivateFolder, "tmp");
+        _fileMode = shared ? SharedFile : PrivateFile;
         if (File.Exists(Path))
         {
             throw new IOException($"cannot use {Path} as the message store: it is a file, not a folder");
@@ -27,7 +32,9 @@ public sealed class MessageDirectory
 
         try
         {
-            System.IO.Directory.CreateDirectory(Path);
+            CreateFolder(Path, shared);
+            CreateFolder(System.IO.Path.Combine(Path, PrivateFolder), shared: false);
+            CreateFolder(TempPath, shared: false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -36,12 +43,13 @@ public sealed class MessageDirectory
 
         try
         {
-            foreach (var leftover in System.IO.Directory.EnumerateFiles(Path, "*" + TempSuffix))
+            // Only the store's own leftovers (a kill -9 during a write): nothing else in the folder is touched.
+            foreach (var leftover in System.IO.Directory.EnumerateFiles(TempPath))
             {
                 File.Delete(leftover);
             }
 
-            var probe = System.IO.Path.Combine(Path, ".smtpmock-write-test" + TempSuffix);
+            var probe = System.IO.Path.Combine(TempPath, "write-test" + TempSuffix);
             File.WriteAllBytes(probe, []);
             File.Delete(probe);
         }
@@ -51,7 +59,35 @@ public sealed class MessageDirectory
         }
     }
 
+    /// <summary>The store's own folder inside the store folder (temporary files, a kept TLS certificate).</summary>
+    public const string PrivateFolder = ".smtpmock";
+
+    private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode SharedFile = PrivateFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private readonly UnixFileMode _fileMode;
+
     public string Path { get; }
+
+    /// <summary>Where the store's temporary files live (DATA spooled to disk, files being written): on the same disk, so a rename puts them in place.</summary>
+    public string TempPath { get; }
+
+    /// <summary>A folder the store makes is 0700 (0755 shared); one that exists keeps its mode.</summary>
+    private static void CreateFolder(string path, bool shared)
+    {
+        if (System.IO.Directory.Exists(path))
+        {
+            return;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            System.IO.Directory.CreateDirectory(path);
+            return;
+        }
+
+        var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        System.IO.Directory.CreateDirectory(path, shared ? mode | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute : mode);
+    }
 
     /// <summary>Writes the message's two files; a disk failure is an <see cref="IOException"/> whose message says it all.</summary>
     public void Write(CapturedMessage message)
@@ -87,7 +123,12 @@ public sealed class MessageDirectory
         var eml = System.IO.Path.Combine(Path, message.Id + ".eml");
         if (message.ContentFile is { } spooled)
         {
-            // Spooled content is already whole and flushed in this folder: a rename puts it in place.
+            // Spooled content is already whole and flushed on this disk: a rename puts it in place.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(spooled, _fileMode);
+            }
+
             File.Move(spooled, eml, overwrite: true);
             message.ContentFile = eml;
         }
@@ -157,8 +198,14 @@ public sealed class MessageDirectory
     private void WriteAtomically(string name, ReadOnlySpan<byte> bytes)
     {
         var final = System.IO.Path.Combine(Path, name);
-        var temp = final + TempSuffix;
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+        var temp = System.IO.Path.Combine(TempPath, $"{name}.{Guid.NewGuid():N}{TempSuffix}");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = _fileMode;
+        }
+
+        using (var stream = new FileStream(temp, options))
         {
             stream.Write(bytes);
             stream.Flush(flushToDisk: true);

@@ -31,9 +31,12 @@ public sealed partial class MessageStore
     /// <see cref="IOException"/> saying why when it is not) and the newest messages already in it are loaded and
     /// announced in the log, so a restart serves what the last run captured.
     /// </summary>
-    public static MessageStore Open(string? directory, int maxMessages, long maxBytes, ILogger logger)
+    public static MessageStore Open(string? directory, int maxMessages, long maxBytes, ILogger logger) => Open(directory, maxMessages, maxBytes, logger, shared: false);
+
+    /// <summary>As <see cref="Open(string?, int, long, ILogger)"/>, the folder readable by other local users when <paramref name="shared"/>.</summary>
+    public static MessageStore Open(string? directory, int maxMessages, long maxBytes, ILogger logger, bool shared)
     {
-        var folder = directory is null ? null : new MessageDirectory(directory);
+        var folder = directory is null ? null : new MessageDirectory(directory, shared);
         var store = new MessageStore(maxMessages, maxBytes, folder);
         if (folder is not null)
         {

@@ -24,5 +24,5 @@ internal static class SessionFactory
 
     /// <summary>The options every session of a server over <paramref name="store"/> reads: one instance per server, not one per connection.</summary>
     public static SessionOptions ForSessions(SmtpServerOptions options, MessageStore store) =>
-        options.ForSessions() with { SpoolDirectory = store.Directory?.Path };
+        options.ForSessions() with { SpoolDirectory = store.Directory?.TempPath };
 }

@@ -53,7 +53,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         _onLine = OnLine;
         _history = new SessionHistory(options.MaxTranscripts, options.MaxTranscriptLinesKept);
         Scenarios = new ScenarioHost(options, _loggers.CreateLogger("SmtpMock.Scenarios"));
-        Messages = MessageStore.Open(options.StoreDirectory, options.MaxStoredMessages, options.MaxStoredBytes, _loggers.CreateLogger("SmtpMock.Store"));
+        Messages = MessageStore.Open(options.StoreDirectory, options.MaxStoredMessages, options.MaxStoredBytes, _loggers.CreateLogger("SmtpMock.Store"), options.StoreShared);
         Metrics = new ServerMetrics(this);
         Descriptors = DescriptorBudget.For(options.MaxConnections);
         _sessionOptions = SessionFactory.ForSessions(options, Messages);

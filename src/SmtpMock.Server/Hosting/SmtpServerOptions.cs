@@ -58,6 +58,9 @@ public sealed partial record SmtpServerOptions
     /// <summary>When set, every accepted message is also written there as <c>id.eml</c> and <c>id.json</c>.</summary>
     public string? StoreDirectory { get; init; }
 
+    /// <summary>Stored mail readable by other local users (folder 0755, files 0644) instead of the user alone (0700, 0600).</summary>
+    public bool StoreShared { get; init; }
+
     /// <summary>Session transcripts kept after their sessions end; the oldest go first.</summary>
     public int MaxTranscripts { get; init; } = 1000;
 

@@ -49,7 +49,7 @@ public sealed class KillDuringWriteTests
             await server.DisposeAsync();
         }
 
-        Assert.That(store.Names(StoreFolder.SpoolPattern), Is.Not.Empty, "the kill left the half-written spool file (the case under test)");
+        Assert.That(store.TempNames(StoreFolder.SpoolPattern), Is.Not.Empty, "the kill left the half-written spool file (the case under test)");
         Assert.That(store.Names("*.eml"), Is.EqualTo(new[] { earlierId + ".eml" }), "no half-written .eml is listed");
         Assert.That(store.Names("*.json"), Is.EqualTo(new[] { earlierId + ".json" }));
 
@@ -59,7 +59,7 @@ public sealed class KillDuringWriteTests
         var restarted = await ServerProcess.StartAsync("--store", store.Path);
         try
         {
-            Assert.That(store.Names("*.tmp"), Is.Empty, "leftover .tmp files are removed at start");
+            Assert.That(store.TempNames(), Is.Empty, "leftover temporary files are removed at start");
             using (var client = await WireClient.ConnectAndGreetAsync(restarted.EndPoint, "later.test"))
             {
                 laterId = await client.SendMessageAsync("later@example.com", "b@example.org", laterContent);

@@ -71,7 +71,7 @@ public sealed class ShutdownUnderLoadTests
 
             // On disk: each acknowledged message whole, with its envelope, and nothing else.
             Assert.That(store.Names(), Is.EquivalentTo(acknowledged.Keys.SelectMany(id => new[] { id + ".eml", id + ".json" })));
-            Assert.That(store.Names("*.tmp"), Is.Empty, "no temporary or spool file left");
+            Assert.That(store.TempNames(), Is.Empty, "no temporary or spool file left");
             foreach (var (id, content) in acknowledged)
             {
                 Assert.That(await File.ReadAllBytesAsync(store.PathOf(id + ".eml")), Is.EqualTo(Encoding.ASCII.GetBytes(content)), id);

@@ -102,7 +102,7 @@ public sealed class ResetTests
 
             var session = await server.WaitForSessionAsync(1, "reset-spool.test");
             Assert.That(session.AcceptedMessages, Is.EqualTo(new[] { kept }));
-            Assert.That(Directory.EnumerateFiles(store, "*.tmp"), Is.Empty, "the spool file of the cut message is deleted");
+            Assert.That(Directory.EnumerateFiles(Path.Combine(store, ".smtpmock", "tmp")), Is.Empty, "the spool file of the cut message is deleted");
             Assert.That(Directory.EnumerateFiles(store, "*.eml").Count(), Is.EqualTo(2), "the earlier message and the bystander's");
             Assert.That(File.Exists(Path.Combine(store, kept + ".eml")), Is.True);
             Assert.That(server.Senders(), Has.None.EqualTo("spooled@example.com"));

@@ -19,7 +19,8 @@ internal static class ServeCommand
     public static readonly Option<string> Host = new("--host") { Description = "Address or local host name to listen on (0.0.0.0: every interface)", HelpName = "ADDRESS", DefaultValueFactory = _ => Defaults.EndPoint.Address.ToString() };
     public static readonly Option<int> Port = OptionParsers.Port("--port", "Port to listen on (0 picks a free one)", Defaults.EndPoint.Port, "-p");
     public static readonly Option<string> Hostname = new("--hostname") { Description = "Name in the greeting and EHLO reply", HelpName = "NAME", DefaultValueFactory = _ => Defaults.Hostname };
-    public static readonly Option<DirectoryInfo?> Store = new("--store") { Description = "Also write each message to DIR as <id>.eml and <id>.json (and load those already there)", HelpName = "DIR", CustomParser = OptionParsers.PathOf("--store", text => new DirectoryInfo(text)) };
+    public static readonly Option<DirectoryInfo?> Store = new("--store") { Description = "Also write each message to DIR as <id>.eml and <id>.json (and load those already there); private to you (0700, files 0600)", HelpName = "DIR", CustomParser = OptionParsers.PathOf("--store", text => new DirectoryInfo(text)) };
+    public static readonly Option<bool> StoreShared = new("--store-shared") { Description = "Let other local users read the --store folder (0755, files 0644), e.g. a test runner under another user" };
     public static readonly Option<long> MaxMessageSize = OptionParsers.Number("--max-message-size", "OCTETS", "SIZE limit in octets", Defaults.MaxMessageSize, 1, long.MaxValue);
     public static readonly Option<int> MaxRecipients = OptionParsers.Number("--max-recipients", "N", "Recipients per message before 452 4.5.3", Defaults.MaxRecipients, 1, int.MaxValue);
     public static readonly Option<int> MaxLineLength = OptionParsers.Number("--max-line-length", "OCTETS", "Longest command line in octets, CRLF included (MAIL gets 526 more)", Defaults.MaxCommandLineLength, 512, int.MaxValue, minWhy: " (RFC 5321 §4.5.3.1.4)");
@@ -43,7 +44,7 @@ internal static class ServeCommand
     {
         foreach (var option in new Option[]
                  {
-                     Host, Port, Hostname, Store, MaxMessageSize, MaxRecipients, MaxLineLength, MaxDataLineLength,
+                     Host, Port, Hostname, Store, StoreShared, MaxMessageSize, MaxRecipients, MaxLineLength, MaxDataLineLength,
                      CommandTimeout, DataTimeout, MaxConnections, MaxBadCommands, MaxMessages, StrictLineEndings,
                      BareLineEndings, Scenario, ScenarioName, LogLevel, SimulatorOption.NoSimulator,
                  })

@@ -31,6 +31,7 @@ internal static class ServeOptions
             EndPoint = new IPEndPoint(address, parse.GetValue(ServeCommand.Port)),
             Hostname = parse.GetValue(ServeCommand.Hostname)!,
             StoreDirectory = parse.GetValue(ServeCommand.Store)?.FullName,
+            StoreShared = parse.GetValue(ServeCommand.StoreShared),
             MaxMessageSize = parse.GetValue(ServeCommand.MaxMessageSize),
             MaxRecipients = parse.GetValue(ServeCommand.MaxRecipients),
             MaxCommandLineLength = parse.GetValue(ServeCommand.MaxLineLength),

@@ -93,7 +93,7 @@ internal static class TlsOptions
     {
         if (store is not null)
         {
-            return Path.Combine(store, ".smtpmock", "tls");
+            return Path.Combine(store, Server.Capture.MessageDirectory.PrivateFolder, "tls");
         }
 
         var data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
