@@ -69,6 +69,12 @@ internal sealed partial class SmtpSession
             ApplyAuth(verdict);
         }
 
+        if (command?.Verb == SmtpVerb.Auth && _exchange is null && !verdict.Reply.IsPositive)
+        {
+            // LOGIN sends two lines (user, password), PLAIN one: watch as many as the longest.
+            _linesAfterRefusedAuth = 2;
+        }
+
         _output.Emit(verdict.Reply, verdict.Rule);
         if (verdict.CloseReason is { } reason)
         {

@@ -17,6 +17,12 @@ internal sealed partial class SmtpSession
     private AuthExchange? _exchange;
     private SmtpCommand? _authCommand;
 
+    /// <summary>
+    /// Command lines still to be looked at as possible credentials: an AUTH refused before its exchange (a 538, a 504)
+    /// may be followed by the user name and password a LOGIN client sends anyway.
+    /// </summary>
+    private int _linesAfterRefusedAuth;
+
     /// <summary>The responder let AUTH go ahead: the exchange starts and its first step is the reply.</summary>
     private Outcome BeginAuth(SmtpCommand command)
     {

@@ -52,7 +52,7 @@ internal sealed partial class SmtpSession
         var bytes = line.IsSingleSegment ? line.FirstSpan : line.ToArray();
         var parsed = CommandParser.Parse(bytes, octets, _options.MaxCommandLineLength);
         var command = parsed.Command;
-        var text = command.Verb == SmtpVerb.Auth ? AuthRedaction.Command(command.ToString()) : command.ToString();
+        var text = Shown(command);
         Context.Transcript.Add(TranscriptDirection.In, text);
         SessionLog.LineIn(_logger, Context.Id, text);
 
@@ -82,6 +82,23 @@ internal sealed partial class SmtpSession
         var rule = Context.State == SessionState.Refused ? null : _scenario?.Decide(point, Context, command, transition.Allowed);
         Apply(command, point, outcome, rule);
         return true;
+    }
+
+    /// <summary>
+    /// A command line as the transcript and the log show it: an AUTH line (however it is spelled) with its secret masked,
+    /// and right after a refused AUTH, a lone base64 word (a client sending credentials nobody asked for).
+    /// </summary>
+    private string Shown(SmtpCommand command)
+    {
+        var line = command.ToString();
+        var afterRefusedAuth = _linesAfterRefusedAuth > 0;
+        _linesAfterRefusedAuth = Math.Max(0, _linesAfterRefusedAuth - 1);
+        if (AuthRedaction.IsAuthLine(line))
+        {
+            return AuthRedaction.Command(line);
+        }
+
+        return afterRefusedAuth && command.Verb == SmtpVerb.Unknown && AuthRedaction.LooksLikeCredential(line) ? AuthRedaction.Mask : line;
     }
 
     private bool TakeData(ref ReadOnlySequence<byte> buffer)

@@ -1,4 +1,5 @@
 using System.Text;
+using SmtpMock.Protocol.Auth;
 using SmtpMock.Server.Hosting;
 using SmtpMock.Server.Session;
 using SmtpMock.Server.Tests.Harness;
@@ -207,5 +208,58 @@ public class AuthSessionTests
         var result = await run;
         Assert.That(result.Codes, Is.EqualTo(new[] { "250", "334", "421 4.4.2" }), result.Output);
         Assert.That(result.Session.EndReason, Is.EqualTo("command timeout"), "the command timeout, not the data timeout");
+    }
+
+    private const string Secret = "Sup3r-s3cret-Passw0rd";
+
+    /// <summary>Every mechanism's initial response, each spelled every way a client or an attacker might (issue #25 item 9).</summary>
+    private static IEnumerable<TestCaseData> OddSpellings()
+    {
+        var responses = new Dictionary<string, string>
+        {
+            ["PLAIN"] = Plain("tim", Secret),
+            ["LOGIN"] = B64(Secret),
+            ["XOAUTH2"] = B64($"user=tim\u0001auth=Bearer {Secret}\u0001\u0001"),
+            ["CRAM-MD5"] = B64($"tim {Secret}"),
+        };
+        var spellings = new Dictionary<string, Func<string, string, string>>
+        {
+            ["tab before the response"] = (m, r) => $"AUTH {m}\t{r}",
+            ["tabs everywhere"] = (m, r) => $"AUTH\t{m}\t{r}",
+            ["a leading space"] = (m, r) => $" AUTH {m} {r}",
+            ["two spaces"] = (m, r) => $"AUTH  {m}  {r}",
+            ["lower case"] = (m, r) => $"auth {m.ToLowerInvariant()} {r}",
+            ["no mechanism"] = (_, r) => $"AUTH {r}",
+        };
+        foreach (var (mechanism, response) in responses)
+        {
+            foreach (var (name, spell) in spellings)
+            {
+                yield return new TestCaseData(spell(mechanism, response), response).SetArgDisplayNames(mechanism, name);
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(OddSpellings))]
+    public async Task An_auth_line_spelled_any_way_never_puts_its_secret_in_the_transcript(string line, string response)
+    {
+        var result = await SessionDriver.RunAsync(Ehlo + line + "\r\n*\r\nQUIT\r\n", options: InClear);
+
+        var transcript = result.Session.Transcript.ToString();
+        Assert.That(transcript, Does.Not.Contain(Secret).And.Not.Contain(response), transcript);
+        Assert.That(transcript, Does.Contain(AuthRedaction.Mask));
+    }
+
+    [TestCase("LOGIN")]
+    [TestCase("PLAIN")]
+    public async Task Credentials_sent_after_a_refused_auth_are_masked(string mechanism)
+    {
+        // Before TLS, without --allow-plaintext-auth, PLAIN and LOGIN get 538; a careless client sends its lines anyway.
+        var result = await SessionDriver.RunAsync(Ehlo + $"AUTH {mechanism}\r\n{B64("tim")}\r\n{B64(Secret)}\r\nNOOP\r\nFOOBAR\r\n", options: WithTim with { AllowPlaintextAuth = false });
+
+        Assert.That(result.Codes.Take(4), Is.EqualTo(new[] { "250", "538 5.7.11", "500 5.5.2", "500 5.5.2" }), result.Output);
+        var transcript = result.Session.Transcript.ToString();
+        Assert.That(transcript, Does.Not.Contain(B64(Secret)).And.Not.Contain(B64("tim")), transcript);
+        Assert.That(transcript, Does.Contain("C: FOOBAR"), "an unknown command after the window is shown as it came");
     }
 }
