@@ -18,31 +18,24 @@ internal static class TlsOptions
     public static readonly Option<int?> Port = OptionParsers.OptionalPort("--tls-port", "Also listen with TLS from the first byte (RFC 8314), e.g. 465; 0 picks a port");
     public static readonly Option<bool> RequireTls = new("--require-tls") { Description = "MAIL, RCPT, DATA, BDAT and AUTH before STARTTLS get 530 5.7.0" };
     public static readonly Option<bool> AllowPlaintextAuth = new("--allow-plaintext-auth") { Description = "Offer PLAIN, LOGIN and XOAUTH2 before TLS too (default: 538 5.7.11 there)" };
-    public static readonly Option<string[]> AuthUser = new("--auth-user") { Description = "A login that must match (repeatable); with none, any login is accepted", HelpName = "NAME:PASSWORD" };
+    public static readonly Option<string[]> AuthUser = new("--auth-user") { Description = $"A login that must match (repeatable); with none, any login is accepted. Visible in the process list: prefer --auth-users-file or {UsersVariable}", HelpName = "NAME:PASSWORD" };
+    public static readonly Option<FileInfo?> AuthUsersFile = OptionParsers.FileOption("--auth-users-file", "Logins that must match, one NAME:PASSWORD a line (# comments and blank lines ignored), kept out of the process list");
+    public const string UsersVariable = "SMTPMOCK_AUTH_USERS";
     public static readonly Option<bool> AuthRequired = new("--auth-required") { Description = "MAIL before a successful AUTH gets 530 5.7.0" };
     public static readonly Option<bool> NoTls = new("--no-tls") { Description = "Offer no STARTTLS (it then gets 502 5.5.1)" };
     public static readonly Option<bool> NoAuth = new("--no-auth") { Description = "Offer no AUTH (it then gets 502 5.5.1)" };
     public static readonly Option<int> MaxAuthFailures = OptionParsers.Number("--max-auth-failures", "N", "Refused logins per session; the last is answered 421 4.7.0 and the session closes", Defaults.MaxAuthFailures, 1, int.MaxValue);
 
     public static IReadOnlyList<Option> All { get; } =
-        [Certificate, Key, ExportCertificate, Port, RequireTls, AllowPlaintextAuth, AuthUser, AuthRequired, MaxAuthFailures, NoTls, NoAuth];
+        [Certificate, Key, ExportCertificate, Port, RequireTls, AllowPlaintextAuth, AuthUser, AuthUsersFile, AuthRequired, MaxAuthFailures, NoTls, NoAuth];
 
     /// <summary>The options with these settings, or the one-line problem (for <c>smtpmock: ...</c>, exit 2).</summary>
     public static (SmtpServerOptions Options, string? Problem) Apply(ParseResult parse, SmtpServerOptions options)
     {
-        var users = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var given in parse.GetValue(AuthUser) ?? [])
+        var (users, usersProblem) = AuthUsers.Read(parse.GetValue(AuthUser) ?? [], parse.GetValue(AuthUsersFile), Environment.GetEnvironmentVariable(UsersVariable));
+        if (usersProblem is not null)
         {
-            var colon = given.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0)
-            {
-                return (options, $"--auth-user '{given}' must be name:password (e.g. --auth-user app:secret)");
-            }
-
-            if (!users.TryAdd(given[..colon], given[(colon + 1)..]))
-            {
-                return (options, $"--auth-user '{given[..colon]}' is given twice");
-            }
+            return (options, usersProblem);
         }
 
         var port = parse.GetValue(Port);
