@@ -35,8 +35,10 @@ public sealed class ReceivedMessage
     /// <summary>The SASL mechanism of that login (<c>PLAIN</c>, <c>LOGIN</c>, <c>CRAM-MD5</c>...), or null.</summary>
     public string? AuthMechanism => Captured.AuthMechanism;
 
-    /// <summary>The content parsed by MimeKit (headers, body, attachments).</summary>
-    public MimeMessage Message => Captured.Message;
+    /// <summary>The content parsed by MimeKit (headers, body, attachments), once for this object.</summary>
+    public MimeMessage Message => _message ??= Captured.Message;
+
+    private MimeMessage? _message;
 
     /// <summary>The content exactly as received, after transparency dots were removed.</summary>
     public ReadOnlyMemory<byte> Raw => Captured.Raw;
@@ -44,5 +46,5 @@ public sealed class ReceivedMessage
     /// <summary>The server's record: id, session, time, client address, ESMTP parameters.</summary>
     public CapturedMessage Captured { get; }
 
-    public override string ToString() => $"{From} -> {string.Join(", ", To)}: {Captured.Message.Subject}";
+    public override string ToString() => $"{From} -> {string.Join(", ", To)}: {Captured.Summary.Subject}";
 }

@@ -43,8 +43,8 @@ internal sealed record MessageFilter(string? To, string? From, string? Subject, 
         && (Auth is null || (message.AuthenticatedUser is not null) == Auth)
         && (User is null || string.Equals(message.AuthenticatedUser, User, StringComparison.Ordinal))
         && (Mechanism is null || string.Equals(message.AuthMechanism, Mechanism, StringComparison.OrdinalIgnoreCase))
-        && (Subject is null || Has(message.Message.Subject, Subject))
-        && (Any is null || Has(message.Sender.Address, Any) || message.Recipients.Any(r => Has(r.Address, Any)) || Has(message.Message.Subject, Any));
+        && (Subject is null || Has(message.Summary.Subject, Subject))
+        && (Any is null || Has(message.Sender.Address, Any) || message.Recipients.Any(r => Has(r.Address, Any)) || Has(message.Summary.Subject, Any));
 
     private static bool Has(string? text, string part) => text?.Contains(part, StringComparison.OrdinalIgnoreCase) == true;
 }

@@ -139,10 +139,11 @@ internal sealed class MessagesApi(ControlState state)
         }
 
         var n = int.Parse(Http.Route(context, "n")!, System.Globalization.CultureInfo.InvariantCulture);
-        var part = message.Message.Attachments.Skip(n).FirstOrDefault();
-        if (n < 0 || part is null)
+        var attachments = message.Message.Attachments.ToList();
+        var part = n >= 0 && n < attachments.Count ? attachments[n] : null;
+        if (part is null)
         {
-            await Http.NotFound(context, $"message {message.Id} has no attachment {n} (it has {message.Message.Attachments.Count()}, counted from 0)").ConfigureAwait(false);
+            await Http.NotFound(context, $"message {message.Id} has no attachment {n} (it has {attachments.Count}, counted from 0)").ConfigureAwait(false);
             return;
         }
 
@@ -194,11 +195,11 @@ internal sealed class MessagesApi(ControlState state)
         message.SessionId,
         message.Sender.Address,
         [.. message.Recipients.Select(r => r.Address)],
-        message.Message.Subject,
+        message.Summary.Subject,
         message.Size,
         Http.Utc(message.ReceivedAt),
-        message.Message.Attachments.Count(),
-        message.Message.HtmlBody is not null,
+        message.Summary.Attachments,
+        message.Summary.HasHtml,
         Tls(message),
         message.AuthenticatedUser,
         message.AuthMechanism,

@@ -16,7 +16,7 @@ public sealed record Recipient(MailPath Path, IReadOnlyList<EsmtpParameter> Para
 /// </summary>
 public sealed class CapturedMessage
 {
-    private MimeMessage? _message;
+    private ContentSummary? _summary;
     private readonly byte[]? _raw;
 
     public CapturedMessage(
@@ -118,34 +118,36 @@ public sealed class CapturedMessage
     public string? AuthMechanism { get; init; }
 
     /// <summary>
-    /// The content parsed by MimeKit (on first use). Two threads asking at once may both parse; one result is kept.
-    /// A plain field rather than a Lazy: every captured message is kept, and a Lazy with its delegate was two more
-    /// objects each for the garbage collector to walk.
+    /// The content parsed by MimeKit, anew on every call: the tree is not kept (it can be many times the message's size
+    /// and no budget counted it). Keep the result while you need it; <see cref="Summary"/> has what a list shows.
     /// </summary>
-    public MimeMessage Message
+    public MimeMessage Message => Parse(static message => message, persistent: false);
+
+    /// <summary>Subject, addresses, attachment count, snippet...: parsed once on first use, then kept (a few hundred octets).</summary>
+    public ContentSummary Summary => Volatile.Read(ref _summary) ?? Interlocked.CompareExchange(ref _summary, ContentSummary.Read(this), null) ?? _summary!;
+
+    /// <summary>A summary a store already has (saved beside the message), so it is not parsed again.</summary>
+    internal void KnowSummary(ContentSummary summary) => Interlocked.CompareExchange(ref _summary, summary, null);
+
+    /// <summary>
+    /// Parses the content and reads what <paramref name="read"/> needs while it is open. A large message on disk is
+    /// parsed in place (<paramref name="persistent"/>: parts read from the file, not copied), so its tree must not be
+    /// used after <paramref name="read"/> returns.
+    /// </summary>
+    internal T Parse<T>(Func<MimeMessage, T> read, bool persistent = true)
     {
-        get
+        using var content = OpenContent();
+        MimeMessage loaded;
+        try
         {
-            if (Volatile.Read(ref _message) is { } parsed)
-            {
-                return parsed;
-            }
-
-            MimeMessage loaded;
-            using (var content = OpenContent())
-            {
-                try
-                {
-                    loaded = MimeMessage.Load(content);
-                }
-                catch (FormatException)
-                {
-                    loaded = LoadWithoutHeaders();
-                }
-            }
-
-            return Interlocked.CompareExchange(ref _message, loaded, null) ?? loaded;
+            loaded = MimeMessage.Load(content, persistent && _raw is null);
         }
+        catch (FormatException)
+        {
+            loaded = LoadWithoutHeaders();
+        }
+
+        return read(loaded);
     }
 
     /// <summary>

@@ -33,8 +33,6 @@ public sealed class MessageDirectory
         try
         {
             CreateFolder(Path, shared);
-            CreateFolder(System.IO.Path.Combine(Path, PrivateFolder), shared: false);
-            CreateFolder(TempPath, shared: false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -43,6 +41,9 @@ public sealed class MessageDirectory
 
         try
         {
+            CreateFolder(System.IO.Path.Combine(Path, PrivateFolder), shared: false);
+            CreateFolder(TempPath, shared: false);
+
             // Only the store's own leftovers (a kill -9 during a write): nothing else in the folder is touched.
             foreach (var leftover in System.IO.Directory.EnumerateFiles(TempPath))
             {
