@@ -40,6 +40,37 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public static Task<ServerProcess> StartAsync(params string[] arguments) => StartOnPortAsync(0, arguments);
 
+    /// <summary>
+    /// Starts <c>smtpmock serve --port 0 ...</c> under a file descriptor limit (<c>prlimit --nofile=N:N</c>, as
+    /// <c>ulimit -n N</c> in the shell that starts it).
+    /// </summary>
+    public static async Task<ServerProcess> StartWithFileLimitAsync(int descriptors, params string[] arguments)
+    {
+        var server = Create(0, arguments, descriptors);
+        try
+        {
+            server._process.Start();
+            server._process.BeginOutputReadLine();
+            server._process.BeginErrorReadLine();
+            await server._port.Task.WaitAsync(StartDeadline);
+            return server;
+        }
+        catch (Exception e)
+        {
+            var output = server.Output;
+            await server.DisposeAsync();
+            throw new AssertionException($"smtpmock did not start: {e.Message}{Environment.NewLine}{output}", e);
+        }
+    }
+
+    /// <summary>The HTTP port from the "HTTP API and web page on http://127.0.0.1:PORT/" line (with --http-port).</summary>
+    public async Task<int> HttpPortAsync()
+    {
+        await WaitForOutputAsync("HTTP API and web page on http://", StartDeadline);
+        var line = _output.First(l => l.StartsWith("HTTP API and web page on http://", StringComparison.Ordinal));
+        return new Uri(line["HTTP API and web page on ".Length..]).Port;
+    }
+
     /// <summary>Starts <c>smtpmock serve --port PORT ...</c> and waits for its listening line.</summary>
     public static async Task<ServerProcess> StartOnPortAsync(int port, params string[] arguments)
     {
@@ -72,22 +103,32 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return (code, server.Output);
     }
 
-    private static ServerProcess Create(int port, string[] arguments)
+    private static ServerProcess Create(int port, string[] arguments, int? descriptors = null)
     {
         var dll = Path.Combine(TestContext.CurrentContext.TestDirectory, "smtpmock.dll");
         Assert.That(File.Exists(dll), Is.True, $"{dll} is in the test output (the Cli project is referenced)");
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(descriptors is null ? DotnetHost() : "prlimit")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (descriptors is { } limit)
+        {
+            start.ArgumentList.Add($"--nofile={limit}:{limit}");
+            start.ArgumentList.Add(DotnetHost());
+        }
+
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--port");
         start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add("--no-http");
+        if (!arguments.Contains("--http-port"))
+        {
+            start.ArgumentList.Add("--no-http");
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
