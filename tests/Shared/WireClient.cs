@@ -24,6 +24,9 @@ internal sealed class WireClient : IDisposable, IAsyncDisposable
 
     private WireClient(Socket socket) => _socket = socket;
 
+    /// <summary>Something the server sent is waiting to be read (without reading it).</summary>
+    public bool HasPendingInput => _end > _start || _socket.Available > 0;
+
     /// <summary>The client's own address: the server's <c>SessionContext.Client</c>.</summary>
     public EndPoint LocalEndPoint => _socket.LocalEndPoint!;
 

@@ -61,7 +61,9 @@ public class ContentSummaryTests
         GC.Collect();
 
         Assert.That(tree.IsAlive, Is.False, "nothing but the caller held the parsed message");
-        Assert.That(message.Message, Is.Not.SameAs(message.Message), "each call parses anew");
+        var first = message.Message;
+        var second = message.Message;
+        Assert.That(second, Is.Not.SameAs(first), "each call parses anew");
     }
 
     // In its own method, so no local of the test keeps the tree alive.

@@ -63,6 +63,8 @@ public static class StandardReplies
     public static readonly SmtpReply TooManyErrors = new(421, "4.7.0", "Too many errors, closing connection");
     public static readonly SmtpReply HttpOnSmtpPort = new(421, "4.7.0", "This is an SMTP server, not HTTP; closing connection");
     public static readonly SmtpReply Timeout = new(421, "4.4.2", "Timeout exceeded, closing connection");
+    public static readonly SmtpReply MessageDeadline = new(421, "4.4.2", "Message took too long to arrive, closing connection");
+    public static readonly SmtpReply TooManyFromAddress = new(421, "4.7.0", "Too many connections from your address, try again later");
     public static readonly SmtpReply ShuttingDown = new(421, "4.3.2", "Server shutting down, closing connection");
 
     public static SmtpReply MessageAccepted(string id) => new(250, "2.0.0", $"OK: queued as {id}");

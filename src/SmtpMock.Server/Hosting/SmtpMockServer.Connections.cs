@@ -33,14 +33,14 @@ public sealed partial class SmtpMockServer
         }
     }
 
-    private static async Task RefuseAsync(Socket socket)
+    private static async Task RefuseAsync(Socket socket, Protocol.Replies.SmtpReply reply)
     {
         using (socket)
         {
             try
             {
                 var writer = new System.Buffers.ArrayBufferWriter<byte>(64);
-                ReplyWriter.Write(writer, StandardReplies.TooManyConnections);
+                ReplyWriter.Write(writer, reply);
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 await socket.SendAsync(writer.WrittenMemory, SocketFlags.None, timeout.Token).ConfigureAwait(false);
                 socket.Shutdown(SocketShutdown.Both);

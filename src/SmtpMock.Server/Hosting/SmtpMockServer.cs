@@ -30,6 +30,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     private Task? _acceptLoop;
     private long _sessionCount;
     private int _active;
+    private readonly AddressCounter _perAddress;
 
     /// <summary>How long the close_notify of a TLS session may take to go out before the socket closes anyway.</summary>
     private static readonly TimeSpan TlsCloseTimeout = TimeSpan.FromSeconds(1);
@@ -56,6 +57,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         Messages = MessageStore.Open(options.StoreDirectory, options.MaxStoredMessages, options.MaxStoredBytes, _loggers.CreateLogger("SmtpMock.Store"), options.StoreShared);
         Metrics = new ServerMetrics(this);
         Descriptors = DescriptorBudget.For(options.MaxConnections);
+        _perAddress = new AddressCounter(options.MaxConnectionsPerAddress);
         _sessionOptions = SessionFactory.ForSessions(options, Messages);
     }
 
@@ -206,12 +208,20 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
             if (Interlocked.Increment(ref _active) > Descriptors.SmtpConnections)
             {
                 Interlocked.Decrement(ref _active);
-                _ = RefuseAsync(socket);
+                _ = RefuseAsync(socket, StandardReplies.TooManyConnections);
+                continue;
+            }
+
+            var address = (RemoteEndPoint(socket) as IPEndPoint)?.Address;
+            if (address is not null && !_perAddress.TryEnter(address))
+            {
+                Interlocked.Decrement(ref _active);
+                _ = RefuseAsync(socket, StandardReplies.TooManyFromAddress);
                 continue;
             }
 
             Interlocked.Increment(ref _unfinished);
-            _ = RunSessionAsync(id, socket, implicitTls);
+            _ = RunSessionAsync(id, socket, implicitTls, address);
         }
     }
 
@@ -219,7 +229,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     /// One connection, start to end. What stays per open connection is counted (docs/performance.md: idle
     /// connections): shutdown waits on the open-session count, not on a task kept for each session.
     /// </summary>
-    private async Task RunSessionAsync(long id, Socket socket, bool implicitTls)
+    private async Task RunSessionAsync(long id, Socket socket, bool implicitTls, IPAddress? address)
     {
         var stream = new NetworkStream(socket, ownsSocket: true);
         var tls = TlsFor(stream);
@@ -278,6 +288,11 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
             await stream.DisposeAsync().ConfigureAwait(false);
             // Ended before anyone is told: a SessionEnded handler sees it neither open nor counted active.
             _open.TryRemove(id, out _);
+            if (address is not null)
+            {
+                _perAddress.Leave(address);
+            }
+
             Interlocked.Decrement(ref _active);
             _history.Add(session.Context);
             if (Interlocked.Decrement(ref _unfinished) == 0 && _stopping.IsCancellationRequested)

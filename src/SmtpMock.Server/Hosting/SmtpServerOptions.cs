@@ -43,8 +43,20 @@ public sealed partial record SmtpServerOptions
     /// <summary>How long a client may go without sending anything during DATA or a BDAT chunk before 421 4.4.2.</summary>
     public TimeSpan DataTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long one message may take in all (DATA content, or every BDAT chunk of it) before 421 4.4.2 and nothing
+    /// captured: <see cref="DataTimeout"/> restarts on every read, so one byte every few minutes held a session for ever.
+    /// </summary>
+    public TimeSpan DataDeadline { get; init; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Connections served at once; one more is answered 421 4.7.0 and closed.</summary>
     public int MaxConnections { get; init; } = 1000;
+
+    /// <summary>
+    /// Connections from one client address at once (as Postfix's <c>smtpd_client_connection_count_limit</c>); one more
+    /// is answered 421 4.7.0 and closed. Loopback is not exempt: one test suite cannot take every slot.
+    /// </summary>
+    public int MaxConnectionsPerAddress { get; init; } = 100;
 
     /// <summary>Unrecognised or malformed commands a session may send before 421 4.7.0 closes it.</summary>
     public int MaxBadCommands { get; init; } = 20;
@@ -107,6 +119,7 @@ public sealed partial record SmtpServerOptions
         StrictLineEndings = StrictLineEndings,
         CommandTimeout = CommandTimeout,
         DataTimeout = DataTimeout,
+        DataDeadline = DataDeadline,
         MaxBadCommands = MaxBadCommands,
         MaxTranscriptLines = MaxTranscriptLines,
         TimeProvider = TimeProvider,
@@ -150,12 +163,13 @@ public sealed partial record SmtpServerOptions
             problems.Add("max data line length must be at least 1000 (RFC 5321 §4.5.3.1.6)");
         }
 
-        if (CommandTimeout <= TimeSpan.Zero || DataTimeout <= TimeSpan.Zero || CommandTimeout > MaxTimeout || DataTimeout > MaxTimeout)
+        if (CommandTimeout <= TimeSpan.Zero || DataTimeout <= TimeSpan.Zero || DataDeadline <= TimeSpan.Zero
+            || CommandTimeout > MaxTimeout || DataTimeout > MaxTimeout || DataDeadline > MaxTimeout)
         {
             problems.Add("timeouts must be positive and at most 49 days");
         }
 
-        if (MaxConnections < 1 || MaxBadCommands < 1 || MaxStoredMessages < 1 || MaxStoredBytes < 1
+        if (MaxConnections < 1 || MaxConnectionsPerAddress < 1 || MaxBadCommands < 1 || MaxStoredMessages < 1 || MaxStoredBytes < 1
             || MaxTranscripts < 0 || MaxTranscriptLines < 10 || MaxTranscriptLinesKept < MaxTranscriptLines)
         {
             problems.Add("connection, error, store and transcript limits must be positive");

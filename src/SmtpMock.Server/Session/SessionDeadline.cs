@@ -33,12 +33,34 @@ internal sealed class SessionDeadline : IDisposable
     /// <summary>What fired, for the log and transcript.</summary>
     public string Label { get; private set; } = "command timeout";
 
-    /// <summary>Restarts the clock for a command line (<paramref name="data"/> false) or for content.</summary>
+    /// <summary>When the message being received began (its first DATA or BDAT), or null between messages.</summary>
+    private DateTimeOffset? _messageStarted;
+
+    /// <summary>
+    /// Restarts the clock for a command line (<paramref name="data"/> false) or for content. Content also has a
+    /// deadline for the whole message (<see cref="SessionOptions.DataDeadline"/>): the data timeout restarts on every
+    /// read, so one byte every few minutes would hold a session for ever.
+    /// </summary>
     public void Arm(bool data)
     {
-        Label = data ? "data timeout" : "command timeout";
-        _source.CancelAfter(data ? _options.DataTimeout : _options.CommandTimeout);
+        if (!data)
+        {
+            _messageStarted = null;
+            Label = "command timeout";
+            _source.CancelAfter(_options.CommandTimeout);
+            return;
+        }
+
+        var now = _options.TimeProvider.GetUtcNow();
+        _messageStarted ??= now;
+        var left = _options.DataDeadline - (now - _messageStarted.Value);
+        var deadlineFirst = left < _options.DataTimeout;
+        Label = deadlineFirst ? "message deadline" : "data timeout";
+        _source.CancelAfter(deadlineFirst ? (left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1)) : _options.DataTimeout);
     }
+
+    /// <summary>The whole-message deadline fired (421 4.4.2 with its own words), not the silence between reads.</summary>
+    public bool MessageDeadlineFired => Fired && Label == "message deadline";
 
     /// <summary>Stops the clock while the server delays its own reply.</summary>
     public void Pause() => _source.CancelAfter(Timeout.InfiniteTimeSpan);

@@ -24,6 +24,9 @@ internal sealed record SessionOptions
 
     public TimeSpan DataTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long one message (DATA content, or all BDAT chunks) may take in all, however it trickles in.</summary>
+    public TimeSpan DataDeadline { get; init; } = TimeSpan.FromMinutes(30);
+
     public int MaxBadCommands { get; init; } = 20;
 
     public int MaxTranscriptLines { get; init; } = 10_000;

@@ -122,7 +122,7 @@ internal sealed partial class SmtpSession
         }
         catch (OperationCanceledException) when (deadline.Fired)
         {
-            await SendFinalAsync(StandardReplies.Timeout, deadline.Label).ConfigureAwait(false);
+            await SendFinalAsync(deadline.MessageDeadlineFired ? StandardReplies.MessageDeadline : StandardReplies.Timeout, deadline.Label).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {

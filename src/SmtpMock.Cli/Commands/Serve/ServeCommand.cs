@@ -27,7 +27,9 @@ internal static class ServeCommand
     public static readonly Option<int> MaxDataLineLength = OptionParsers.Number("--max-data-line-length", "OCTETS", "Longest DATA line in octets, CRLF included", Defaults.MaxDataLineLength, 1000, int.MaxValue, minWhy: " (RFC 5321 §4.5.3.1.6)");
     public static readonly Option<int> CommandTimeout = OptionParsers.Number("--command-timeout", "SECONDS", "Seconds a client may take per command before 421 4.4.2", (int)Defaults.CommandTimeout.TotalSeconds, 1, MaxTimeoutSeconds, maxWhy: " (49 days)");
     public static readonly Option<int> DataTimeout = OptionParsers.Number("--data-timeout", "SECONDS", "Seconds of silence allowed inside DATA/BDAT before 421 4.4.2", (int)Defaults.DataTimeout.TotalSeconds, 1, MaxTimeoutSeconds, maxWhy: " (49 days)");
+    public static readonly Option<int> DataDeadline = OptionParsers.Number("--data-deadline", "SECONDS", "Seconds one message may take in all, however slowly it trickles in, before 421 4.4.2", (int)Defaults.DataDeadline.TotalSeconds, 1, MaxTimeoutSeconds, maxWhy: " (49 days)");
     public static readonly Option<int> MaxConnections = OptionParsers.Number("--max-connections", "N", "Sessions at once; one more gets 421 4.7.0", Defaults.MaxConnections, 1, int.MaxValue);
+    public static readonly Option<int> MaxConnectionsPerIp = OptionParsers.Number("--max-connections-per-ip", "N", "Sessions at once from one client address (loopback too); one more gets 421 4.7.0", Defaults.MaxConnectionsPerAddress, 1, int.MaxValue);
     public static readonly Option<int> MaxBadCommands = OptionParsers.Number("--max-bad-commands", "N", "Bad commands per session before 421 4.7.0", Defaults.MaxBadCommands, 1, int.MaxValue);
     public static readonly Option<int> MaxMessages = OptionParsers.Number("--max-messages", "N", "Messages kept in memory (oldest dropped first)", Defaults.MaxStoredMessages, 1, int.MaxValue);
     public static readonly Option<bool> StrictLineEndings = new("--strict-line-endings") { Description = "Refuse command lines ended by a bare LF (default: accept, for telnet)" };
@@ -45,7 +47,7 @@ internal static class ServeCommand
         foreach (var option in new Option[]
                  {
                      Host, Port, Hostname, Store, StoreShared, MaxMessageSize, MaxRecipients, MaxLineLength, MaxDataLineLength,
-                     CommandTimeout, DataTimeout, MaxConnections, MaxBadCommands, MaxMessages, StrictLineEndings,
+                     CommandTimeout, DataTimeout, DataDeadline, MaxConnections, MaxConnectionsPerIp, MaxBadCommands, MaxMessages, StrictLineEndings,
                      BareLineEndings, Scenario, ScenarioName, LogLevel, SimulatorOption.NoSimulator,
                  })
         {
