@@ -41,7 +41,7 @@ public static partial class SessionTarget
         var store = new MessageStore(100, 1024 * 1024);
         var output = new MemoryStream();
         var writer = PipeWriter.Create(output);
-        var session = SessionFactory.Create(Options, null, store, 1, new IPEndPoint(IPAddress.Loopback, 1), NullLogger.Instance);
+        var (session, _) = SessionFactory.Create(Options, null, store, 1, new IPEndPoint(IPAddress.Loopback, 1), NullLogger.Instance);
         var context = session.Context;
         var run = session.RunAsync(ScriptedPipeReader.InChunksOf(data, chunk), writer, CancellationToken.None);
         if (!run.Wait(TimeSpan.FromSeconds(10)))

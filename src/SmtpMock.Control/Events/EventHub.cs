@@ -7,6 +7,7 @@ using SmtpMock.Server.Capture;
 using SmtpMock.Server.Hosting;
 using SmtpMock.Server.Scenarios;
 using SmtpMock.Server.Session;
+using SmtpMock.Server.Session.Events;
 
 namespace SmtpMock.Control.Events;
 
@@ -17,7 +18,7 @@ namespace SmtpMock.Control.Events;
 /// ends, and /metrics counts it), so a slow reader never holds a session's task. At most
 /// <see cref="ControlOptions.MaxEventStreams"/> read at once. With no reader a transcript line costs one array length check.
 /// </summary>
-internal sealed class EventHub : IDisposable
+internal sealed class EventHub : IDisposable, ISessionObserver
 {
     private readonly SmtpMockServer _server;
     private readonly int _buffer;
@@ -33,9 +34,7 @@ internal sealed class EventHub : IDisposable
         _maxReaders = maxReaders;
         server.Metrics.Meter.CreateObservableCounter("smtpmock.events.readers.dropped", () => Interlocked.Read(ref _dropped), "{reader}", "Event stream readers dropped for falling behind");
         server.Metrics.Meter.CreateObservableUpDownCounter("smtpmock.events.readers", () => _readers.Length, "{reader}", "Event stream readers now");
-        server.SessionStarted += OnStarted;
-        server.SessionEnded += OnEnded;
-        server.LineAdded += OnLine;
+        server.Observers.Add(this);
         server.Messages.Captured += OnCaptured;
         server.Messages.Removed += OnRemoved;
         server.Scenarios.Changed += OnScenario;
@@ -70,9 +69,7 @@ internal sealed class EventHub : IDisposable
 
     public void Dispose()
     {
-        _server.SessionStarted -= OnStarted;
-        _server.SessionEnded -= OnEnded;
-        _server.LineAdded -= OnLine;
+        _server.Observers.Remove(this);
         _server.Messages.Captured -= OnCaptured;
         _server.Messages.Removed -= OnRemoved;
         _server.Scenarios.Changed -= OnScenario;
@@ -117,22 +114,59 @@ internal sealed class EventHub : IDisposable
         return frame;
     }
 
-    private void OnStarted(SessionContext s) => Publish(s, static s => new ServerEvent("session-opened", Http.Utc(s.StartedAt), s.Id, Line: s.ClientText));
-
-    private void OnEnded(SessionContext s) => Publish(s, static s => new ServerEvent("session-closed", Http.Utc(s.EndedAt ?? DateTimeOffset.UtcNow), s.Id, Line: s.EndReason));
-
-    private void OnLine(long session, DateTimeOffset at, TranscriptDirection direction, string text, string? rule)
+    // Every line of every session comes here: with no reader each must cost nothing (not even the closure a lambda
+    // capturing the event would allocate on entry), hence the check before Publish.
+    void ISessionObserver.OnSessionStarted(in SessionStarted e)
     {
-        // Every transcript line of every session comes here: with no reader it must cost nothing (not even the
-        // closure a lambda capturing these parameters would allocate on entry).
         if (_readers.Length > 0)
         {
-            PublishLine(session, at, direction, text, rule);
+            Publish(e.Session, static s => new ServerEvent("session-opened", Http.Utc(s.StartedAt), s.Id, Line: s.ClientText));
         }
     }
 
-    private void PublishLine(long session, DateTimeOffset at, TranscriptDirection direction, string text, string? rule) =>
-        Publish((session, at, direction, text, rule), static l => new ServerEvent("line", Http.Utc(l.at), l.session, SessionsApi.Direction(l.direction), l.text, l.rule));
+    void ISessionObserver.OnSessionEnded(in SessionEnded e)
+    {
+        if (_readers.Length > 0)
+        {
+            Publish(e, static e => new ServerEvent("session-closed", Http.Utc(e.Session.EndedAt ?? e.At), e.Session.Id, Line: e.Session.EndReason));
+        }
+    }
+
+    void ISessionObserver.OnCommandReceived(in CommandReceived e)
+    {
+        if (_readers.Length > 0)
+        {
+            Publish(e, static e => new ServerEvent("line", Http.Utc(e.At), e.Session.Id, "in", e.Shown));
+        }
+    }
+
+    void ISessionObserver.OnReplySent(in ReplySent e)
+    {
+        if (_readers.Length == 0)
+        {
+            return;
+        }
+
+        if (e.Raw is { } raw)
+        {
+            Publish((e, raw), static r => new ServerEvent("line", Http.Utc(r.e.At), r.e.Session.Id, "out", "(raw) " + r.raw, r.e.Rule));
+            return;
+        }
+
+        var lines = e.Reply.WireLines;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            Publish((e, line: lines[i]), static r => new ServerEvent("line", Http.Utc(r.e.At), r.e.Session.Id, "out", r.line, r.e.Rule));
+        }
+    }
+
+    void ISessionObserver.OnNoteAdded(in NoteAdded e)
+    {
+        if (_readers.Length > 0)
+        {
+            Publish(e, static e => new ServerEvent("line", Http.Utc(e.At), e.Session.Id, "note", e.Text));
+        }
+    }
 
     private void OnCaptured(CapturedMessage m) => Publish(m, static m => new ServerEvent("message-captured", Http.Utc(m.ReceivedAt), m.SessionId, MessageId: m.Id));
 

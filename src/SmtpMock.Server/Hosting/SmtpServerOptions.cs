@@ -88,6 +88,12 @@ public sealed partial record SmtpServerOptions
     /// <summary>Scenario files, or folders of <c>*.yaml</c> files, to load (and watch for changes).</summary>
     public IReadOnlyList<string> ScenarioPaths { get; init; } = [];
 
+    /// <summary>
+    /// Where scenario counters, keys and greylisting live: this process's memory by default, or a state several
+    /// instances share (Redis) so that a scenario means the same whichever instance a connection lands on.
+    /// </summary>
+    public Scenarios.IScenarioState? ScenarioState { get; init; }
+
     /// <summary>The name of the scenario to start with; by default the first file's.</summary>
     public string? ActiveScenario { get; init; }
 

@@ -22,14 +22,19 @@ internal sealed class MessageIntake(SessionOptions options, long maxMessageSize)
     private DataReader? _reader;
     private MessageContent? _content;
     private long _chunkRemaining;
-    private bool _chunkAccepted;
 
     public MessageContent Content => _content ??= new(options.SpoolDirectory);
 
     private DataReader Reader => _reader ??= new(maxMessageSize, options.MaxDataLineLength, options.BareLineEndingsInData);
 
-    /// <summary>The BDAT command whose chunk is being read, and where the state table said it leads.</summary>
-    public (ParseResult Parsed, Transition Transition) Chunk { get; private set; }
+    /// <summary>The BDAT command whose chunk is being (or was last) read.</summary>
+    public ParseResult ChunkCommand { get; private set; }
+
+    /// <summary>The chunk's octets are kept: its BDAT was well formed and in sequence.</summary>
+    public bool ChunkAccepted { get; private set; }
+
+    /// <summary>A BDAT line was read and its chunk's octets are still coming: they belong to that command.</summary>
+    public bool ChunkPending { get; private set; }
 
     public void BeginData() => Clear();
 
@@ -47,12 +52,13 @@ internal sealed class MessageIntake(SessionOptions options, long maxMessageSize)
 
     public BareLineEndingPolicy Policy => options.BareLineEndingsInData;
 
-    /// <summary>Starts reading the chunk that follows a BDAT line; its octets are kept only when it is in sequence.</summary>
-    public void BeginChunk(ParseResult parsed, Transition transition)
+    /// <summary>Starts reading the chunk that follows a BDAT line; its octets are kept only when <paramref name="accepted"/>.</summary>
+    public void BeginChunk(ParseResult parsed, bool accepted)
     {
-        Chunk = (parsed, transition);
+        ChunkCommand = parsed;
         _chunkRemaining = parsed.Command.ChunkSize;
-        _chunkAccepted = parsed.IsOk && transition.Allowed;
+        ChunkAccepted = accepted;
+        ChunkPending = true;
     }
 
     /// <summary>Takes chunk octets; true once the whole chunk was read.</summary>
@@ -61,7 +67,7 @@ internal sealed class MessageIntake(SessionOptions options, long maxMessageSize)
         var take = Math.Min(_chunkRemaining, buffer.Length);
         if (take > 0)
         {
-            if (_chunkAccepted && session.ChunkedOctets + take <= maxMessageSize)
+            if (ChunkAccepted && session.ChunkedOctets + take <= maxMessageSize)
             {
                 foreach (var segment in buffer.Slice(0, take))
                 {
@@ -74,7 +80,8 @@ internal sealed class MessageIntake(SessionOptions options, long maxMessageSize)
             buffer = buffer.Slice(take);
         }
 
-        return _chunkRemaining == 0;
+        ChunkPending = _chunkRemaining > 0;
+        return !ChunkPending;
     }
 
     /// <summary>Forgets the content of the transaction that ended (a spilled file not taken is deleted).</summary>

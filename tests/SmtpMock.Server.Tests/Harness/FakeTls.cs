@@ -46,7 +46,7 @@ internal static class SecureDriver
         var buffer = new CountingStream();
         var output = PipeWriter.Create(buffer, new StreamPipeWriterOptions(leaveOpen: true));
         var tls = new FakeTls(Splitter.Cut(Splitter.Bytes(secure), split), buffer, failHandshake);
-        var session = SessionFactory.Create(options, rules, store, 1, new IPEndPoint(IPAddress.Loopback, 40000), NullLogger.Instance, tls: tls);
+        var (session, _) = SessionFactory.Create(options, rules, store, 1, new IPEndPoint(IPAddress.Loopback, 40000), NullLogger.Instance, tls: tls);
         await session.RunAsync(new ScriptedPipeReader(Splitter.Cut(Splitter.Bytes(plain), split)), output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         if (tls.Output is not null)
         {

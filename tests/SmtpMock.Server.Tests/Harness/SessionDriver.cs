@@ -52,7 +52,7 @@ internal static class SessionDriver
 
     /// <summary>The one way tests build a session: the host's own factory, a loopback client, no logging.</summary>
     public static SmtpSession Build(SmtpServerOptions options, MessageStore? store = null, SessionRules? rules = null, long sessionId = 1) =>
-        SessionFactory.Create(options, rules, store ?? new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes), sessionId, new IPEndPoint(IPAddress.Loopback, 40000), NullLogger.Instance);
+        SessionFactory.Create(options, rules, store ?? new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes), sessionId, new IPEndPoint(IPAddress.Loopback, 40000), NullLogger.Instance).Session;
 
     private static async Task<DriveResult> DriveAsync(ScriptedPipeReader input, SmtpServerOptions options, MessageStore? store = null, CancellationToken shutdown = default, SessionRules? rules = null, long sessionId = 1, bool rawReplies = false)
     {
