@@ -58,8 +58,7 @@ internal sealed class ComplaintBuilder(AftermathHost host)
     /// </summary>
     private MessageFeedbackReport Report(CapturedMessage original, MimeMessage parsed, string type, IPEndPoint? source, IReadOnlyList<string> complainants)
     {
-        var report = new MessageFeedbackReport();
-        var fields = report.Fields;
+        var fields = new HeaderList();
         fields.Add("Feedback-Type", type);
         fields.Add("User-Agent", $"SmtpMock/{ServerVersion.Text}");
         fields.Add("Version", "1");
@@ -91,7 +90,7 @@ internal sealed class ComplaintBuilder(AftermathHost host)
             fields.Add("Reported-Domain", domain);
         }
 
-        return report;
+        return new MessageFeedbackReport { Content = FieldGroups.Content([fields]) };
     }
 
     private static string Explanation(CapturedMessage original, string type, IPEndPoint? source, IReadOnlyList<string> complainants, bool full) =>

@@ -13,15 +13,9 @@ internal static class DeliveryStatusFields
 {
     public static MessageDeliveryStatus Part(AftermathHost host, CapturedMessage original, IReadOnlyList<(Recipient Recipient, RecipientFailure Failure)> reported, string remoteMta)
     {
-        var status = new MessageDeliveryStatus();
-        status.StatusGroups.Add(PerMessage(host, original));
         var attempted = DateUtils.FormatDate(host.Time.GetUtcNow());
-        foreach (var (recipient, failure) in reported)
-        {
-            status.StatusGroups.Add(PerRecipient(recipient, failure, remoteMta, attempted));
-        }
-
-        return status;
+        HeaderList[] groups = [PerMessage(host, original), .. reported.Select(r => PerRecipient(r.Recipient, r.Failure, remoteMta, attempted))];
+        return new MessageDeliveryStatus { Content = FieldGroups.Content(groups) };
     }
 
     /// <summary>RFC 3464 §2.3.4: the Status field is the enhanced code; a reply without one gets its class's X.0.0.</summary>
