@@ -53,10 +53,8 @@ internal sealed class AftermathResult
             throw new InvalidOperationException($"No {AftermathKinds.Name(Kind)} was generated: {Reason}");
         }
 
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
         using var buffer = new MemoryStream();
-        Message.WriteTo(options, buffer);
+        Message.WriteTo(WireFormat.Options, buffer);
         return buffer.ToArray();
     }
 

@@ -18,10 +18,7 @@ internal sealed class AutoReplyBuilder(AftermathHost host)
     /// <exception cref="ArgumentException">The responder is not a recipient of the original.</exception>
     public AftermathResult Build(CapturedMessage original, AutoReplyRequest request)
     {
-        var responder = original.Recipients.FirstOrDefault(r => r.Address.Equals(request.Responder, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException(
-                $"'{request.Responder}' is not a recipient of message {original.Id} (its recipients: {string.Join(", ", original.Recipients.Select(r => r.Address))}).",
-                nameof(request));
+        var responder = OriginalRecipients.Of(original, request.Responder);
         var parsed = original.Message;
         if (AutoReplyRules.Refusal(original, parsed, responder.Address) is { } refusal)
         {

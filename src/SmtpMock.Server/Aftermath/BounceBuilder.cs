@@ -21,7 +21,7 @@ internal sealed class BounceBuilder(AftermathHost host)
     /// <exception cref="ArgumentException">An address in the request is not a recipient of the original.</exception>
     public AftermathResult Build(CapturedMessage original, BounceRequest request)
     {
-        var failures = request.Failures.Select(failure => (Recipient: RecipientOf(original, failure.Address), Failure: failure)).ToList();
+        var failures = request.Failures.Select(failure => (Recipient: OriginalRecipients.Of(original, failure.Address), Failure: failure)).ToList();
         if (original.Sender.IsNull)
         {
             return AftermathResult.Nothing(AftermathKind.Bounce, original.Id,
@@ -50,12 +50,6 @@ internal sealed class BounceBuilder(AftermathHost host)
         var reason = string.Join("; ", reported.Select(f => $"{f.Recipient.Address}: {DeliveryStatusFields.DiagnosticOf(f.Failure.Reply)}"));
         return AftermathResult.Made(AftermathKind.Bounce, original.Id, message, original.Sender, reason);
     }
-
-    private static Recipient RecipientOf(CapturedMessage original, string address) =>
-        original.Recipients.FirstOrDefault(r => r.Address.Equals(address, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException(
-            $"'{address}' is not a recipient of message {original.Id} (its recipients: {string.Join(", ", original.Recipients.Select(r => r.Address))}).",
-            nameof(address));
 
     private string Explanation(IReadOnlyList<(Recipient Recipient, RecipientFailure Failure)> reported, bool failed, bool full)
     {

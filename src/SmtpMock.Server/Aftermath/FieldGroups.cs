@@ -11,8 +11,6 @@ internal static class FieldGroups
 {
     public static MimeContent Content(IReadOnlyList<HeaderList> groups)
     {
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
         var content = new MemoryStream();
         for (var i = 0; i < groups.Count; i++)
         {
@@ -21,7 +19,7 @@ internal static class FieldGroups
                 content.Write("\r\n"u8);
             }
 
-            groups[i].WriteTo(options, content);
+            groups[i].WriteTo(WireFormat.Options, content);
             if (content.Length >= 4 && content.GetBuffer().AsSpan((int)content.Length - 4, 4).SequenceEqual("\r\n\r\n"u8))
             {
                 content.SetLength(content.Length - 2);

@@ -174,6 +174,18 @@ public class BounceTests
         Assert.That(Reports.Contains(result, "Subject: Grüße\r\n"u8.ToArray()), Is.True);
     }
 
+    [TestCase("\"john smith\"@example.com", "", TestName = "A sender with a quoted local part gets its bounce")]
+    [TestCase("jörg@bücher.example", " SMTPUTF8", TestName = "An international sender gets its bounce")]
+    public async Task Any_sender_smtp_accepts_gets_its_bounce(string sender, string mailParameters)
+    {
+        var original = await Originals.CaptureAsync("Subject: hi\r\n\r\nHello.\r\n", sender, mailParameters: mailParameters);
+
+        var result = Builder.Build(original, BounceRequest.For([Originals.Recipient]));
+
+        Assert.That(result.Recipients.Single().Address, Is.EqualTo(sender));
+        Assert.That(Reports.ReadBack(result).To.Mailboxes.Single().Address, Is.EqualTo(sender));
+    }
+
     [Test]
     public async Task A_recipient_the_message_did_not_have_is_refused_by_name()
     {

@@ -131,6 +131,19 @@ public class ComplaintTests
         Assert.That(Reports.Contains(result, original.Raw.ToArray()), Is.True);
     }
 
+    [TestCase("[::ffff:10.0.0.7]:5000", "10.0.0.7", "5000", TestName = "An IPv4 client of a dual-stack listener is reported as IPv4")]
+    [TestCase("[2001:db8::25]:40001", "2001:db8::25", "40001", TestName = "An IPv6 client is reported as IPv6")]
+    [TestCase("(unknown)", null, null, TestName = "An unknown client gives no Source-IP")]
+    public async Task The_source_is_the_client_the_message_came_from(string client, string? ip, string? port)
+    {
+        var original = Originals.FromClient(await Originals.CaptureAsync(Originals.Simple()), client);
+
+        var fields = ((MessageFeedbackReport)Reports.Parts(Reports.ReadBack(Builder.Build(original, new ComplaintRequest())), "feedback-report").Report).Fields;
+
+        Assert.That(fields["Source-IP"], Is.EqualTo(ip));
+        Assert.That(fields["Source-Port"], Is.EqualTo(port));
+    }
+
     [Test]
     public async Task A_complainant_the_message_did_not_go_to_is_refused_by_name()
     {

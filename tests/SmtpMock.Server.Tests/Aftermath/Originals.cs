@@ -1,6 +1,7 @@
 using System.Text;
 using MimeKit;
 using SmtpMock.Protocol.Grammar;
+using SmtpMock.Server.Aftermath;
 using SmtpMock.Server.Capture;
 using SmtpMock.Server.Tests.Harness;
 
@@ -40,6 +41,11 @@ internal static class Originals
             [.. captured.Recipients.Select((r, i) => new Recipient(r.Path, i < perRecipient.Length ? perRecipient[i] : []))],
             captured.Raw.ToArray());
 
+    /// <summary>The same message as if it had come from <paramref name="client"/> (the session harness always uses 127.0.0.1:40000).</summary>
+    public static CapturedMessage FromClient(CapturedMessage captured, string client) =>
+        new(captured.Id, captured.SessionId, captured.ReceivedAt, client, captured.HeloName, captured.Sender, captured.SenderParameters,
+            captured.Recipients, captured.Raw.ToArray());
+
     public static MimeMessage Simple(string subject = "Your order #1234")
     {
         var message = new MimeMessage { Subject = subject, MessageId = "order-1234@shop.example.com" };
@@ -66,10 +72,8 @@ internal static class Originals
     /// <summary>The message's wire form, CRLF line endings.</summary>
     public static string Wire(MimeMessage message)
     {
-        var options = FormatOptions.Default.Clone();
-        options.NewLineFormat = NewLineFormat.Dos;
         using var buffer = new MemoryStream();
-        message.WriteTo(options, buffer);
+        message.WriteTo(WireFormat.Options, buffer);
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
