@@ -7,7 +7,7 @@ namespace SmtpMock.Server.Aftermath;
 
 /// <summary>
 /// What the original transaction asked of DSNs (RFC 3461): ENVID and RET on MAIL, ORCPT and NOTIFY on RCPT. A client
-/// sends ENVID and ORCPT as xtext (§4); the DSN carries them decoded, as Postfix and Sendmail do.
+/// sends ENVID and ORCPT as xtext (§4); the DSN carries them decoded, so a bounce processor finds the values it sent.
 /// </summary>
 internal static class DsnParameters
 {

@@ -4,7 +4,7 @@ using SmtpMock.Server.Capture;
 namespace SmtpMock.Server.Aftermath;
 
 /// <summary>
-/// The original message as a part of a report: its header block (<c>text/rfc822-headers</c>, RFC 6522 §4) or the whole
+/// The original message as a part of a report: its header block (<c>text/rfc822-headers</c>, RFC 6522) or the whole
 /// message (<c>message/rfc822</c>), both copied octet for octet from what was captured, never re-serialized, so a
 /// bounce processor sees exactly the headers the application sent (its own Message-ID, X- fields, DKIM signature).
 /// </summary>
