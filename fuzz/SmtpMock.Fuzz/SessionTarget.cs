@@ -38,7 +38,7 @@ public static partial class SessionTarget
         // The first byte picks how the rest is cut into reads, so the fuzzer explores segment boundaries too.
         var chunk = input.Length == 0 ? 1 : 1 + (input[0] % 16);
         var data = input.Length == 0 ? input : input[1..];
-        var store = new MessageStore(100, 1024 * 1024);
+        var store = new MemoryMessageStore(100, 1024 * 1024);
         var output = new MemoryStream();
         var writer = PipeWriter.Create(output);
         var (session, _) = SessionFactory.Create(Options, null, store, 1, new IPEndPoint(IPAddress.Loopback, 1), NullLogger.Instance);

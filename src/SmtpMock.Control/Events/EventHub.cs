@@ -35,8 +35,7 @@ internal sealed class EventHub : IDisposable, ISessionObserver
         server.Metrics.Meter.CreateObservableCounter("smtpmock.events.readers.dropped", () => Interlocked.Read(ref _dropped), "{reader}", "Event stream readers dropped for falling behind");
         server.Metrics.Meter.CreateObservableUpDownCounter("smtpmock.events.readers", () => _readers.Length, "{reader}", "Event stream readers now");
         server.Observers.Add(this);
-        server.Messages.Captured += OnCaptured;
-        server.Messages.Removed += OnRemoved;
+        server.Messages.Changed += OnStoreChanged;
         server.Scenarios.Changed += OnScenario;
     }
 
@@ -70,8 +69,7 @@ internal sealed class EventHub : IDisposable, ISessionObserver
     public void Dispose()
     {
         _server.Observers.Remove(this);
-        _server.Messages.Captured -= OnCaptured;
-        _server.Messages.Removed -= OnRemoved;
+        _server.Messages.Changed -= OnStoreChanged;
         _server.Scenarios.Changed -= OnScenario;
         foreach (var reader in _readers)
         {
@@ -168,10 +166,22 @@ internal sealed class EventHub : IDisposable, ISessionObserver
         }
     }
 
-    private void OnCaptured(CapturedMessage m) => Publish(m, static m => new ServerEvent("message-captured", Http.Utc(m.ReceivedAt), m.SessionId, MessageId: m.Id));
-
-    /// <summary>One message deleted (its id), or all of them (no id).</summary>
-    private void OnRemoved(string? id) => Publish(id, static id => new ServerEvent("messages-deleted", DateTimeOffset.UtcNow, MessageId: id));
+    /// <summary>A message captured or changed; one deleted (its id), or all of them (no id).</summary>
+    private void OnStoreChanged(StoreChange change)
+    {
+        switch (change)
+        {
+            case { Kind: StoreChangeKind.Added, Message: { } m }:
+                Publish(m, static m => new ServerEvent("message-captured", Http.Utc(m.ReceivedAt), m.SessionId, MessageId: m.Id));
+                break;
+            case { Kind: StoreChangeKind.Updated, Message: { } m }:
+                Publish(m, static m => new ServerEvent("message-updated", DateTimeOffset.UtcNow, m.SessionId, MessageId: m.Id));
+                break;
+            case { Kind: StoreChangeKind.Removed or StoreChangeKind.Cleared }:
+                Publish(change.Id, static id => new ServerEvent("messages-deleted", DateTimeOffset.UtcNow, MessageId: id));
+                break;
+        }
+    }
 
     private void OnScenario(Scenario? s) => Publish(s, static s => new ServerEvent("scenario-changed", DateTimeOffset.UtcNow, Scenario: s?.Name));
 }

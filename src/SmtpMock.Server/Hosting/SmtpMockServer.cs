@@ -40,10 +40,10 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         _sessionLogger = loggers.CreateLogger("SmtpMock.Session");
         _history = new SessionHistory(options.MaxTranscripts, options.MaxTranscriptLinesKept);
         Scenarios = new ScenarioHost(options, loggers.CreateLogger("SmtpMock.Scenarios"));
-        Messages = MessageStore.Open(options.StoreDirectory, options.MaxStoredMessages, options.MaxStoredBytes, loggers.CreateLogger("SmtpMock.Store"), options.StoreShared);
+        Messages = options.MessageStore ?? MemoryMessageStore.Open(options.StoreDirectory, options.MaxStoredMessages, options.MaxStoredBytes, loggers.CreateLogger("SmtpMock.Store"), options.StoreShared);
         Descriptors = DescriptorBudget.For(options.MaxConnections);
         _registry = new SessionRegistry(Descriptors.SmtpConnections, options.MaxConnectionsPerAddress);
-        _sessionOptions = SessionFactory.ForSessions(options, Messages);
+        _sessionOptions = options.ForSessions();
         Metrics = new ServerMetrics(this);
         Observers.Add(new SessionLog(_sessionLogger));
         Observers.Add(Metrics);
@@ -54,8 +54,8 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     /// <summary>The loaded scenarios and the active one; activate another at any time for new sessions.</summary>
     public ScenarioHost Scenarios { get; }
 
-    /// <summary>The captured messages.</summary>
-    public MessageStore Messages { get; }
+    /// <summary>The captured messages: in memory, in a folder, or in the store the options gave.</summary>
+    public IMessageStore Messages { get; }
 
     /// <summary>Who is told what happens in sessions (typed events): add one to watch every session from now on.</summary>
     internal SessionObservers Observers { get; } = new();

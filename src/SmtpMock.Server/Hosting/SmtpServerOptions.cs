@@ -73,6 +73,12 @@ public sealed partial record SmtpServerOptions
     /// <summary>Stored mail readable by other local users (folder 0755, files 0644) instead of the user alone (0700, 0600).</summary>
     public bool StoreShared { get; init; }
 
+    /// <summary>
+    /// Where captured mail lives when it is not this process's memory or <see cref="StoreDirectory"/>: a store several
+    /// instances share (PostgreSQL). The caller owns it (the server does not dispose it).
+    /// </summary>
+    public Capture.IMessageStore? MessageStore { get; init; }
+
     /// <summary>Session transcripts kept after their sessions end; the oldest go first.</summary>
     public int MaxTranscripts { get; init; } = 1000;
 

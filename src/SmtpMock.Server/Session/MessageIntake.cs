@@ -11,19 +11,19 @@ internal readonly record struct DataSummary(long Size, bool SizeExceeded, bool L
 /// <summary>
 /// Message content on its way in: DATA through the <see cref="DataReader"/> (dot-unstuffing, smuggling-proof end,
 /// limits) and BDAT chunks counted to the exact octet (RFC 3030: a refused chunk is still consumed). What is kept
-/// goes to a <see cref="MessageContent"/>, in memory or spilled to the store directory.
+/// goes to the store's own <see cref="IMessageWriter"/> (pooled memory, a spool file on the store's disk).
 /// <para>
 /// The reader and the content are made on the first DATA or BDAT: a session that never sends a message (an idle
 /// connection, a probe, one that only says EHLO and QUIT) does not hold them (docs/performance.md: idle connections).
 /// </para>
 /// </summary>
-internal sealed class MessageIntake(SessionOptions options, long maxMessageSize) : IDisposable
+internal sealed class MessageIntake(SessionOptions options, long maxMessageSize, IMessageStore store) : IDisposable
 {
     private DataReader? _reader;
-    private MessageContent? _content;
+    private IMessageWriter? _content;
     private long _chunkRemaining;
 
-    public MessageContent Content => _content ??= new(options.SpoolDirectory);
+    public IMessageWriter Content => _content ??= store.CreateWriter();
 
     private DataReader Reader => _reader ??= new(maxMessageSize, options.MaxDataLineLength, options.BareLineEndingsInData);
 

@@ -172,9 +172,8 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>A transaction ends: the message is kept when the verdict says so; a store that fails answers 451.</summary>
-    private ValueTask<Verdict> FinishMessageAsync(Verdict verdict, string id, CancellationToken cancellationToken)
+    private async ValueTask<Verdict> FinishMessageAsync(Verdict verdict, string id, CancellationToken cancellationToken)
     {
-        _ = cancellationToken;
         CapturedMessage? message = null;
         if (verdict.Stores)
         {
@@ -185,21 +184,22 @@ internal sealed partial class SmtpSession
                 AuthenticatedUser = Context.AuthenticatedUser,
                 AuthMechanism = Context.AuthenticatedUser is null ? null : Context.AuthMechanism,
             };
-            message = MessageDelivery.TryStore(_store, _intake.Content, envelope, out var failure);
-            if (message is not null)
+            try
             {
+                message = await _store.SaveAsync(envelope, _intake.Content, cancellationToken).ConfigureAwait(false);
                 Context.AddAcceptedMessage(id);
                 Note($"message {id} stored");
             }
-            else
+            catch (IOException e)
             {
-                SessionLog.StoreFailed(_events.Logger, Context.Id, id, failure!);
-                Note($"message {id} not stored: {failure}");
+                _intake.Content.Clear();
+                SessionLog.StoreFailed(_events.Logger, Context.Id, id, e.Message);
+                Note($"message {id} not stored: {e.Message}");
                 verdict = verdict.WithServerReply(StandardReplies.LocalError);
             }
         }
 
         _events.Message(Context.Sender?.Address ?? string.Empty, [.. Context.Recipients.Select(r => r.Address)], verdict.Reply, verdict.Rule?.Rule, message);
-        return ValueTask.FromResult(verdict);
+        return verdict;
     }
 }

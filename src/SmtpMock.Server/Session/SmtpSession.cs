@@ -19,7 +19,7 @@ internal sealed partial class SmtpSession
     private readonly SessionOptions _options;
     private readonly DefaultResponder _responder;
     private readonly IScenarioSession? _scenario;
-    private readonly MessageStore _store;
+    private readonly IMessageStore _store;
     private readonly LineFramer _framer;
     private readonly MessageIntake _intake;
     private readonly ReplyOutput _output;
@@ -29,7 +29,7 @@ internal sealed partial class SmtpSession
     private bool _close;
     private bool _bareLfDotNoted;
 
-    public SmtpSession(SessionOptions options, SessionRules rules, MessageStore store, SessionContext context, SessionEvents events, ITlsUpgrader? tls = null)
+    public SmtpSession(SessionOptions options, SessionRules rules, IMessageStore store, SessionContext context, SessionEvents events, ITlsUpgrader? tls = null)
     {
         _tls = tls;
         _options = options;
@@ -40,7 +40,7 @@ internal sealed partial class SmtpSession
         Context = context;
         // RFC 4954 §4: AUTH lines and their continuations may be 12288 octets; the parser holds other verbs to less.
         _framer = new LineFramer(Math.Max(options.MaxCommandLineLength + CommandParser.MailLineAllowance, options.AuthOffered ? CommandParser.AuthLineLength : 0));
-        _intake = new MessageIntake(options, _responder.MaxMessageSize);
+        _intake = new MessageIntake(options, _responder.MaxMessageSize, store);
         _output = new ReplyOutput(events, options.TimeProvider);
     }
 

@@ -99,14 +99,19 @@ public sealed partial class SoakTests
         });
         var captured = new ConcurrentDictionary<string, int>();
         var capturedSession = new ConcurrentDictionary<string, int>();
-        void OnCaptured(CapturedMessage message)
+        void OnCaptured(StoreChange change)
         {
+            if (change is not { Kind: StoreChangeKind.Added, Message: { } message })
+            {
+                return;
+            }
+
             captured.AddOrUpdate(message.Id, 1, (_, n) => n + 1);
             var marker = SoakMarker().Match(Encoding.ASCII.GetString(message.Raw.Span));
             capturedSession[message.Id] = marker.Success ? int.Parse(marker.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
         }
 
-        server.Messages.Captured += OnCaptured;
+        server.Messages.Changed += OnCaptured;
         var acknowledged = new ConcurrentDictionary<int, string>();
         var outcomes = new ConcurrentDictionary<int, Outcome>();
         try
@@ -154,7 +159,7 @@ public sealed partial class SoakTests
         }
         finally
         {
-            server.Messages.Captured -= OnCaptured;
+            server.Messages.Changed -= OnCaptured;
             await server.DisposeAsync();
             Directory.Delete(folder, recursive: true);
         }
