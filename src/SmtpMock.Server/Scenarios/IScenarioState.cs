@@ -4,6 +4,12 @@ namespace SmtpMock.Server.Scenarios;
 public readonly record struct KeyHits(long Count, DateTimeOffset FirstSeen);
 
 /// <summary>
+/// The scenario every instance sharing a state follows: its YAML (null for none: a correct server), who set it and a
+/// version that grows with each change (so an instance can tell a newer choice from one it already applied).
+/// </summary>
+public sealed record SharedScenario(string? Name, string? Yaml, string SetBy, long Version);
+
+/// <summary>
 /// What scenarios remember across sessions: counters (<c>nth</c> with <c>per: server</c>, seeded draws) and keys with
 /// the time they were first seen (greylisting windows, <c>times</c> per key), each key forgotten after the time it is
 /// kept for. The scenario engine and the failure addresses keep their state here and nowhere else, so sessions on
@@ -27,4 +33,16 @@ public interface IScenarioState : IAsyncDisposable
 
     /// <summary>Where the state lives, for the console and the API (<c>memory</c>, <c>redis://host:port</c>).</summary>
     string Description { get; }
+
+    /// <summary>The scenario instances sharing this state follow, or null when none has set one yet.</summary>
+    ValueTask<SharedScenario?> GetScenarioAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes the scenario <paramref name="name"/> with the text <paramref name="yaml"/> (both null: none) the one every
+    /// instance sharing this state follows (its version is set here: one more than the last); returns it as stored. <see cref="ScenarioChanged"/> is raised on every instance.
+    /// </summary>
+    ValueTask<SharedScenario> SetScenarioAsync(string? name, string? yaml, string setBy, CancellationToken cancellationToken);
+
+    /// <summary>Raised when the shared scenario changed (by this instance or another), on a thread of the state's.</summary>
+    event Action<SharedScenario>? ScenarioChanged;
 }

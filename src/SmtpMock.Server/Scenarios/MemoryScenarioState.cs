@@ -21,6 +21,25 @@ public sealed class MemoryScenarioState(TimeProvider clock) : IScenarioState
 
     public string Description => "memory";
 
+    private SharedScenario? _scenario;
+
+    public event Action<SharedScenario>? ScenarioChanged;
+
+    public ValueTask<SharedScenario?> GetScenarioAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Volatile.Read(ref _scenario));
+
+    public ValueTask<SharedScenario> SetScenarioAsync(string? name, string? yaml, string setBy, CancellationToken cancellationToken)
+    {
+        SharedScenario set;
+        lock (_gate)
+        {
+            set = new SharedScenario(name, yaml, setBy, (_scenario?.Version ?? 0) + 1);
+            _scenario = set;
+        }
+
+        ScenarioChanged?.Invoke(set);
+        return ValueTask.FromResult(set);
+    }
+
     /// <summary>How many keys and counters are remembered now.</summary>
     public int Count
     {
