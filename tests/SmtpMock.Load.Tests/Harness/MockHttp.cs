@@ -12,6 +12,8 @@ internal sealed class MockHttp(int port) : IDisposable
     private const int MaxPages = 1000;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    public int Port => port;
+
     private readonly HttpClient _http = new() { BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"), Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>Every kept message, newest first: <c>GET /api/v1/messages?limit=1000</c>, then its <c>nextCursor</c> until null.</summary>
