@@ -4,10 +4,19 @@ namespace SmtpMock.Load.Tests.Harness;
 
 /// <summary>
 /// What a process holds right now, read from <c>/proc/PID</c>: resident memory (<c>VmRSS</c>) and its peak so far
-/// (<c>VmHWM</c>), threads (<c>Threads</c>) and open file descriptors (the entries of <c>/proc/PID/fd</c>).
+/// (<c>VmHWM</c>), threads (<c>Threads</c>), of them the .NET thread pool's workers (named <c>.NET TP Worker</c> in
+/// <c>/proc/PID/task/*/comm</c>), and open file descriptors (the entries of <c>/proc/PID/fd</c>).
 /// </summary>
-internal readonly record struct ProcessFigures(double RssMiB, double PeakRssMiB, int Threads, int Descriptors)
+internal readonly record struct ProcessFigures(double RssMiB, double PeakRssMiB, int Threads, int PoolWorkers, int Descriptors)
 {
+    /// <summary>
+    /// Threads that come and go by themselves: the thread pool adds workers when the machine is busy and retires them
+    /// after 20 s idle, and the JIT's background compiler ("Tiered Compilation Worker") runs only while it has work.
+    /// </summary>
+    public int FixedThreads => Threads - PoolWorkers - TransientOthers;
+
+    private int TransientOthers { get; init; }
+
     public static ProcessFigures Of(int pid)
     {
         double rss = 0, peak = 0;
@@ -28,12 +37,28 @@ internal readonly record struct ProcessFigures(double RssMiB, double PeakRssMiB,
             }
         }
 
+        var names = new List<string>();
+        foreach (var task in Directory.GetDirectories($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/task"))
+        {
+            try
+            {
+                names.Add(File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n'));
+            }
+            catch (IOException)
+            {
+                // The thread ended between the listing and the read.
+            }
+        }
+
         var descriptors = Directory.GetFileSystemEntries($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/fd").Length;
-        return new ProcessFigures(rss, peak, threads, descriptors);
+        return new ProcessFigures(rss, peak, threads, names.Count(n => n == ".NET TP Worker"), descriptors)
+        {
+            TransientOthers = names.Count(n => n == ".NET Tiered Com"),
+        };
     }
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"RSS {RssMiB:0.0} MiB (peak {PeakRssMiB:0.0}), {Threads} threads, {Descriptors} fds");
+        string.Create(CultureInfo.InvariantCulture, $"RSS {RssMiB:0.0} MiB (peak {PeakRssMiB:0.0}), {Threads} threads ({PoolWorkers} pool workers), {Descriptors} fds");
 
     /// <summary>"VmRSS:	   65268 kB" gives 65268.</summary>
     private static long Kilobytes(string line)
