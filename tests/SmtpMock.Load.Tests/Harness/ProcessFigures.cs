@@ -17,6 +17,16 @@ internal readonly record struct ProcessFigures(double RssMiB, double PeakRssMiB,
 
     private int TransientOthers { get; init; }
 
+    /// <summary>CPU time the process has used so far, user and system (<c>/proc/PID/stat</c> utime + stime, in clock ticks of 10 ms).</summary>
+    public static TimeSpan CpuTime(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+        // The command name (field 2) is in parentheses and may hold spaces: count fields after its closing one.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
     public static ProcessFigures Of(int pid)
     {
         double rss = 0, peak = 0;
