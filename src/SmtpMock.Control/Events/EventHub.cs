@@ -25,6 +25,9 @@ internal sealed class EventHub : IDisposable, ISessionObserver
     private readonly int _maxReaders;
     private readonly Lock _gate = new();
     private volatile Channel<ReadOnlyMemory<byte>>[] _readers = [];
+
+    /// <summary>Each reader's drop signal (under <see cref="_gate"/>). Never disposed: no timer, no wait handle, and a stream may still hold its token.</summary>
+    private readonly Dictionary<Channel<ReadOnlyMemory<byte>>, CancellationTokenSource> _drops = [];
     private long _dropped;
 
     public EventHub(SmtpMockServer server, int buffer, int maxReaders)
@@ -40,9 +43,17 @@ internal sealed class EventHub : IDisposable, ISessionObserver
     }
 
     /// <summary>A new reader's channel, or null when <see cref="ControlOptions.MaxEventStreams"/> read already; <see cref="Unsubscribe"/> it when the reader leaves.</summary>
-    public ChannelReader<ReadOnlyMemory<byte>>? Subscribe(out Channel<ReadOnlyMemory<byte>> channel)
+    public ChannelReader<ReadOnlyMemory<byte>>? Subscribe(out Channel<ReadOnlyMemory<byte>> channel) => Subscribe(out channel, out _);
+
+    /// <summary>
+    /// The same, with a token cancelled when the reader is dropped for falling behind: what it still has buffered
+    /// stays readable, but a stream writing to a client that stopped reading should stop at once instead.
+    /// </summary>
+    public ChannelReader<ReadOnlyMemory<byte>>? Subscribe(out Channel<ReadOnlyMemory<byte>> channel, out CancellationToken dropped)
     {
         channel = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(_buffer) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        var drop = new CancellationTokenSource();
+        dropped = drop.Token;
         lock (_gate)
         {
             if (_readers.Length >= _maxReaders)
@@ -51,6 +62,7 @@ internal sealed class EventHub : IDisposable, ISessionObserver
             }
 
             _readers = [.. _readers, channel];
+            _drops[channel] = drop;
         }
 
         return channel.Reader;
@@ -61,6 +73,7 @@ internal sealed class EventHub : IDisposable, ISessionObserver
         lock (_gate)
         {
             _readers = [.. _readers.Where(c => c != channel)];
+            _drops.Remove(channel);
         }
 
         channel.Writer.TryComplete();
@@ -93,9 +106,25 @@ internal sealed class EventHub : IDisposable, ISessionObserver
             {
                 // Full: this reader is too slow. Drop it rather than wait or lose events silently.
                 reader.Writer.TryComplete(new ChannelClosedException("the events reader fell behind and was dropped"));
+                Drop(reader);
                 Unsubscribe(reader);
                 Interlocked.Increment(ref _dropped);
             }
+        }
+    }
+
+    /// <summary>Signals the reader's stream (on a pool thread: this is a session's thread, which must not run the stream's abort).</summary>
+    private void Drop(Channel<ReadOnlyMemory<byte>> reader)
+    {
+        CancellationTokenSource? drop;
+        lock (_gate)
+        {
+            _drops.TryGetValue(reader, out drop);
+        }
+
+        if (drop is not null)
+        {
+            _ = drop.CancelAsync();
         }
     }
 
