@@ -18,7 +18,7 @@ internal sealed record MessageCapturedEvent(
 {
     public const string TypeName = "message.captured";
 
-    public override string Type => TypeName;
+    public override string EventType => TypeName;
 
     /// <summary>The event for a stored message; the Subject is read from its header block only (SubjectReader).</summary>
     public static MessageCapturedEvent From(CapturedMessage message, DateTimeOffset at) => new(
@@ -63,7 +63,7 @@ internal sealed record MessageRefusedEvent(
 {
     public const string TypeName = "message.refused";
 
-    public override string Type => TypeName;
+    public override string EventType => TypeName;
 }
 
 /// <summary>What SmtpMock made after accepting a message, as a real mail path would.</summary>
@@ -93,7 +93,7 @@ internal sealed record MessageGeneratedEvent(
 {
     public const string TypeName = "message.generated";
 
-    public override string Type => TypeName;
+    public override string EventType => TypeName;
 }
 
 /// <summary>A session closed: its counts, the replies scenario rules injected into it (<c>faults</c>), and why it ended.</summary>
@@ -110,5 +110,5 @@ internal sealed record SessionEndedEvent(
 {
     public const string TypeName = "session.ended";
 
-    public override string Type => TypeName;
+    public override string EventType => TypeName;
 }

@@ -59,7 +59,7 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
         }
 
         var stamped = _instance is null ? evt : evt with { Instance = _instance };
-        var item = new QueuedEvent(evt.Id, evt.Type, WebhookJson.Body(stamped));
+        var item = new QueuedEvent(evt.Id, evt.EventType, WebhookJson.Body(stamped));
         foreach (var target in _targets)
         {
             target.Offer(item);

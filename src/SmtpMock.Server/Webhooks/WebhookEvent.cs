@@ -33,5 +33,5 @@ internal abstract record WebhookEvent
 
     /// <summary>The <c>type</c> value, for the <c>X-SmtpMock-Event</c> header.</summary>
     [JsonIgnore]
-    public abstract string Type { get; }
+    public abstract string EventType { get; }
 }
