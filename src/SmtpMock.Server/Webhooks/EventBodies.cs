@@ -14,11 +14,9 @@ internal sealed record MessageCapturedEvent(
     string? Subject,
     long Size,
     string? Tls,
-    string? AuthenticatedUser) : WebhookEvent(At)
+    string? AuthenticatedUser) : WebhookEvent(At, TypeName)
 {
     public const string TypeName = "message.captured";
-
-    public override string EventType => TypeName;
 
     /// <summary>The event for a stored message; the Subject is read from its header block only (SubjectReader).</summary>
     public static MessageCapturedEvent From(CapturedMessage message, DateTimeOffset at) => new(
@@ -59,11 +57,9 @@ internal sealed record MessageRefusedEvent(
     string? EnhancedCode,
     string Text,
     string? Rule,
-    string Point) : WebhookEvent(At)
+    string Point) : WebhookEvent(At, TypeName)
 {
     public const string TypeName = "message.refused";
-
-    public override string EventType => TypeName;
 }
 
 /// <summary>What SmtpMock made after accepting a message, as a real mail path would.</summary>
@@ -89,11 +85,9 @@ internal sealed record MessageGeneratedEvent(
     GeneratedKind Kind,
     string MessageId,
     string OriginalMessageId,
-    string To) : WebhookEvent(At)
+    string To) : WebhookEvent(At, TypeName)
 {
     public const string TypeName = "message.generated";
-
-    public override string EventType => TypeName;
 }
 
 /// <summary>A session closed: its counts, the replies scenario rules injected into it (<c>faults</c>), and why it ended.</summary>
@@ -106,9 +100,7 @@ internal sealed record SessionEndedEvent(
     int Commands,
     int Messages,
     int Faults,
-    string Reason) : WebhookEvent(At)
+    string Reason) : WebhookEvent(At, TypeName)
 {
     public const string TypeName = "session.ended";
-
-    public override string EventType => TypeName;
 }

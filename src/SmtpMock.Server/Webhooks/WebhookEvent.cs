@@ -15,9 +15,10 @@ namespace SmtpMock.Server.Webhooks;
 [JsonDerivedType(typeof(SessionEndedEvent), SessionEndedEvent.TypeName)]
 internal abstract record WebhookEvent
 {
-    protected WebhookEvent(DateTimeOffset at)
+    protected WebhookEvent(DateTimeOffset at, string eventType)
     {
         At = at;
+        EventType = eventType;
         Id = "evt_" + MessageIds.Next(at);
     }
 
@@ -33,5 +34,5 @@ internal abstract record WebhookEvent
 
     /// <summary>The <c>type</c> value, for the <c>X-SmtpMock-Event</c> header.</summary>
     [JsonIgnore]
-    public abstract string EventType { get; }
+    public string EventType { get; }
 }
