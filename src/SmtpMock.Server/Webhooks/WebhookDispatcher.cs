@@ -21,7 +21,10 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
 
     /// <param name="options">Checked with <see cref="WebhookOptions.Validate"/>; an <see cref="ArgumentException"/> lists the problems.</param>
     /// <param name="logger">Drops, give-ups and (at Debug) each retry.</param>
-    /// <param name="time">The clock for timeouts, backoff and the drain deadline.</param>
+    /// <param name="time">
+    /// The clock for attempt timeouts, backoff waits and signature timestamps. The drain deadline is on the wall
+    /// clock: disposal ends in time whatever clock the waits are on.
+    /// </param>
     /// <param name="meter">When given, the <see cref="Counters"/> and the queued count are published on it (smtpmock.webhooks.*).</param>
     public WebhookDispatcher(WebhookOptions options, ILogger logger, TimeProvider? time = null, Meter? meter = null)
     {
@@ -33,7 +36,7 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
         time ??= TimeProvider.System;
         _instance = options.InstanceId;
         _drainTimeout = options.DrainTimeout;
-        _stopping = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        _stopping = new CancellationTokenSource();
         _sender = new WebhookSender(options, time);
         _targets = [.. options.Targets.Select(uri => new WebhookTarget(uri, options, _sender, Counters, logger, time))];
         if (meter is not null)

@@ -138,6 +138,27 @@ public class QueueTests
         Assert.That(dispatcher.Counters.GivenUp, Is.EqualTo(20));
     }
 
+    [Test]
+    public async Task Disposal_ends_at_the_drain_deadline_even_while_a_retry_waits_on_a_clock_that_does_not_move()
+    {
+        await using var receiver = await Receiver.StartAsync(503);
+        var logger = new FakeLogger();
+        var options = Samples.Options(receiver.Url) with
+        {
+            Retry = new WebhookRetryPolicy { BaseDelay = TimeSpan.FromHours(1), MaxDelay = TimeSpan.FromHours(1) },
+            DrainTimeout = TimeSpan.FromMilliseconds(100),
+        };
+        var dispatcher = new WebhookDispatcher(options, logger, new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        dispatcher.Publish(Samples.Captured());
+        dispatcher.Publish(Samples.Captured());
+        await Until.TrueAsync(() => logger.Collector.GetSnapshot().Any(r => r.Id.Id == 501), "the first attempt failed and a retry waits");
+
+        await dispatcher.DisposeAsync().AsTask().WaitAsync(Until.Deadline);
+
+        Assert.That(dispatcher.Counters.GivenUp, Is.EqualTo(2), "the waiting event and the queued one");
+        Assert.That(logger.Collector.GetSnapshot().Single(r => r.Id.Id == 504).Message, Does.EndWith(": 2 events not delivered: stopped before they could be"));
+    }
+
     private static long[] DropCounts(FakeLogger logger) =>
         [.. logger.Collector.GetSnapshot().Where(r => r.Id.Id == 500).Select(r => long.Parse(r.StructuredState!.Single(kv => kv.Key == "Count").Value!, System.Globalization.CultureInfo.InvariantCulture))];
 
