@@ -182,17 +182,8 @@ public class DeliveryTests
     [Test]
     public async Task A_receiver_that_does_not_answer_within_the_timeout_fails_the_attempt()
     {
-        await using var receiver = await Receiver.StartAsync(async (_, _, aborted) =>
-        {
-            try
-            {
-                await Task.Delay(Timeout.Infinite, aborted);
-            }
-            catch (OperationCanceledException)
-            {
-                // The sender gave up on this attempt.
-            }
-        });
+        var (receiver, _) = await Receiver.StartSilentAsync();
+        await using var stopReceiver = receiver;
         var logger = new FakeLogger();
         var options = Samples.Options(receiver.Url) with { Timeout = TimeSpan.FromMilliseconds(200), Retry = new WebhookRetryPolicy { MaxAttempts = 2, BaseDelay = TimeSpan.FromMilliseconds(1) } };
         await using var dispatcher = new WebhookDispatcher(options, logger);

@@ -12,12 +12,8 @@ public class QueueTests
     [Test]
     public async Task Publishing_10000_events_to_a_receiver_that_never_answers_never_waits_keeps_the_queue_bounded_and_logs_the_drops_once()
     {
-        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var receiver = await Receiver.StartAsync(async (_, _, aborted) =>
-        {
-            holding.TrySetResult();
-            await Hold(aborted);
-        });
+        var (receiver, holding) = await Receiver.StartSilentAsync();
+        await using var stopReceiver = receiver;
         var logger = new FakeLogger();
         var options = Samples.Options(receiver.Url) with
         {
@@ -29,7 +25,7 @@ public class QueueTests
         try
         {
             dispatcher.Publish(Samples.Captured());
-            await holding.Task.WaitAsync(Until.Deadline);
+            await holding.WaitAsync(Until.Deadline);
 
             // The delivery loop holds the first event: the next 100 fill the queue and the rest are dropped.
             await Task.Run(() =>
@@ -107,12 +103,8 @@ public class QueueTests
     [Test]
     public async Task A_dead_target_does_not_hold_a_live_one_and_both_get_the_same_event_id()
     {
-        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var dead = await Receiver.StartAsync(async (_, _, aborted) =>
-        {
-            holding.TrySetResult();
-            await Hold(aborted);
-        });
+        var (dead, holding) = await Receiver.StartSilentAsync();
+        await using var stopDead = dead;
         await using var live = await Receiver.StartAsync(200);
         var options = Samples.Options(dead.Url, live.Url) with { Timeout = TimeSpan.FromMinutes(10), DrainTimeout = TimeSpan.Zero };
         var dispatcher = new WebhookDispatcher(options, new FakeLogger());
@@ -124,7 +116,7 @@ public class QueueTests
                 dispatcher.Publish(evt);
             }
 
-            await holding.Task.WaitAsync(Until.Deadline);
+            await holding.WaitAsync(Until.Deadline);
             await Until.TrueAsync(() => dispatcher.Counters.Delivered == 20, "the live target got every event");
             Assert.That(dead.Requests.Single().Header("X-SmtpMock-Event-Id"), Is.EqualTo(live.Requests[0].Header("X-SmtpMock-Event-Id")));
             Assert.That(dead.Requests.Single().Header("X-SmtpMock-Delivery"), Is.Not.EqualTo(live.Requests[0].Header("X-SmtpMock-Delivery")));
@@ -161,19 +153,6 @@ public class QueueTests
 
     private static long[] DropCounts(FakeLogger logger) =>
         [.. logger.Collector.GetSnapshot().Where(r => r.Id.Id == 500).Select(r => long.Parse(r.StructuredState!.Single(kv => kv.Key == "Count").Value!, System.Globalization.CultureInfo.InvariantCulture))];
-
-    /// <summary>A receiver that never answers: it waits until the sender gives up or the receiver stops.</summary>
-    private static async Task Hold(CancellationToken aborted)
-    {
-        try
-        {
-            await Task.Delay(Timeout.Infinite, aborted);
-        }
-        catch (OperationCanceledException)
-        {
-            // The sender gave up, or the receiver is stopping.
-        }
-    }
 
     /// <summary>Holds every request while closed; <see cref="Held"/> completes when a request is being held.</summary>
     private sealed class Gate

@@ -64,6 +64,25 @@ internal sealed class Receiver : IAsyncDisposable
         return Task.CompletedTask;
     });
 
+    /// <summary>A receiver that never answers: each request waits until the sender gives up or the receiver stops. <c>Holding</c> completes with the first.</summary>
+    public static async Task<(Receiver Receiver, Task Holding)> StartSilentAsync()
+    {
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var receiver = await StartAsync(async (_, _, aborted) =>
+        {
+            holding.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, aborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The sender gave up, or the receiver is stopping.
+            }
+        });
+        return (receiver, holding.Task);
+    }
+
     public async ValueTask DisposeAsync()
     {
         // A handler still waiting (a receiver that never answers) is aborted by the stop.
