@@ -82,8 +82,14 @@ internal sealed class WebhookDispatcher : IAsyncDisposable
         }
 
         _stopping.CancelAfter(_drainTimeout);
-        await Task.WhenAll(_loops).ConfigureAwait(false);
-        _sender.Dispose();
-        _stopping.Dispose();
+        try
+        {
+            await Task.WhenAll(_loops).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sender.Dispose();
+            _stopping.Dispose();
+        }
     }
 }

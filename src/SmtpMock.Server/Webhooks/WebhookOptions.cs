@@ -1,3 +1,5 @@
+using SmtpMock.Server.Hosting;
+
 namespace SmtpMock.Server.Webhooks;
 
 /// <summary>
@@ -57,9 +59,10 @@ public sealed record WebhookOptions
             problems.Add("webhook queue capacity must be at least 1");
         }
 
-        if (Timeout <= TimeSpan.Zero || Timeout == System.Threading.Timeout.InfiniteTimeSpan || DrainTimeout < TimeSpan.Zero)
+        // A timer cannot be set past about 49.7 days (SmtpServerOptions.MaxTimeout says so too).
+        if (Timeout <= TimeSpan.Zero || DrainTimeout < TimeSpan.Zero || Timeout > SmtpServerOptions.MaxTimeout || DrainTimeout > SmtpServerOptions.MaxTimeout)
         {
-            problems.Add("webhook timeout must be positive and drain timeout zero or more");
+            problems.Add("webhook timeout must be positive and drain timeout zero or more, each at most 49 days");
         }
 
         problems.AddRange(Retry.Validate());
@@ -92,9 +95,9 @@ public sealed record WebhookRetryPolicy
             yield return "webhook max attempts must be at least 1";
         }
 
-        if (BaseDelay <= TimeSpan.Zero || MaxDelay < BaseDelay)
+        if (BaseDelay <= TimeSpan.Zero || MaxDelay < BaseDelay || MaxDelay > SmtpServerOptions.MaxTimeout)
         {
-            yield return "webhook retry base delay must be positive and max delay at least the base delay";
+            yield return "webhook retry base delay must be positive and max delay at least the base delay and at most 49 days";
         }
     }
 }

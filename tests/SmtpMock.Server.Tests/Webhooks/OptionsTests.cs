@@ -18,10 +18,12 @@ public class OptionsTests
         new(Good with { Targets = [new Uri("/relative", UriKind.Relative)] }, "webhook target '/relative' is not an absolute http:// or https:// URL"),
         new(Good with { Secret = string.Empty }, "webhook secret is empty (leave it out to send unsigned events)"),
         new(Good with { QueueCapacity = 0 }, "webhook queue capacity must be at least 1"),
-        new(Good with { Timeout = TimeSpan.Zero }, "webhook timeout must be positive and drain timeout zero or more"),
-        new(Good with { DrainTimeout = TimeSpan.FromSeconds(-1) }, "webhook timeout must be positive and drain timeout zero or more"),
+        new(Good with { Timeout = TimeSpan.Zero }, "webhook timeout must be positive and drain timeout zero or more, each at most 49 days"),
+        new(Good with { Timeout = TimeSpan.FromDays(50) }, "webhook timeout must be positive and drain timeout zero or more, each at most 49 days"),
+        new(Good with { DrainTimeout = TimeSpan.FromSeconds(-1) }, "webhook timeout must be positive and drain timeout zero or more, each at most 49 days"),
         new(Good with { Retry = new WebhookRetryPolicy { MaxAttempts = 0 } }, "webhook max attempts must be at least 1"),
-        new(Good with { Retry = new WebhookRetryPolicy { BaseDelay = TimeSpan.FromSeconds(10), MaxDelay = TimeSpan.FromSeconds(5) } }, "webhook retry base delay must be positive and max delay at least the base delay"),
+        new(Good with { Retry = new WebhookRetryPolicy { BaseDelay = TimeSpan.FromSeconds(10), MaxDelay = TimeSpan.FromSeconds(5) } }, "webhook retry base delay must be positive and max delay at least the base delay and at most 49 days"),
+        new(Good with { Retry = new WebhookRetryPolicy { MaxDelay = TimeSpan.FromDays(50) } }, "webhook retry base delay must be positive and max delay at least the base delay and at most 49 days"),
     ];
 
     [TestCaseSource(nameof(Bad))]
