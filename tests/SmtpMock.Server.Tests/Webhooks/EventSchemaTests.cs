@@ -86,8 +86,8 @@ public class EventSchemaTests
     public void A_captured_message_becomes_its_event_with_the_subject_from_its_headers()
     {
         var raw = Encoding.UTF8.GetBytes("From: a@example.com\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\n\r\nHello\r\n");
-        var message = new Capture.CapturedMessage("0197a6b2c3d40123456789abcdef0130", 12, Samples.At, "127.0.0.1:40000", "client.test",
-            new Protocol.Grammar.MailPath("alice", "example.com", null), [], [new Capture.Recipient(new Protocol.Grammar.MailPath("bob", "example.com", null), [])], raw)
+        var message = new SmtpMock.Server.Capture.CapturedMessage("0197a6b2c3d40123456789abcdef0130", 12, Samples.At, "127.0.0.1:40000", "client.test",
+            new Protocol.Grammar.MailPath("alice", "example.com", null), [], [new SmtpMock.Server.Capture.Recipient(new Protocol.Grammar.MailPath("bob", "example.com", null), [])], raw)
         {
             Tls = "TLSv1.3 TLS_AES_256_GCM_SHA384",
             AuthenticatedUser = "app",
@@ -97,7 +97,7 @@ public class EventSchemaTests
 
         Assert.That(evt, Is.EqualTo(new MessageCapturedEvent(Samples.At.AddSeconds(1), message.Id, Samples.At, 12, "alice@example.com", evt.Recipients, "Grüße", raw.Length, message.Tls, "app") { Id = evt.Id }));
         Assert.That(evt.Recipients, Is.EqualTo(new[] { "bob@example.com" }));
-        var bounce = new Capture.CapturedMessage("0197a6b2c3d40123456789abcdef0131", 12, Samples.At, "c", "h", Protocol.Grammar.MailPath.Null, [], [], "no headers at all"u8.ToArray());
+        var bounce = new SmtpMock.Server.Capture.CapturedMessage("0197a6b2c3d40123456789abcdef0131", 12, Samples.At, "c", "h", Protocol.Grammar.MailPath.Null, [], [], "no headers at all"u8.ToArray());
         Assert.That((MessageCapturedEvent.From(bounce, Samples.At).Sender, MessageCapturedEvent.From(bounce, Samples.At).Subject), Is.EqualTo((string.Empty, (string?)null)));
     }
 
