@@ -86,4 +86,4 @@ internal sealed record Problem(string Type, string Title, int Status, string? De
 /// <summary>/healthz: also whether a relay was named (--relay), so the page offers "Release…" only when it can work.</summary>
 internal sealed record Health(string Status, string Version, int SmtpPort, int ActiveSessions, bool Relay);
 
-internal sealed record ServerEvent(string Type, DateTimeOffset At, long? SessionId = null, string? Direction = null, string? Line = null, string? Rule = null, string? MessageId = null, string? Scenario = null);
+internal sealed record ServerEvent(string Type, DateTimeOffset At, long? SessionId = null, string? Direction = null, string? Line = null, string? Rule = null, string? MessageId = null, string? Scenario = null, string? Instance = null);

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using SmtpMock.Control.Api;
 using SmtpMock.Control.Hosting;
 using SmtpMock.Server.Capture;
+using SmtpMock.Server.Cluster;
 using SmtpMock.Server.Hosting;
 using SmtpMock.Server.Scenarios;
 using SmtpMock.Server.Session;
@@ -40,7 +41,14 @@ internal sealed class EventHub : IDisposable, ISessionObserver
         server.Observers.Add(this);
         server.Messages.Changed += OnStoreChanged;
         server.Scenarios.Changed += OnScenario;
+        _bus = server.Options.EventBus;
+        _bus.Received += OnBus;
     }
+
+    /// <summary>The topic other instances' session openings and closings travel on (as whole SSE frames).</summary>
+    internal const string SessionsTopic = "sessions";
+
+    private readonly IEventBus _bus;
 
     /// <summary>A new reader's channel, or null when <see cref="ControlOptions.MaxEventStreams"/> read already; <see cref="Unsubscribe"/> it when the reader leaves.</summary>
     public ChannelReader<ReadOnlyMemory<byte>>? Subscribe(out Channel<ReadOnlyMemory<byte>> channel) => Subscribe(out channel, out _);
@@ -84,6 +92,7 @@ internal sealed class EventHub : IDisposable, ISessionObserver
         _server.Observers.Remove(this);
         _server.Messages.Changed -= OnStoreChanged;
         _server.Scenarios.Changed -= OnScenario;
+        _bus.Received -= OnBus;
         foreach (var reader in _readers)
         {
             reader.Writer.TryComplete();
@@ -93,13 +102,34 @@ internal sealed class EventHub : IDisposable, ISessionObserver
     /// <summary>Hands the event to every reader, serialized once; the event is made only when there is a reader (state, no closure).</summary>
     private void Publish<TState>(TState state, Func<TState, ServerEvent> make)
     {
-        var readers = _readers;
-        if (readers.Length == 0)
+        if (_readers.Length > 0)
         {
-            return;
+            Deliver(Frame(make(state)));
         }
+    }
 
-        var frame = Frame(make(state));
+    /// <summary>
+    /// A session opening or closing: to this instance's readers and, through the bus, to every other instance's (a
+    /// few per session, so they are serialized whether or not anyone reads here).
+    /// </summary>
+    private void PublishEverywhere(ServerEvent item)
+    {
+        var frame = Frame(item);
+        _bus.Publish(SessionsTopic, frame);
+        Deliver(frame);
+    }
+
+    private void OnBus(string topic, ReadOnlyMemory<byte> frame)
+    {
+        if (topic == SessionsTopic && frame.Length > 0)
+        {
+            Deliver(frame);
+        }
+    }
+
+    private void Deliver(ReadOnlyMemory<byte> frame)
+    {
+        var readers = _readers;
         foreach (var reader in readers)
         {
             if (!reader.Writer.TryWrite(frame))
@@ -141,22 +171,18 @@ internal sealed class EventHub : IDisposable, ISessionObserver
         return frame;
     }
 
+    private string? Instance => _server.Options.InstanceId is { Length: > 0 } id ? id : null;
+
     // Every line of every session comes here: with no reader each must cost nothing (not even the closure a lambda
     // capturing the event would allocate on entry), hence the check before Publish.
     void ISessionObserver.OnSessionStarted(in SessionStarted e)
     {
-        if (_readers.Length > 0)
-        {
-            Publish(e.Session, static s => new ServerEvent("session-opened", Http.Utc(s.StartedAt), s.Id, Line: s.ClientText));
-        }
+        PublishEverywhere(new ServerEvent("session-opened", Http.Utc(e.Session.StartedAt), e.Session.Id, Line: e.Session.ClientText, Instance: Instance));
     }
 
     void ISessionObserver.OnSessionEnded(in SessionEnded e)
     {
-        if (_readers.Length > 0)
-        {
-            Publish(e, static e => new ServerEvent("session-closed", Http.Utc(e.Session.EndedAt ?? e.At), e.Session.Id, Line: e.Session.EndReason));
-        }
+        PublishEverywhere(new ServerEvent("session-closed", Http.Utc(e.Session.EndedAt ?? e.At), e.Session.Id, Line: e.Session.EndReason, Instance: Instance));
     }
 
     void ISessionObserver.OnCommandReceived(in CommandReceived e)

@@ -123,9 +123,10 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         _history.WaitForEndAsync(id, cancellationToken);
 
     /// <summary>Binds and starts accepting. Returns once the port is open.</summary>
-    public Task StartAsync(CancellationToken cancellationToken = default)
+    public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        await Scenarios.JoinAsync(cancellationToken).ConfigureAwait(false);
         var listener = Listen(_options.EndPoint);
         _listener = listener;
         Scenarios.Watch();
@@ -142,7 +143,6 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
 
         _acceptLoop = AcceptLoopAsync(listener, implicitTls: false);
         StartImplicitTls();
-        return Task.CompletedTask;
     }
 
     /// <summary>

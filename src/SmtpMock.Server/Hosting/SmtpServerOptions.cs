@@ -91,6 +91,9 @@ public sealed partial record SmtpServerOptions
     /// </summary>
     public string InstanceId { get; init; } = string.Empty;
 
+    /// <summary>How this instance tells the others sharing its store what its sessions do (Redis pub/sub); none by default. The caller owns it.</summary>
+    public Cluster.IEventBus EventBus { get; init; } = Cluster.LocalEventBus.Instance;
+
     /// <summary>Session transcripts kept after their sessions end; the oldest go first.</summary>
     public int MaxTranscripts { get; init; } = 1000;
 

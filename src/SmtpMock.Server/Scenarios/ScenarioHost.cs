@@ -43,6 +43,8 @@ public sealed partial class ScenarioHost : IDisposable
         _current = ScenarioRules.Plain(options, _simulator);
         _files = new ScenarioFiles(options.ScenarioPaths, options.TimeProvider, logger, s => ReferenceEquals(_active, s));
         _files.Changed += OnFileChanged;
+        _self = $"{options.InstanceId}/{Guid.NewGuid():N}";
+        State.ScenarioChanged += OnShared;
         var active = options.ActiveScenario ?? _files.First?.Name;
         if (active is not null)
         {
@@ -99,6 +101,7 @@ public sealed partial class ScenarioHost : IDisposable
         }
 
         Changed?.Invoke(scenario);
+        Share(scenario);
     }
 
     /// <summary>
@@ -115,8 +118,9 @@ public sealed partial class ScenarioHost : IDisposable
         {
             if (_active is { } scenario)
             {
-                // A fresh engine: its own fired counts, and a new activation in the state.
-                Use(scenario, announce: false);
+                // A fresh engine with its own fired counts. A shared scenario keeps its activation (every instance
+                // counts under it, and the state itself was just emptied); a local one takes a new one.
+                Use(scenario, announce: false, activation: _sharedActivation);
             }
         }
 
@@ -132,6 +136,7 @@ public sealed partial class ScenarioHost : IDisposable
     public void Dispose()
     {
         _files.Changed -= OnFileChanged;
+        State.ScenarioChanged -= OnShared;
         _files.Dispose();
     }
 
@@ -152,11 +157,12 @@ public sealed partial class ScenarioHost : IDisposable
         if (activate)
         {
             Changed?.Invoke(change.Scenario);
+            Share(change.Scenario);
         }
     }
 
     /// <summary>Under the lock: the rules new sessions get, with a new activation name (so its counters start at zero).</summary>
-    private void Use(Scenario? scenario, bool announce = true)
+    private void Use(Scenario? scenario, bool announce = true, string? activation = null)
     {
         _active = scenario;
         if (scenario is null)
@@ -166,7 +172,7 @@ public sealed partial class ScenarioHost : IDisposable
             return;
         }
 
-        var activation = $"{scenario.Name}#{Interlocked.Increment(ref _activations)}";
+        activation ??= $"{scenario.Name}#{Interlocked.Increment(ref _activations)}";
         _current = ScenarioRules.For(_options, scenario, State, _simulator, activation, out var engine);
         _engine = engine;
         if (announce)
