@@ -57,7 +57,7 @@ mkdir -p fuzz/findings
 export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 AFL_SKIP_BIN_CHECK=1 AFL_NO_AFFINITY=1
 limit=(-V "$secs")
 [ -n "${FUZZ_EXECS:-}" ] && limit+=(-E "$FUZZ_EXECS")
-run=(dotnet "$build/bin/SmtpMock.Fuzz.dll" "$target")
+run=("$(command -v dotnet)" "$build/bin/SmtpMock.Fuzz.dll" "$target")
 timeout $((secs + 120)) afl-fuzz "${limit[@]}" -i "$inputs" -o "$findings" -x "fuzz/dict/$target.dict" -t 10000 -m none \
   -- "${run[@]}" > "$findings.log" 2>&1 || true
 
