@@ -1,6 +1,7 @@
 #!/bin/bash
-# Adds what the code makes public now and the lists do not yet hold (the analyzer's RS0016) to each library project's
-# PublicAPI.Unshipped.txt, in one build. For a deliberate change of the public surface; review the diff after it.
+# Brings each library project's public API lists in step with the code, in one build per project: what the code makes
+# public and the lists lack (RS0016) is added to PublicAPI.Unshipped.txt, what the lists hold and the code no longer
+# has (RS0017) is removed from both lists. For a deliberate change of the public surface; review the diff after it.
 # (tools/publicapi.sh rewrites the lists whole instead.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,14 @@ for p in $projects; do
     cat "$log.$name" >> "$p/PublicAPI.Unshipped.txt"
     echo "$p: $(wc -l < "$log.$name") symbols added"
   fi
-  rm -f "$log.$name"
+  grep "RS0017" "$log" | grep "/$name/" | sed -E "s/.*Symbol '(.*)' is part of the declared API.*/\1/" | sort -u > "$log.$name.gone" || true
+  if [ -s "$log.$name.gone" ]; then
+    for list in "$p/PublicAPI.Shipped.txt" "$p/PublicAPI.Unshipped.txt"; do
+      grep -vxF -f "$log.$name.gone" "$list" > "$list.new" || true
+      mv "$list.new" "$list"
+    done
+    echo "$p: $(wc -l < "$log.$name.gone") symbols removed"
+  fi
+  rm -f "$log.$name" "$log.$name.gone"
 done
 rm -f "$log"

@@ -12,7 +12,7 @@ namespace SmtpMock.Fuzz;
 /// CVE-2011-0411). A client that sent nothing more fails the handshake, as one that closes does. Oracles: the upgrade
 /// comes right after a 220 and at most once; which messages were captured before it is kept for the TLS oracles.
 /// </summary>
-internal sealed class FuzzTls(ScriptedPipeReader plain, MemoryStream output, MessageStore store) : ITlsUpgrader
+internal sealed class FuzzTls(ScriptedPipeReader plain, MemoryStream output, MemoryMessageStore store) : ITlsUpgrader
 {
     public static readonly TlsHandshake Handshake = TlsHandshake.Made("TLSv1.3", "TLS_AES_256_GCM_SHA384");
 

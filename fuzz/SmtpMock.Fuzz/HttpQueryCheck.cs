@@ -5,10 +5,11 @@ using SmtpMock.Server.Capture;
 namespace SmtpMock.Fuzz;
 
 /// <summary>
-/// A query string through what GET /api/v1/messages and /messages/wait read of it: the filter (to, from, subject,
+/// A query string through what GET /api/v1/messages and /messages/wait read of it: the filter (to, from, subject, tag,
 /// since, q, tls, auth, user, mechanism), limit, count, timeout and cursor. Each check either accepts with a value in
-/// its bounds or gives a reason that serialises as the 400's problem; an accepted filter is applied to a message; a
-/// filter that names only what the message has must match it.
+/// its bounds or gives a reason that serialises as the 400's problem; an accepted filter (a <see cref="MessageQuery"/>)
+/// is applied to a message as the memory store applies it (<see cref="QueryMatcher"/>); a to= term that names the
+/// message's recipient must match it.
 /// </summary>
 internal static class HttpQueryCheck
 {
@@ -22,9 +23,10 @@ internal static class HttpQueryCheck
         Decided("filter", filtered, error);
         if (filtered)
         {
-            _ = filter.Matches(kept);
-            if (filter.To is { } to && kept.Recipients[0].Address.Contains(to, StringComparison.OrdinalIgnoreCase)
-                && !new MessageFilter(to, null, null, null).Matches(kept))
+            _ = QueryMatcher.Matches(filter, kept);
+            if (filter.Terms.FirstOrDefault(t => t.Field == QueryField.Recipient)?.Value is { } to
+                && kept.Recipients[0].Address.Contains(to, StringComparison.OrdinalIgnoreCase)
+                && !QueryMatcher.Matches(MessageQuery.All.With(QueryField.Recipient, to), kept))
             {
                 throw new OracleViolation($"to={to} does not match a message to {kept.Recipients[0].Address}");
             }

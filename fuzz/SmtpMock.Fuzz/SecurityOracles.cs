@@ -17,7 +17,7 @@ internal static class SecurityOracles
 {
     private static readonly HashSet<string> ClearMechanisms = new(StringComparer.OrdinalIgnoreCase) { "PLAIN", "LOGIN", "XOAUTH2" };
 
-    public static void Check(SessionMode mode, SessionContext context, MessageStore store, HashSet<string>? capturedBefore)
+    public static void Check(SessionMode mode, SessionContext context, MemoryMessageStore store, HashSet<string>? capturedBefore)
     {
         foreach (var message in store.Messages)
         {

@@ -24,12 +24,12 @@ public static partial class SessionTarget
         var mode = SessionMode.Of(input.Length == 0 ? (byte)0 : input[0]);
         var chunk = input.Length == 0 ? 1 : 1 + (input[0] % 16);
         var data = input.Length == 0 ? input : input[1..];
-        var store = new MessageStore(100, 1024 * 1024);
+        var store = new MemoryMessageStore(100, 1024 * 1024);
         var output = new MemoryStream();
         var writer = PipeWriter.Create(output, new StreamPipeWriterOptions(leaveOpen: true));
         var reader = ScriptedPipeReader.InChunksOf(data, chunk);
         var tls = mode.OffersTls ? new FuzzTls(reader, output, store) : null;
-        var session = SessionFactory.Create(mode.Options, null, store, 1, new IPEndPoint(IPAddress.Loopback, 1), NullLogger.Instance, tls: tls);
+        var (session, _) = SessionFactory.Create(mode.Options, null, store, 1, new IPEndPoint(IPAddress.Loopback, 1), NullLogger.Instance, tls: tls);
         var context = session.Context;
         var run = session.RunAsync(reader, writer, CancellationToken.None);
         if (!run.Wait(TimeSpan.FromSeconds(10)))

@@ -14,7 +14,13 @@ namespace SmtpMock.Testing;
 /// </summary>
 public sealed class SmtpMockFixture : IAsyncDisposable
 {
-    private SmtpMockFixture(SmtpMockServer server) => Server = server;
+    private readonly MemoryMessageStore _store;
+
+    private SmtpMockFixture(SmtpMockServer server, MemoryMessageStore store)
+    {
+        Server = server;
+        _store = store;
+    }
 
     /// <summary>The server underneath, for what the fixture does not wrap.</summary>
     public SmtpMockServer Server { get; }
@@ -26,7 +32,7 @@ public sealed class SmtpMockFixture : IAsyncDisposable
     public int Port => Server.EndPoint.Port;
 
     /// <summary>The messages accepted since the start or the last <see cref="Reset"/>, oldest first.</summary>
-    public IReadOnlyList<ReceivedMessage> Messages => [.. Server.Messages.Messages.Select(m => new ReceivedMessage(m))];
+    public IReadOnlyList<ReceivedMessage> Messages => [.. _store.Messages.Select(m => new ReceivedMessage(m))];
 
     /// <summary>
     /// Finished sessions since the start or the last <see cref="Reset"/>, oldest first, each with its transcript
@@ -43,7 +49,9 @@ public sealed class SmtpMockFixture : IAsyncDisposable
     {
         var options = new SmtpMockFixtureOptions();
         configure?.Invoke(options);
-        var server = new SmtpMockServer(options.ToServerOptions(), options.LoggerFactory);
+        var serverOptions = options.ToServerOptions();
+        var store = new MemoryMessageStore(serverOptions.MaxStoredMessages, serverOptions.MaxStoredBytes);
+        var server = new SmtpMockServer(serverOptions with { MessageStore = store }, options.LoggerFactory);
         try
         {
             server.Scenarios.Activate(options.Scenario);
@@ -55,7 +63,7 @@ public sealed class SmtpMockFixture : IAsyncDisposable
             throw;
         }
 
-        return new SmtpMockFixture(server);
+        return new SmtpMockFixture(server, store);
     }
 
     /// <summary>Makes this scenario active for connections opened from now on (null: a correct server again).</summary>
@@ -77,7 +85,7 @@ public sealed class SmtpMockFixture : IAsyncDisposable
     /// </summary>
     public void Reset()
     {
-        Server.Messages.Clear();
+        _store.Clear();
         Server.ClearFinishedSessions();
         Server.Scenarios.Reset();
     }
@@ -87,15 +95,38 @@ public sealed class SmtpMockFixture : IAsyncDisposable
     /// <see cref="TimeoutException"/> saying what did arrive when they have not within <paramref name="timeout"/>.
     /// </summary>
     public Task<IReadOnlyList<ReceivedMessage>> WaitForMessagesAsync(int count, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        WaitAsync<CapturedMessage, ReceivedMessage>(
+        WaitAsync<StoreChange, ReceivedMessage>(
             count,
             timeout,
             ("message", "messages"),
-            handler => Server.Messages.Captured += handler,
-            handler => Server.Messages.Captured -= handler,
-            () => Server.Messages.Count,
+            handler => _store.Changed += handler,
+            handler => _store.Changed -= handler,
+            () => _store.Count,
             () => Messages,
             cancellationToken);
+
+    /// <summary>
+    /// Waits for the first message (kept or still to come) that <paramref name="match"/> accepts and returns it; throws
+    /// <see cref="TimeoutException"/> naming what did arrive when none has within <paramref name="timeout"/> (10 s by
+    /// default). <c>await smtp.WaitForMessageAsync(m =&gt; m.Subject == "Welcome")</c>.
+    /// </summary>
+    public async Task<ReceivedMessage> WaitForMessageAsync(Func<ReceivedMessage, bool> match, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(match);
+        var wait = timeout ?? TimeSpan.FromSeconds(10);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(wait);
+        try
+        {
+            return new ReceivedMessage(await _store.WaitForAsync(m => match(new ReceivedMessage(m)), deadline.Token).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var got = Messages;
+            throw new TimeoutException(
+                $"no matching message within {wait.TotalSeconds:0.###} s; got {got.Count}" + (got.Count == 0 ? string.Empty : ": " + string.Join("; ", got)));
+        }
+    }
 
     /// <summary>
     /// Waits until at least <paramref name="count"/> sessions have ended and returns them all, with transcripts;

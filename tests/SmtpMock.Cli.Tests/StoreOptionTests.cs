@@ -66,7 +66,7 @@ public class StoreOptionTests
     [Test]
     public void Store_failure_after_start_is_an_IOException_saying_which_message_and_why()
     {
-        var store = MessageStore.Open(Path.Combine(_dir, "store"), 10, 1 << 20, NullLogger.Instance);
+        var store = MemoryMessageStore.Open(Path.Combine(_dir, "store"), 10, 1 << 20, NullLogger.Instance);
         Directory.Delete(Path.Combine(_dir, "store"), recursive: true);
         var message = new CapturedMessage("m1", 1, DateTimeOffset.UnixEpoch, "127.0.0.1", "client.test", MailPath.Null, [], [], "Subject: x\r\n\r\nx\r\n"u8.ToArray());
 

@@ -31,6 +31,19 @@ public sealed class EventHubTests : ControlFixture
     }
 
     [Test]
+    public async Task A_dropped_reader_is_told_at_once_so_that_its_stream_stops_writing()
+    {
+        using var hub = new EventHub(Server, buffer: 4, maxReaders: 10);
+        var slow = hub.Subscribe(out _, out var dropped)!;
+        Assert.That(dropped.IsCancellationRequested, Is.False);
+
+        await SendAsync(Message("while nobody reads")).WaitAsync(Deadline);
+
+        Assert.That(dropped.IsCancellationRequested, Is.True, "the reader that never read was signalled");
+        Assert.That(slow.TryRead(out _), Is.True, "its buffered events stay readable for anyone who wants them");
+    }
+
+    [Test]
     public void Past_the_reader_limit_no_channel_is_given_and_a_leaving_reader_frees_its_place()
     {
         using var hub = new EventHub(Server, buffer: 4, maxReaders: 2);

@@ -1,3 +1,4 @@
+using SmtpMock.Server.Capture;
 using Microsoft.Playwright;
 
 namespace SmtpMock.Control.Tests;

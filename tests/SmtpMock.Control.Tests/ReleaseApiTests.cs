@@ -1,3 +1,4 @@
+using SmtpMock.Server.Capture;
 using System.Net;
 using System.Text;
 using SmtpMock.Control.Hosting;

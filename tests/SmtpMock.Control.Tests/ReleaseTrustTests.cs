@@ -1,3 +1,4 @@
+using SmtpMock.Server.Capture;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;

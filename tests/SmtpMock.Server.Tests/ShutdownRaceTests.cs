@@ -21,7 +21,7 @@ public class ShutdownRaceTests
         var output = PipeWriter.Create(wire);
         var input = new ScriptedPipeReader([], hangAtEnd: true);
         var options = SessionDriver.Options();
-        var session = SessionDriver.Build(options, new MessageStore(10, 1 << 20));
+        var session = SessionDriver.Build(options, new MemoryMessageStore(10, 1 << 20));
         var context = session.Context;
 
         await session.RunAsync(input, output, shutdown.Token).WaitAsync(TimeSpan.FromSeconds(30));

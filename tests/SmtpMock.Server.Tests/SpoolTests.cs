@@ -24,7 +24,7 @@ public class SpoolTests
     {
         var body = "Subject: big\r\n\r\n" + Body(100_000); // about 7.4 MB
         var options = SessionDriver.Options(o => o with { MaxMessageSize = 64L * 1024 * 1024 });
-        var store = new MessageStore(directory: new MessageDirectory(_dir));
+        var store = new MemoryMessageStore(directory: new MessageDirectory(_dir));
         var result = await SessionDriver.RunAsync(Splitter.Bytes(Ehlo + Mail + Rcpt + "DATA\r\n" + body + ".\r\n"), Split.PerLine, options, store);
 
         Assert.That(result.Codes.Last(), Is.EqualTo("250 2.0.0"));
@@ -41,7 +41,7 @@ public class SpoolTests
     public async Task A_spooled_message_that_is_refused_leaves_no_file()
     {
         var options = SessionDriver.Options(o => o with { MaxMessageSize = 6L * 1024 * 1024 });
-        var store = new MessageStore(directory: new MessageDirectory(_dir));
+        var store = new MemoryMessageStore(directory: new MessageDirectory(_dir));
         var result = await SessionDriver.RunAsync(Splitter.Bytes(Ehlo + Mail + Rcpt + "DATA\r\n" + Body(100_000) + ".\r\n"), Split.Whole, options, store);
         Assert.That(result.Codes.Last(), Is.EqualTo("552 5.3.4"));
         Assert.That(Directory.GetFiles(_dir), Is.Empty);
@@ -50,7 +50,7 @@ public class SpoolTests
     [Test]
     public async Task A_disconnect_mid_message_deletes_the_spool_file()
     {
-        var store = new MessageStore(directory: new MessageDirectory(_dir));
+        var store = new MemoryMessageStore(directory: new MessageDirectory(_dir));
         await SessionDriver.RunAsync(Splitter.Bytes(Ehlo + Mail + Rcpt + "DATA\r\n" + Body(100_000)), Split.Whole, SessionDriver.Options(o => o with { MaxMessageSize = 64L * 1024 * 1024 }), store);
         Assert.That(store.Count, Is.Zero);
         Assert.That(Directory.GetFiles(_dir), Is.Empty);

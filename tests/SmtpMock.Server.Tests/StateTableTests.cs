@@ -6,13 +6,18 @@ namespace SmtpMock.Server.Tests;
 public class StateTableTests
 {
     [Test]
-    public void Every_verb_has_a_row_for_every_state()
+    public void Every_verb_and_every_effect_has_a_cell_for_every_state()
     {
-        foreach (var verb in Enum.GetValues<SmtpVerb>())
+        foreach (var state in Enum.GetValues<SessionState>())
         {
-            foreach (var state in Enum.GetValues<SessionState>())
+            foreach (var verb in Enum.GetValues<SmtpVerb>())
             {
-                Assert.That(() => StateTable.Lookup(state, verb), Throws.Nothing, $"{verb} in {state}");
+                Assert.That(() => StateTable.IsAllowed(state, verb), Throws.Nothing, $"{verb} in {state}");
+            }
+
+            foreach (var effect in Enum.GetValues<SessionEffect>())
+            {
+                Assert.That(() => StateTable.CanHappen(state, effect), Throws.Nothing, $"{effect} in {state}");
             }
         }
     }
@@ -31,29 +36,62 @@ public class StateTableTests
     [TestCase(SessionState.Refused, SmtpVerb.Quit, true)]
     [TestCase(SessionState.Refused, SmtpVerb.Noop, false)]
     [TestCase(SessionState.Refused, SmtpVerb.Ehlo, false)]
+    [TestCase(SessionState.ReceivingData, SmtpVerb.Quit, false)]
+    [TestCase(SessionState.Authenticating, SmtpVerb.Noop, false)]
+    [TestCase(SessionState.StartingTls, SmtpVerb.Ehlo, false)]
     public void Follows_rfc5321_section_4_1_4(SessionState state, SmtpVerb verb, bool allowed)
     {
         Assert.That(StateTable.IsAllowed(state, verb), Is.EqualTo(allowed));
     }
 
-    [TestCase(SessionState.Connected, SmtpVerb.Ehlo, SessionState.Ready)]
-    [TestCase(SessionState.HaveRecipients, SmtpVerb.Helo, SessionState.Ready)]
-    [TestCase(SessionState.Ready, SmtpVerb.Mail, SessionState.HaveSender)]
-    [TestCase(SessionState.HaveSender, SmtpVerb.Rcpt, SessionState.HaveRecipients)]
-    [TestCase(SessionState.HaveRecipients, SmtpVerb.Data, SessionState.Ready)]
-    [TestCase(SessionState.HaveRecipients, SmtpVerb.Bdat, SessionState.Chunking)]
-    [TestCase(SessionState.Connected, SmtpVerb.Rset, SessionState.Connected)]
-    [TestCase(SessionState.Chunking, SmtpVerb.Rset, SessionState.Ready)]
-    [TestCase(SessionState.HaveSender, SmtpVerb.Noop, SessionState.HaveSender)]
-    public void Says_where_success_leads(SessionState state, SmtpVerb verb, SessionState next)
+    [TestCase(SessionState.Connected, "Greet", SessionState.Ready)]
+    [TestCase(SessionState.HaveRecipients, "Greet", SessionState.Ready)]
+    [TestCase(SessionState.Ready, "SetSender", SessionState.HaveSender)]
+    [TestCase(SessionState.HaveSender, "AddRecipient", SessionState.HaveRecipients)]
+    [TestCase(SessionState.HaveRecipients, "BeginData", SessionState.ReceivingData)]
+    [TestCase(SessionState.ReceivingData, "EndTransaction", SessionState.Ready)]
+    [TestCase(SessionState.HaveRecipients, "TakeChunk", SessionState.Chunking)]
+    [TestCase(SessionState.Chunking, "EndTransaction", SessionState.Ready)]
+    [TestCase(SessionState.Connected, "Reset", SessionState.Connected)]
+    [TestCase(SessionState.Chunking, "Reset", SessionState.Ready)]
+    [TestCase(SessionState.HaveSender, "None", SessionState.HaveSender)]
+    [TestCase(SessionState.Connected, "RefuseService", SessionState.Refused)]
+    [TestCase(SessionState.Ready, "StartTls", SessionState.StartingTls)]
+    [TestCase(SessionState.StartingTls, "TlsStarted", SessionState.Connected)]
+    [TestCase(SessionState.Ready, "AuthContinue", SessionState.Authenticating)]
+    [TestCase(SessionState.Authenticating, "AuthContinue", SessionState.Authenticating)]
+    [TestCase(SessionState.Authenticating, "Authenticated", SessionState.Ready)]
+    [TestCase(SessionState.Authenticating, "AuthFailed", SessionState.Ready)]
+    [TestCase(SessionState.Authenticating, "AuthEnded", SessionState.Ready)]
+    public void Says_where_each_effect_leads(SessionState state, string effect, SessionState next)
     {
-        Assert.That(StateTable.Lookup(state, verb), Is.EqualTo(new Transition(true, next)));
+        Assert.That(StateTable.Next(state, Enum.Parse<SessionEffect>(effect)), Is.EqualTo(next));
     }
 
     [Test]
-    public void Out_of_sequence_leaves_the_state_as_it_was()
+    public void An_effect_that_cannot_happen_in_a_state_is_a_bug_not_a_quiet_change()
     {
-        Assert.That(StateTable.Lookup(SessionState.Ready, SmtpVerb.Rcpt), Is.EqualTo(new Transition(false, SessionState.Ready)));
+        Assert.That(() => StateTable.Next(SessionState.Connected, SessionEffect.SetSender), Throws.InvalidOperationException);
+        Assert.That(StateTable.CanHappen(SessionState.Refused, SessionEffect.Greet), Is.False);
+    }
+
+    [Test]
+    public void Every_state_the_server_can_be_in_is_reached_by_some_effect_and_every_effect_leads_somewhere()
+    {
+        var reached = new HashSet<SessionState> { SessionState.Connected };
+        foreach (var state in Enum.GetValues<SessionState>())
+        {
+            foreach (var effect in Enum.GetValues<SessionEffect>().Where(e => StateTable.CanHappen(state, e)))
+            {
+                reached.Add(StateTable.Next(state, effect));
+            }
+        }
+
+        Assert.That(reached, Is.EquivalentTo(Enum.GetValues<SessionState>()));
+        foreach (var effect in Enum.GetValues<SessionEffect>())
+        {
+            Assert.That(Enum.GetValues<SessionState>().Any(s => StateTable.CanHappen(s, effect)), Is.True, $"{effect} can happen somewhere");
+        }
     }
 
     [Test]

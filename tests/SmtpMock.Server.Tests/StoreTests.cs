@@ -15,7 +15,7 @@ public class StoreTests
     [Test]
     public void Keeps_the_newest_messages_within_the_count()
     {
-        var store = new MessageStore(maxMessages: 3);
+        var store = new MemoryMessageStore(maxMessages: 3);
         foreach (var id in new[] { "1", "2", "3", "4", "5" })
         {
             store.Add(Message(id));
@@ -28,7 +28,7 @@ public class StoreTests
     [Test]
     public void Keeps_the_newest_messages_within_the_byte_budget()
     {
-        var store = new MessageStore(maxMessages: 100, maxBytes: 250);
+        var store = new MemoryMessageStore(maxMessages: 100, maxBytes: 250);
         foreach (var id in new[] { "1", "2", "3", "4" })
         {
             store.Add(Message(id, size: 100));
@@ -40,7 +40,7 @@ public class StoreTests
     [Test]
     public async Task Wait_completes_for_a_message_that_arrives_later_and_honours_cancellation()
     {
-        var store = new MessageStore();
+        var store = new MemoryMessageStore();
         var waiting = store.WaitForAsync(m => m.Sender.Address == "late@example.com", CancellationToken.None);
         store.Add(Message("1"));
         Assert.That(waiting.IsCompleted, Is.False);
@@ -113,7 +113,7 @@ public class StoreTests
             File.WriteAllText(Path.Combine(path, "broken.json"), "{not json");
             var log = new ListLogger();
 
-            var store = MessageStore.Open(path, 10, 1 << 20, log);
+            var store = MemoryMessageStore.Open(path, 10, 1 << 20, log);
 
             Assert.That(store.Messages.Select(m => m.Id), Is.EqualTo(new[] { "kept" }));
             Assert.That(log.Lines, Is.EqualTo(new[]

@@ -17,14 +17,18 @@ internal sealed class ChangeSignal
     }
 
     /// <summary>Waits until <paramref name="done"/> holds, or the timeout passes (false), or the request is aborted.</summary>
-    public async Task<bool> WaitUntilAsync(Func<bool> done, TimeSpan timeout, CancellationToken aborted)
+    public Task<bool> WaitUntilAsync(Func<bool> done, TimeSpan timeout, CancellationToken aborted) =>
+        WaitUntilAsync(() => ValueTask.FromResult(done()), timeout, aborted);
+
+    /// <summary>As the other overload, with a condition that may need I/O (a store's query).</summary>
+    public async Task<bool> WaitUntilAsync(Func<ValueTask<bool>> done, TimeSpan timeout, CancellationToken aborted)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         deadline.CancelAfter(timeout);
         while (true)
         {
             var next = Next;
-            if (done())
+            if (await done().ConfigureAwait(false))
             {
                 return true;
             }
@@ -35,7 +39,7 @@ internal sealed class ChangeSignal
             }
             catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
             {
-                return done();
+                return await done().ConfigureAwait(false);
             }
         }
     }

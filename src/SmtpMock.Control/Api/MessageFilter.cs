@@ -1,50 +1,49 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using SmtpMock.Server.Capture;
 
 namespace SmtpMock.Control.Api;
 
 /// <summary>
-/// The message filters the list and the wait share: to, from, subject (substrings, any case), since, and q, a
-/// substring of any of the three (the page's search box, as Mailpit's searches them all); and how it came in:
-/// tls (over TLS or not), auth (after a login or not), user (that exact login name, as the server compares it) and
-/// mechanism (the SASL mechanism of that login, any case).
+/// The message filters the list, the wait and a filtered delete share, read from the query string into one
+/// <see cref="MessageQuery"/> (the store evaluates it, in memory or in SQL): to, from, subject (substrings, any case),
+/// since, and q, a substring of any of the three (the page's search box, as Mailpit's searches them all); tag (a tag,
+/// exactly, any case); how it came in: tls (over TLS or not), auth (after a login or not), user (that exact login name,
+/// as the server compares it) and mechanism (the SASL mechanism of that login, any case).
 /// </summary>
-internal sealed record MessageFilter(string? To, string? From, string? Subject, DateTimeOffset? Since, string? Any = null)
+internal static class MessageFilter
 {
-    public bool? Tls { get; init; }
-
-    public bool? Auth { get; init; }
-
-    public string? User { get; init; }
-
-    public string? Mechanism { get; init; }
-
-    public static bool TryRead(HttpContext context, out MessageFilter filter, out string? error)
+    public static bool TryRead(HttpContext context, out MessageQuery query, out string? error)
     {
+        query = MessageQuery.All;
         bool? tls = null, auth = null;
-        var ok = Http.TryTime(context, "since", out var since, out error)
-            && Http.TryBool(context, "tls", out tls, out error)
-            && Http.TryBool(context, "auth", out auth, out error);
-        filter = new MessageFilter(Http.Query(context, "to"), Http.Query(context, "from"), Http.Query(context, "subject"), since, Http.Query(context, "q"))
+        if (!Http.TryTime(context, "since", out var since, out error)
+            || !Http.TryBool(context, "tls", out tls, out error)
+            || !Http.TryBool(context, "auth", out auth, out error))
         {
-            Tls = tls,
-            Auth = auth,
-            User = Http.Query(context, "user"),
-            Mechanism = Http.Query(context, "mechanism"),
-        };
-        return ok;
+            return false;
+        }
+
+        var terms = new List<QueryTerm>();
+        void Add(QueryField field, string? value)
+        {
+            if (value is not null)
+            {
+                terms.Add(new QueryTerm(field, value));
+            }
+        }
+
+        Add(QueryField.Recipient, Http.Query(context, "to"));
+        Add(QueryField.Sender, Http.Query(context, "from"));
+        Add(QueryField.Subject, Http.Query(context, "subject"));
+        Add(QueryField.Text, Http.Query(context, "q"));
+        Add(QueryField.Tag, Http.Query(context, "tag"));
+        Add(QueryField.Since, since?.ToString("O", CultureInfo.InvariantCulture));
+        Add(QueryField.Tls, tls is null ? null : tls.Value ? "true" : "false");
+        Add(QueryField.Authenticated, auth is null ? null : auth.Value ? "true" : "false");
+        Add(QueryField.User, Http.Query(context, "user"));
+        Add(QueryField.Mechanism, Http.Query(context, "mechanism"));
+        query = MessageQuery.All with { Terms = terms };
+        return true;
     }
-
-    public bool Matches(CapturedMessage message) =>
-        (To is null || message.Recipients.Any(r => Has(r.Address, To)))
-        && (From is null || Has(message.Sender.Address, From))
-        && (Since is null || message.ReceivedAt >= Since)
-        && (Tls is null || message.IsSecure == Tls)
-        && (Auth is null || (message.AuthenticatedUser is not null) == Auth)
-        && (User is null || string.Equals(message.AuthenticatedUser, User, StringComparison.Ordinal))
-        && (Mechanism is null || string.Equals(message.AuthMechanism, Mechanism, StringComparison.OrdinalIgnoreCase))
-        && (Subject is null || Has(message.Summary.Subject, Subject))
-        && (Any is null || Has(message.Sender.Address, Any) || message.Recipients.Any(r => Has(r.Address, Any)) || Has(message.Summary.Subject, Any));
-
-    private static bool Has(string? text, string part) => text?.Contains(part, StringComparison.OrdinalIgnoreCase) == true;
 }

@@ -9,7 +9,7 @@ namespace SmtpMock.Control.Api;
 /// <summary>/api/v1/messages: list with filters and paging, wait, detail, raw bytes, attachments, delete.</summary>
 internal sealed class MessagesApi(ControlState state)
 {
-    private MessageStore Store => state.Server.Messages;
+    private IMessageStore Store => state.Server.Messages;
 
     public void Map(IEndpointRouteBuilder api)
     {
@@ -31,22 +31,19 @@ internal sealed class MessagesApi(ControlState state)
             return;
         }
 
-        var newest = Store.Messages.Reverse().Where(filter.Matches).ToList();
-        var start = 0;
-        if (Http.Query(context, "cursor") is { } cursor)
+        MessageResults page;
+        try
         {
-            start = newest.FindIndex(m => m.Id == cursor) + 1;
-            if (start == 0)
-            {
-                await Http.BadRequest(context, $"'cursor' {cursor} is not a listed message any more (deleted or evicted): list again from the start").ConfigureAwait(false);
-                return;
-            }
+            page = await Store.QueryAsync(filter with { After = Http.Query(context, "cursor"), Limit = limit }, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            await Http.BadRequest(context, $"'cursor' {e.Message}".Replace("'cursor' the cursor ", "'cursor' ", StringComparison.Ordinal)).ConfigureAwait(false);
+            return;
         }
 
-        var page = newest.Skip(start).Take(limit).ToList();
-        var next = start + page.Count < newest.Count ? page[^1].Id : null;
         var faults = new MessageFaults(state.Server);
-        await Http.Json(context, new MessagePage([.. page.Select(m => Summary(m, faults))], next), ControlJson.Readable.MessagePage).ConfigureAwait(false);
+        await Http.Json(context, new MessagePage([.. page.Items.Select(m => Summary(m, faults))], page.NextCursor), ControlJson.Readable.MessagePage).ConfigureAwait(false);
     }
 
     private async Task WaitAsync(HttpContext context)
@@ -66,9 +63,9 @@ internal sealed class MessagesApi(ControlState state)
             return;
         }
 
-        List<CapturedMessage> found = [];
+        IReadOnlyList<CapturedMessage> found = [];
         var done = await state.MessagesChanged.WaitUntilAsync(
-            () => (found = [.. Store.Messages.Reverse().Where(filter.Matches)]).Count >= count,
+            async () => (found = (await Store.QueryAsync(filter, context.RequestAborted).ConfigureAwait(false)).Items).Count >= count,
             timeout,
             context.RequestAborted).ConfigureAwait(false);
         if (!done)
@@ -136,29 +133,34 @@ internal sealed class MessagesApi(ControlState state)
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private Task DeleteAllAsync(HttpContext context)
+    private async Task DeleteAllAsync(HttpContext context)
     {
-        Store.Clear();
+        if (!MessageFilter.TryRead(context, out var filter, out var error))
+        {
+            await Http.BadRequest(context, error!).ConfigureAwait(false);
+            return;
+        }
+
+        await Store.DeleteAsync(filter, context.RequestAborted).ConfigureAwait(false);
         context.Response.StatusCode = StatusCodes.Status204NoContent;
-        return Task.CompletedTask;
     }
 
-    private Task DeleteAsync(HttpContext context)
+    private async Task DeleteAsync(HttpContext context)
     {
         var id = Http.Route(context, "id")!;
-        if (!Store.Remove(id))
+        if (!await Store.DeleteAsync(id, context.RequestAborted).ConfigureAwait(false))
         {
-            return Http.NotFound(context, $"no message {id}");
+            await Http.NotFound(context, $"no message {id}").ConfigureAwait(false);
+            return;
         }
 
         context.Response.StatusCode = StatusCodes.Status204NoContent;
-        return Task.CompletedTask;
     }
 
     private async Task<CapturedMessage?> FindAsync(HttpContext context)
     {
         var id = Http.Route(context, "id")!;
-        var message = Store.Find(id);
+        var message = await Store.GetAsync(id, context.RequestAborted).ConfigureAwait(false);
         if (message is null)
         {
             await Http.NotFound(context, $"no message {id}").ConfigureAwait(false);

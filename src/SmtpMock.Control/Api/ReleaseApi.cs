@@ -36,7 +36,7 @@ internal sealed class ReleaseApi(ControlState state)
         }
 
         var id = Http.Route(context, "id")!;
-        if (state.Server.Messages.Find(id) is not { } message)
+        if (await state.Server.Messages.GetAsync(id, context.RequestAborted).ConfigureAwait(false) is not { } message)
         {
             await Http.NotFound(context, $"no kept message has the id {id}").ConfigureAwait(false);
             return;

@@ -7,6 +7,7 @@ using SmtpMock.Server.Capture;
 using SmtpMock.Server.Hosting;
 using SmtpMock.Server.Scenarios;
 using SmtpMock.Server.Session;
+using SmtpMock.Server.Session.Events;
 
 namespace SmtpMock.Control.Events;
 
@@ -17,13 +18,16 @@ namespace SmtpMock.Control.Events;
 /// ends, and /metrics counts it), so a slow reader never holds a session's task. At most
 /// <see cref="ControlOptions.MaxEventStreams"/> read at once. With no reader a transcript line costs one array length check.
 /// </summary>
-internal sealed class EventHub : IDisposable
+internal sealed class EventHub : IDisposable, ISessionObserver
 {
     private readonly SmtpMockServer _server;
     private readonly int _buffer;
     private readonly int _maxReaders;
     private readonly Lock _gate = new();
     private volatile Channel<ReadOnlyMemory<byte>>[] _readers = [];
+
+    /// <summary>Each reader's drop signal (under <see cref="_gate"/>). Never disposed: no timer, no wait handle, and a stream may still hold its token.</summary>
+    private readonly Dictionary<Channel<ReadOnlyMemory<byte>>, CancellationTokenSource> _drops = [];
     private long _dropped;
 
     public EventHub(SmtpMockServer server, int buffer, int maxReaders)
@@ -33,18 +37,23 @@ internal sealed class EventHub : IDisposable
         _maxReaders = maxReaders;
         server.Metrics.Meter.CreateObservableCounter("smtpmock.events.readers.dropped", () => Interlocked.Read(ref _dropped), "{reader}", "Event stream readers dropped for falling behind");
         server.Metrics.Meter.CreateObservableUpDownCounter("smtpmock.events.readers", () => _readers.Length, "{reader}", "Event stream readers now");
-        server.SessionStarted += OnStarted;
-        server.SessionEnded += OnEnded;
-        server.LineAdded += OnLine;
-        server.Messages.Captured += OnCaptured;
-        server.Messages.Removed += OnRemoved;
+        server.Observers.Add(this);
+        server.Messages.Changed += OnStoreChanged;
         server.Scenarios.Changed += OnScenario;
     }
 
     /// <summary>A new reader's channel, or null when <see cref="ControlOptions.MaxEventStreams"/> read already; <see cref="Unsubscribe"/> it when the reader leaves.</summary>
-    public ChannelReader<ReadOnlyMemory<byte>>? Subscribe(out Channel<ReadOnlyMemory<byte>> channel)
+    public ChannelReader<ReadOnlyMemory<byte>>? Subscribe(out Channel<ReadOnlyMemory<byte>> channel) => Subscribe(out channel, out _);
+
+    /// <summary>
+    /// The same, with a token cancelled when the reader is dropped for falling behind: what it still has buffered
+    /// stays readable, but a stream writing to a client that stopped reading should stop at once instead.
+    /// </summary>
+    public ChannelReader<ReadOnlyMemory<byte>>? Subscribe(out Channel<ReadOnlyMemory<byte>> channel, out CancellationToken dropped)
     {
         channel = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(_buffer) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        var drop = new CancellationTokenSource();
+        dropped = drop.Token;
         lock (_gate)
         {
             if (_readers.Length >= _maxReaders)
@@ -53,6 +62,7 @@ internal sealed class EventHub : IDisposable
             }
 
             _readers = [.. _readers, channel];
+            _drops[channel] = drop;
         }
 
         return channel.Reader;
@@ -63,6 +73,7 @@ internal sealed class EventHub : IDisposable
         lock (_gate)
         {
             _readers = [.. _readers.Where(c => c != channel)];
+            _drops.Remove(channel);
         }
 
         channel.Writer.TryComplete();
@@ -70,11 +81,8 @@ internal sealed class EventHub : IDisposable
 
     public void Dispose()
     {
-        _server.SessionStarted -= OnStarted;
-        _server.SessionEnded -= OnEnded;
-        _server.LineAdded -= OnLine;
-        _server.Messages.Captured -= OnCaptured;
-        _server.Messages.Removed -= OnRemoved;
+        _server.Observers.Remove(this);
+        _server.Messages.Changed -= OnStoreChanged;
         _server.Scenarios.Changed -= OnScenario;
         foreach (var reader in _readers)
         {
@@ -98,9 +106,25 @@ internal sealed class EventHub : IDisposable
             {
                 // Full: this reader is too slow. Drop it rather than wait or lose events silently.
                 reader.Writer.TryComplete(new ChannelClosedException("the events reader fell behind and was dropped"));
+                Drop(reader);
                 Unsubscribe(reader);
                 Interlocked.Increment(ref _dropped);
             }
+        }
+    }
+
+    /// <summary>Signals the reader's stream (on a pool thread: this is a session's thread, which must not run the stream's abort).</summary>
+    private void Drop(Channel<ReadOnlyMemory<byte>> reader)
+    {
+        CancellationTokenSource? drop;
+        lock (_gate)
+        {
+            _drops.TryGetValue(reader, out drop);
+        }
+
+        if (drop is not null)
+        {
+            _ = drop.CancelAsync();
         }
     }
 
@@ -117,27 +141,76 @@ internal sealed class EventHub : IDisposable
         return frame;
     }
 
-    private void OnStarted(SessionContext s) => Publish(s, static s => new ServerEvent("session-opened", Http.Utc(s.StartedAt), s.Id, Line: s.ClientText));
-
-    private void OnEnded(SessionContext s) => Publish(s, static s => new ServerEvent("session-closed", Http.Utc(s.EndedAt ?? DateTimeOffset.UtcNow), s.Id, Line: s.EndReason));
-
-    private void OnLine(long session, DateTimeOffset at, TranscriptDirection direction, string text, string? rule)
+    // Every line of every session comes here: with no reader each must cost nothing (not even the closure a lambda
+    // capturing the event would allocate on entry), hence the check before Publish.
+    void ISessionObserver.OnSessionStarted(in SessionStarted e)
     {
-        // Every transcript line of every session comes here: with no reader it must cost nothing (not even the
-        // closure a lambda capturing these parameters would allocate on entry).
         if (_readers.Length > 0)
         {
-            PublishLine(session, at, direction, text, rule);
+            Publish(e.Session, static s => new ServerEvent("session-opened", Http.Utc(s.StartedAt), s.Id, Line: s.ClientText));
         }
     }
 
-    private void PublishLine(long session, DateTimeOffset at, TranscriptDirection direction, string text, string? rule) =>
-        Publish((session, at, direction, text, rule), static l => new ServerEvent("line", Http.Utc(l.at), l.session, SessionsApi.Direction(l.direction), l.text, l.rule));
+    void ISessionObserver.OnSessionEnded(in SessionEnded e)
+    {
+        if (_readers.Length > 0)
+        {
+            Publish(e, static e => new ServerEvent("session-closed", Http.Utc(e.Session.EndedAt ?? e.At), e.Session.Id, Line: e.Session.EndReason));
+        }
+    }
 
-    private void OnCaptured(CapturedMessage m) => Publish(m, static m => new ServerEvent("message-captured", Http.Utc(m.ReceivedAt), m.SessionId, MessageId: m.Id));
+    void ISessionObserver.OnCommandReceived(in CommandReceived e)
+    {
+        if (_readers.Length > 0)
+        {
+            Publish(e, static e => new ServerEvent("line", Http.Utc(e.At), e.Session.Id, "in", e.Shown));
+        }
+    }
 
-    /// <summary>One message deleted (its id), or all of them (no id).</summary>
-    private void OnRemoved(string? id) => Publish(id, static id => new ServerEvent("messages-deleted", DateTimeOffset.UtcNow, MessageId: id));
+    void ISessionObserver.OnReplySent(in ReplySent e)
+    {
+        if (_readers.Length == 0)
+        {
+            return;
+        }
+
+        if (e.Raw is { } raw)
+        {
+            Publish((e, raw), static r => new ServerEvent("line", Http.Utc(r.e.At), r.e.Session.Id, "out", "(raw) " + r.raw, r.e.Rule));
+            return;
+        }
+
+        var lines = e.Reply.WireLines;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            Publish((e, line: lines[i]), static r => new ServerEvent("line", Http.Utc(r.e.At), r.e.Session.Id, "out", r.line, r.e.Rule));
+        }
+    }
+
+    void ISessionObserver.OnNoteAdded(in NoteAdded e)
+    {
+        if (_readers.Length > 0)
+        {
+            Publish(e, static e => new ServerEvent("line", Http.Utc(e.At), e.Session.Id, "note", e.Text));
+        }
+    }
+
+    /// <summary>A message captured or changed; one deleted (its id), or all of them (no id).</summary>
+    private void OnStoreChanged(StoreChange change)
+    {
+        switch (change)
+        {
+            case { Kind: StoreChangeKind.Added, Message: { } m }:
+                Publish(m, static m => new ServerEvent("message-captured", Http.Utc(m.ReceivedAt), m.SessionId, MessageId: m.Id));
+                break;
+            case { Kind: StoreChangeKind.Updated, Message: { } m }:
+                Publish(m, static m => new ServerEvent("message-updated", DateTimeOffset.UtcNow, m.SessionId, MessageId: m.Id));
+                break;
+            case { Kind: StoreChangeKind.Removed or StoreChangeKind.Cleared }:
+                Publish(change.Id, static id => new ServerEvent("messages-deleted", DateTimeOffset.UtcNow, MessageId: id));
+                break;
+        }
+    }
 
     private void OnScenario(Scenario? s) => Publish(s, static s => new ServerEvent("scenario-changed", DateTimeOffset.UtcNow, Scenario: s?.Name));
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SmtpMock.Control.Api;
@@ -9,11 +11,17 @@ namespace SmtpMock.Control.Events;
 /// <summary>GET /api/v1/events: server-sent events, one JSON object per event, named by its type.</summary>
 internal sealed class EventsApi(ControlState state)
 {
+    /// <summary>Octets of waiting events written before one flush.</summary>
+    private const int MaxBatch = 32 * 1024;
+
+    /// <summary>SO_SNDBUF of an events connection (Linux doubles it for its own bookkeeping).</summary>
+    private const int SendBuffer = 32 * 1024;
+
     public void Map(IEndpointRouteBuilder api) => api.MapGet("/events", new RequestDelegate(StreamAsync)).WithMetadata(TokenInQuery.Instance);
 
     private async Task StreamAsync(HttpContext context)
     {
-        if (state.Events.Subscribe(out var channel) is not { } reader)
+        if (state.Events.Subscribe(out var channel, out var dropped) is not { } reader)
         {
             await Http.Busy(context, $"{state.Options.MaxEventStreams} event streams are open (--max-event-streams): close one, or try again").ConfigureAwait(false);
             return;
@@ -21,16 +29,30 @@ internal sealed class EventsApi(ControlState state)
 
         try
         {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, dropped);
             context.Response.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
             context.Response.Headers["X-Accel-Buffering"] = "no";
+            LimitSendBuffer(context);
             var body = context.Response.BodyWriter;
-            await body.WriteAsync(": connected\n\n"u8.ToArray(), context.RequestAborted).ConfigureAwait(false);
-            await foreach (var frame in reader.ReadAllAsync(context.RequestAborted).ConfigureAwait(false))
+            await body.WriteAsync(": connected\n\n"u8.ToArray(), stop.Token).ConfigureAwait(false);
+            while (await reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
             {
-                // The same bytes go to every reader: the hub serialized the event once.
-                await body.WriteAsync(frame, context.RequestAborted).ConfigureAwait(false);
+                // What is waiting goes out in one flush, up to a bound: under load a reader is handed events faster
+                // than one socket write each could keep up with. The hub serialized each event once for every reader.
+                for (var batched = 0; batched < MaxBatch && reader.TryRead(out var frame); batched += frame.Length)
+                {
+                    body.Write(frame.Span);
+                }
+
+                await body.FlushAsync(stop.Token).ConfigureAwait(false);
             }
+        }
+        catch (OperationCanceledException) when (dropped.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            // Dropped for falling behind: the client stopped reading, so what it has not read is not sent; the
+            // connection ends now (EventSource reconnects) instead of holding its buffers until Kestrel's data rate check.
+            context.Abort();
         }
         catch (OperationCanceledException)
         {
@@ -43,6 +65,19 @@ internal sealed class EventsApi(ControlState state)
         finally
         {
             state.Events.Unsubscribe(channel);
+        }
+    }
+
+    /// <summary>
+    /// A small kernel send buffer for this connection: the events a reader has not taken wait in its bounded buffer
+    /// in the hub, where falling behind is noticed, instead of in megabytes of socket buffer that Linux would grow
+    /// for it (about 3,000 events per reader that never reads, each one written to the socket at a cost).
+    /// </summary>
+    private static void LimitSendBuffer(HttpContext context)
+    {
+        if (context.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+        {
+            socket.SendBufferSize = SendBuffer;
         }
     }
 }

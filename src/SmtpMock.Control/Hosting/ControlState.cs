@@ -18,7 +18,7 @@ internal sealed class ControlState : IDisposable
         Logger = logger;
         Events = new EventHub(server, options.EventBuffer, options.MaxEventStreams);
         _waits = new SemaphoreSlim(options.MaxWaits, options.MaxWaits);
-        server.Messages.Captured += OnCaptured;
+        server.Messages.Changed += OnStoreChanged;
         server.SessionEnded += OnSessionEnded;
     }
 
@@ -81,13 +81,13 @@ internal sealed class ControlState : IDisposable
 
     public void Dispose()
     {
-        Server.Messages.Captured -= OnCaptured;
+        Server.Messages.Changed -= OnStoreChanged;
         Server.SessionEnded -= OnSessionEnded;
         Events.Dispose();
         _waits.Dispose();
     }
 
-    private void OnCaptured(Server.Capture.CapturedMessage message) => MessagesChanged.Set();
+    private void OnStoreChanged(Server.Capture.StoreChange change) => MessagesChanged.Set();
 
     private void OnSessionEnded(Server.Session.SessionContext session) => SessionsChanged.Set();
 }

@@ -17,7 +17,10 @@ public sealed record Recipient(MailPath Path, IReadOnlyList<EsmtpParameter> Para
 public sealed class CapturedMessage
 {
     private ContentSummary? _summary;
+    private IReadOnlyList<string>? _tags;
     private readonly byte[]? _raw;
+    private readonly Func<Stream>? _open;
+    private int _read;
 
     public CapturedMessage(
         string id,
@@ -59,6 +62,23 @@ public sealed class CapturedMessage
         Size = raw?.LongLength ?? new FileInfo(contentFile!).Length;
     }
 
+    /// <summary>
+    /// A message whose content is read on demand from elsewhere (a database): <paramref name="openContent"/> opens it
+    /// each time it is needed, and the summary, when the store saved one, saves parsing it for a list.
+    /// </summary>
+    public CapturedMessage(MessageEnvelope envelope, long size, Func<Stream> openContent, ContentSummary? summary)
+        : this(envelope.Id, envelope.SessionId, envelope.ReceivedAt, envelope.Client, envelope.HeloName, envelope.Sender, envelope.SenderParameters, envelope.Recipients, [], null)
+    {
+        ArgumentNullException.ThrowIfNull(openContent);
+        _raw = null;
+        _open = openContent;
+        Size = size;
+        _summary = summary;
+        Tls = envelope.Tls;
+        AuthenticatedUser = envelope.AuthenticatedUser;
+        AuthMechanism = envelope.AuthMechanism;
+    }
+
     public string Id { get; }
 
     public long SessionId { get; }
@@ -83,7 +103,7 @@ public sealed class CapturedMessage
     /// The content exactly as stored: what the client sent, dot-unstuffed. A large message captured with a store
     /// directory lives on disk and is read each time this is asked for; <see cref="OpenContent"/> streams it.
     /// </summary>
-    public ReadOnlyMemory<byte> Raw => _raw ?? File.ReadAllBytes(ContentFile!);
+    public ReadOnlyMemory<byte> Raw => _raw ?? (_open is null ? File.ReadAllBytes(ContentFile!) : ReadAll());
 
     /// <summary>The content's size in octets.</summary>
     public long Size { get; }
@@ -97,7 +117,7 @@ public sealed class CapturedMessage
     /// <summary>Reads the content without loading it whole.</summary>
     public Stream OpenContent() => _raw is not null
         ? new MemoryStream(_raw, writable: false)
-        : new FileStream(ContentFile!, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024);
+        : _open?.Invoke() ?? new FileStream(ContentFile!, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 64 * 1024);
 
     /// <summary>The TLS protocol and cipher it came over (<c>TLSv1.3 TLS_AES_256_GCM_SHA384</c>), or null for plaintext.</summary>
     public string? Tls { get; init; }
@@ -126,6 +146,32 @@ public sealed class CapturedMessage
     /// <summary>Subject, addresses, attachment count, snippet...: parsed once on first use, then kept (a few hundred octets).</summary>
     public ContentSummary Summary => Volatile.Read(ref _summary) ?? Interlocked.CompareExchange(ref _summary, ContentSummary.Read(this), null) ?? _summary!;
 
+    /// <summary>Someone opened it (the page, <c>GET /api/messages/{id}</c>, a Mailpit or MailHog client) or marked it read.</summary>
+    public bool Read
+    {
+        get => Volatile.Read(ref _read) != 0;
+        init => _read = value ? 1 : 0;
+    }
+
+    /// <summary>
+    /// Its tags: as captured, what <see cref="MessageTags.Of"/> finds (<c>X-Tags</c>, plus-address labels, the AUTH user);
+    /// then whatever a client set through the API.
+    /// </summary>
+    public IReadOnlyList<string> Tags
+    {
+        get => Volatile.Read(ref _tags) ?? Interlocked.CompareExchange(ref _tags, MessageTags.Of(this), null) ?? _tags!;
+        init => _tags = value;
+    }
+
+    /// <summary>The text of its body (the text part, else the HTML's text), parsed anew on each call: what a body search reads.</summary>
+    public string BodyText => Parse(static m => m.TextBody ?? (m.HtmlBody is { } html ? Snippets.HtmlText(html) : string.Empty));
+
+    /// <summary>Marks it read or unread (the memory store's message is the kept one); true when that changed it.</summary>
+    internal bool MarkRead(bool read) => Interlocked.Exchange(ref _read, read ? 1 : 0) != (read ? 1 : 0);
+
+    /// <summary>Gives it these tags (already cleaned).</summary>
+    internal void SetTags(IReadOnlyList<string> tags) => Volatile.Write(ref _tags, tags);
+
     /// <summary>A summary a store already has (saved beside the message), so it is not parsed again.</summary>
     internal void KnowSummary(ContentSummary summary) => Interlocked.CompareExchange(ref _summary, summary, null);
 
@@ -140,7 +186,7 @@ public sealed class CapturedMessage
         MimeMessage loaded;
         try
         {
-            loaded = MimeMessage.Load(content, persistent && _raw is null);
+            loaded = MimeMessage.Load(content, persistent && ContentFile is not null);
         }
         catch (FormatException)
         {
@@ -155,6 +201,14 @@ public sealed class CapturedMessage
     /// first and throws; one such message made the HTTP API's message list answer 500. The content is read as the
     /// body of a message with no headers instead, so it can still be listed, searched and shown.
     /// </summary>
+    private byte[] ReadAll()
+    {
+        using var content = OpenContent();
+        using var copy = new MemoryStream(checked((int)Size));
+        content.CopyTo(copy);
+        return copy.ToArray();
+    }
+
     private MimeMessage LoadWithoutHeaders()
     {
         using var content = new ChainedStream();

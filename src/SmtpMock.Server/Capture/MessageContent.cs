@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace SmtpMock.Server.Capture;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace SmtpMock.Server.Capture;
 /// (the store directory) it spills to a temporary file there once it passes <see cref="SpillThreshold"/>, so a
 /// message of any size streams to disk with bounded memory and is later renamed, not copied, into place.
 /// </summary>
-internal sealed class MessageContent(string? spoolDirectory) : IBufferWriter<byte>, IDisposable
+public sealed class MessageContent(string? spoolDirectory) : IMessageWriter
 {
     /// <summary>Messages up to this size stay in memory.</summary>
     public const int SpillThreshold = 4 * 1024 * 1024;

@@ -103,9 +103,35 @@ public sealed class MessageDirectory
         }
     }
 
-    private void WriteFiles(CapturedMessage message)
+    /// <summary>Rewrites the message's envelope with its read flag and tags, so a restart keeps them.</summary>
+    public void Update(CapturedMessage message)
     {
-        var envelope = new EnvelopeFile(
+        try
+        {
+            WriteAtomically(message.Id + ".json", JsonSerializer.SerializeToUtf8Bytes(Envelope(message), EnvelopeJson.Default.EnvelopeFile));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot update message {message.Id} in {Path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Deletes the message's two files, the .eml first (so a half-deleted message is not listed); missing files are no error.</summary>
+    public void Delete(string id)
+    {
+        try
+        {
+            File.Delete(System.IO.Path.Combine(Path, id + ".eml"));
+            File.Delete(System.IO.Path.Combine(Path, id + ".json"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"cannot delete message {id} from {Path}: {e.Message}", e);
+        }
+    }
+
+    private static EnvelopeFile Envelope(CapturedMessage message) =>
+        new(
             message.Id,
             message.SessionId,
             message.ReceivedAt,
@@ -119,7 +145,13 @@ public sealed class MessageDirectory
             Tls = message.Tls,
             AuthenticatedUser = message.AuthenticatedUser,
             AuthMechanism = message.AuthMechanism,
+            Read = message.Read,
+            Tags = [.. message.Tags],
         };
+
+    private void WriteFiles(CapturedMessage message)
+    {
+        var envelope = Envelope(message);
         WriteAtomically(message.Id + ".json", JsonSerializer.SerializeToUtf8Bytes(envelope, EnvelopeJson.Default.EnvelopeFile));
         var eml = System.IO.Path.Combine(Path, message.Id + ".eml");
         if (message.ContentFile is { } spooled)
@@ -190,7 +222,12 @@ public sealed class MessageDirectory
                 Tls = envelope.Tls,
                 AuthenticatedUser = envelope.AuthenticatedUser,
                 AuthMechanism = envelope.AuthMechanism,
+                Read = envelope.Read,
             });
+            if (envelope.Tags is { } tags)
+            {
+                messages[^1].SetTags(MessageTags.Clean(tags));
+            }
         }
 
         return [.. messages.OrderBy(m => m.ReceivedAt)];
@@ -250,6 +287,11 @@ internal sealed record EnvelopeFile(
     public string? AuthenticatedUser { get; init; }
 
     public string? AuthMechanism { get; init; }
+
+    public bool Read { get; init; }
+
+    /// <summary>The message's tags, or null in a file written before tags were kept (they are found again).</summary>
+    public List<string>? Tags { get; init; }
 }
 
 internal sealed record EnvelopeRecipient(string Address, List<string> Parameters);

@@ -1,22 +1,21 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
-using System.Text;
 using SmtpMock.Protocol.Grammar;
-using SmtpMock.Server.Capture;
-using SmtpMock.Server.Session;
+using SmtpMock.Server.Session.Events;
 
 namespace SmtpMock.Server.Hosting;
 
 /// <summary>
 /// The server's System.Diagnostics.Metrics instruments, on a meter of its own (two servers in one process never mix
-/// their counts). Commands, replies and injected faults are read off the transcript lines. The counts are kept by
-/// the server itself (one interlocked add per line) and published as observable counters, read only when a
-/// listener collects (a Prometheus scrape, an OpenTelemetry export): a listener never runs code on a session's
-/// path. (Counters read through per-measurement listener callbacks cost the control plane about 5% of persistent
+/// their counts), counted from the sessions' typed events: commands by verb (an answer to a 334 is not a command and
+/// has a counter of its own), replies by code, rules that fired by rule, messages and their octets. The counts are
+/// kept by the server itself (one interlocked add each) and published as observable counters, read only when a
+/// listener collects (a Prometheus scrape, an OpenTelemetry export): a listener never runs code on a session's path.
+/// (Counters read through per-measurement listener callbacks cost the control plane about 5% of persistent
 /// throughput; docs/performance.md.)
 /// </summary>
-public sealed class ServerMetrics : IDisposable
+public sealed class ServerMetrics : IDisposable, ISessionObserver
 {
     /// <summary>The meter name every server's meter carries.</summary>
     public const string MeterName = "SmtpMock";
@@ -36,6 +35,7 @@ public sealed class ServerMetrics : IDisposable
     private readonly long[] _replies = new long[500];
     private readonly ConcurrentDictionary<string, StrongBox<long>> _faults = new(StringComparer.Ordinal);
     private long _sessions;
+    private long _authResponses;
     private long _messages;
     private long _bytes;
 
@@ -44,12 +44,12 @@ public sealed class ServerMetrics : IDisposable
         Meter = new Meter(MeterName, SmtpServerOptions.Version);
         Meter.CreateObservableCounter("smtpmock.sessions", () => Volatile.Read(ref _sessions), "{session}", "SMTP sessions accepted");
         Meter.CreateObservableCounter("smtpmock.commands", Commands, "{command}", "Command lines received, by verb");
+        Meter.CreateObservableCounter("smtpmock.auth.responses", () => Volatile.Read(ref _authResponses), "{line}", "Lines sent in answer to an AUTH challenge (334): not commands");
         Meter.CreateObservableCounter("smtpmock.replies", Replies, "{reply}", "Replies sent, by code");
-        Meter.CreateObservableCounter("smtpmock.faults.injected", Faults, "{reply}", "Replies a scenario rule wrote, by rule");
+        Meter.CreateObservableCounter("smtpmock.faults.injected", Faults, "{reply}", "Times a scenario rule or failure address fired, by rule");
         Meter.CreateObservableCounter("smtpmock.messages.captured", () => Volatile.Read(ref _messages), "{message}", "Messages accepted and stored");
         Meter.CreateObservableCounter("smtpmock.messages.bytes", () => Volatile.Read(ref _bytes), "By", "Octets of the messages stored");
         Meter.CreateObservableUpDownCounter("smtpmock.connections.active", () => server.ActiveSessions, "{connection}", "Sessions open now");
-        server.Messages.Captured += Captured;
     }
 
     /// <summary>This server's meter: listen to it (MeterListener, OpenTelemetry) by instance.</summary>
@@ -57,37 +57,38 @@ public sealed class ServerMetrics : IDisposable
 
     public void Dispose() => Meter.Dispose();
 
-    internal void SessionStarted() => Interlocked.Increment(ref _sessions);
+    void ISessionObserver.OnSessionStarted(in SessionStarted e) => Interlocked.Increment(ref _sessions);
 
-    internal void Line(TranscriptDirection direction, string text, string? rule)
+    void ISessionObserver.OnCommandReceived(in CommandReceived e)
     {
-        if (direction == TranscriptDirection.In)
+        if (e.AuthResponse)
         {
-            Interlocked.Increment(ref _commands[(int)VerbOf(text)]);
+            Interlocked.Increment(ref _authResponses);
             return;
         }
 
-        // A multi-line reply counts once, at its last line ("250 " not "250-"); raw bytes count as faults only.
-        var last = direction == TranscriptDirection.Out && text.Length >= 3 && char.IsAsciiDigit(text[0]) && (text.Length == 3 || text[3] == ' ');
-        if (last)
-        {
-            var code = ((text[0] - '0') * 100) + ((text[1] - '0') * 10) + (text[2] - '0');
-            if (code is >= 100 and <= 599 && char.IsAsciiDigit(text[1]) && char.IsAsciiDigit(text[2]))
-            {
-                Interlocked.Increment(ref _replies[code - 100]);
-            }
-        }
+        Interlocked.Increment(ref _commands[(int)e.Verb]);
+    }
 
-        if (rule is not null && (last || text.StartsWith("(raw)", StringComparison.Ordinal)))
+    void ISessionObserver.OnReplySent(in ReplySent e)
+    {
+        // Raw bytes are not a reply (the rule that sent them is counted as it fired).
+        if (e.Raw is null && e.Reply.Code is >= 100 and <= 599)
         {
-            Interlocked.Increment(ref _faults.GetOrAdd(rule, static _ => new StrongBox<long>()).Value);
+            Interlocked.Increment(ref _replies[e.Reply.Code - 100]);
         }
     }
 
-    private void Captured(CapturedMessage message)
+    void ISessionObserver.OnRuleFired(in RuleFired e) =>
+        Interlocked.Increment(ref _faults.GetOrAdd(e.Rule, static _ => new StrongBox<long>()).Value);
+
+    void ISessionObserver.OnMessageAnswered(in MessageAnswered e)
     {
-        Interlocked.Increment(ref _messages);
-        Interlocked.Add(ref _bytes, message.Size);
+        if (e.Message is { } message)
+        {
+            Interlocked.Increment(ref _messages);
+            Interlocked.Add(ref _bytes, message.Size);
+        }
     }
 
     // The tagged counters report only the series that have counted something, as a listener adding up
@@ -120,19 +121,5 @@ public sealed class ServerMetrics : IDisposable
         {
             yield return new Measurement<long>(Volatile.Read(ref count.Value), new KeyValuePair<string, object?>("rule", rule));
         }
-    }
-
-    private static SmtpVerb VerbOf(string line)
-    {
-        var end = line.IndexOf(' ', StringComparison.Ordinal);
-        var word = end < 0 ? line.AsSpan() : line.AsSpan(0, end);
-        if (word.Length > 8)
-        {
-            return SmtpVerb.Unknown;
-        }
-
-        Span<byte> ascii = stackalloc byte[8];
-        var written = Encoding.ASCII.GetBytes(word, ascii);
-        return SmtpVerbs.Recognise(ascii[..written]);
     }
 }

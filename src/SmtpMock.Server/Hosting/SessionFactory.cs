@@ -4,6 +4,7 @@ using SmtpMock.Server.Capture;
 using SmtpMock.Server.Scenarios;
 using SmtpMock.Server.Security;
 using SmtpMock.Server.Session;
+using SmtpMock.Server.Session.Events;
 
 namespace SmtpMock.Server.Hosting;
 
@@ -11,18 +12,16 @@ namespace SmtpMock.Server.Hosting;
 internal static class SessionFactory
 {
     /// <summary>
-    /// A session; <paramref name="tls"/> (null: no STARTTLS) upgrades the connection, <paramref name="implicitTls"/> is
-    /// the handshake already done on the implicit TLS port. <paramref name="sessionOptions"/> is the server's one
-    /// <see cref="ForSessions"/> result, shared by its sessions (null: made here).
+    /// A session and the way it tells its events; <paramref name="tls"/> (null: no STARTTLS) upgrades the connection,
+    /// <paramref name="implicitTls"/> is the handshake already done on the implicit TLS port. <paramref name="observers"/>
+    /// are told every event (null: only a log of it). <paramref name="sessionOptions"/> is the server's one
+    /// <see cref="SmtpServerOptions.ForSessions"/> result, shared by its sessions (null: made here).
     /// </summary>
-    public static SmtpSession Create(SmtpServerOptions options, SessionRules? rules, MessageStore store, long id, EndPoint? client, ILogger logger, TranscriptObserver? observer = null, ITlsUpgrader? tls = null, TlsHandshake? implicitTls = null, SessionOptions? sessionOptions = null)
+    public static (SmtpSession Session, SessionEvents Events) Create(SmtpServerOptions options, SessionRules? rules, IMessageStore store, long id, EndPoint? client, ILogger logger, ISessionObserver[]? observers = null, ITlsUpgrader? tls = null, TlsHandshake? implicitTls = null, SessionOptions? sessionOptions = null)
     {
-        var transcript = new Transcript(options.TimeProvider, options.MaxTranscriptLines) { SessionId = id, Observer = observer };
+        var transcript = new Transcript(options.TimeProvider, options.MaxTranscriptLines) { SessionId = id };
         var context = new SessionContext(id, client, options.TimeProvider.GetUtcNow(), transcript) { CanStartTls = tls is not null && options.EnableTls, Tls = implicitTls };
-        return new SmtpSession(sessionOptions ?? ForSessions(options, store), rules ?? ScenarioRules.Plain(options), store, context, logger, tls);
+        var events = new SessionEvents(context, observers ?? [new SessionLog(logger)], options.TimeProvider, logger);
+        return (new SmtpSession(sessionOptions ?? options.ForSessions(), rules ?? ScenarioRules.Plain(options), store, context, events, tls), events);
     }
-
-    /// <summary>The options every session of a server over <paramref name="store"/> reads: one instance per server, not one per connection.</summary>
-    public static SessionOptions ForSessions(SmtpServerOptions options, MessageStore store) =>
-        options.ForSessions() with { SpoolDirectory = store.Directory?.TempPath };
 }

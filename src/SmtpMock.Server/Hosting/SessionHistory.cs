@@ -12,7 +12,7 @@ internal sealed class SessionHistory(int maxSessions, int maxLines)
     private readonly Lock _gate = new();
     private long _lines;
 
-    /// <summary>Raised when a session has ended, with its context (transcript included).</summary>
+    /// <summary>Raised when a session has ended and is kept.</summary>
     public event Action<SessionContext>? Ended;
 
     /// <summary>The kept sessions, oldest first.</summary>
@@ -24,6 +24,15 @@ internal sealed class SessionHistory(int maxSessions, int maxLines)
             {
                 return [.. _finished];
             }
+        }
+    }
+
+    /// <summary>The kept session with this id, or null.</summary>
+    public SessionContext? Find(long id)
+    {
+        lock (_gate)
+        {
+            return _finished.LastOrDefault(s => s.Id == id);
         }
     }
 

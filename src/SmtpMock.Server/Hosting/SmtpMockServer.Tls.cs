@@ -74,25 +74,7 @@ public sealed partial class SmtpMockServer
             return;
         }
 
-        var listener = new Socket(_options.EndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (_options.EndPoint.AddressFamily == AddressFamily.InterNetworkV6 && _options.EndPoint.Address.Equals(IPAddress.IPv6Any))
-            {
-                listener.DualMode = true;
-            }
-
-            // No ReuseAddress, as for the SMTP port (StartAsync says why): with it a second server would share
-            // this port and take half the TLS connections.
-            listener.Bind(new IPEndPoint(_options.EndPoint.Address, port));
-            listener.Listen(512);
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
-
+        var listener = Listen(new IPEndPoint(_options.EndPoint.Address, port));
         _tlsListener = listener;
         _tlsAcceptLoop = AcceptLoopAsync(listener, implicitTls: true);
     }

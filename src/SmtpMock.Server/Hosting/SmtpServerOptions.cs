@@ -73,6 +73,12 @@ public sealed partial record SmtpServerOptions
     /// <summary>Stored mail readable by other local users (folder 0755, files 0644) instead of the user alone (0700, 0600).</summary>
     public bool StoreShared { get; init; }
 
+    /// <summary>
+    /// Where captured mail lives when it is not this process's memory or <see cref="StoreDirectory"/>: a store several
+    /// instances share (PostgreSQL). The caller owns it (the server does not dispose it).
+    /// </summary>
+    public Capture.IMessageStore? MessageStore { get; init; }
+
     /// <summary>Session transcripts kept after their sessions end; the oldest go first.</summary>
     public int MaxTranscripts { get; init; } = 1000;
 
@@ -87,6 +93,12 @@ public sealed partial record SmtpServerOptions
 
     /// <summary>Scenario files, or folders of <c>*.yaml</c> files, to load (and watch for changes).</summary>
     public IReadOnlyList<string> ScenarioPaths { get; init; } = [];
+
+    /// <summary>
+    /// Where scenario counters, keys and greylisting live: this process's memory by default, or a state several
+    /// instances share (Redis) so that a scenario means the same whichever instance a connection lands on.
+    /// </summary>
+    public Scenarios.IScenarioState? ScenarioState { get; init; }
 
     /// <summary>The name of the scenario to start with; by default the first file's.</summary>
     public string? ActiveScenario { get; init; }

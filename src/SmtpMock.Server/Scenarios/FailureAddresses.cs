@@ -25,57 +25,43 @@ internal sealed class FailureAddresses : IScenarioSession
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(10);
     private static readonly SmtpReply Unknown = new(550, "5.1.1", $"No such failure address; at {Domain} try {Forms}");
 
+    /// <summary>How long a greylisting key is kept after its window: a client that passed keeps passing for a day.</summary>
+    private static readonly TimeSpan GreylistKept = TimeSpan.FromDays(1);
+
     private readonly TimeProvider _clock;
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, DateTimeOffset> _greylisted = new(StringComparer.Ordinal);
+    private readonly IScenarioState _state;
 
-    public FailureAddresses(TimeProvider clock) => _clock = clock;
-
-    /// <summary>
-    /// Client + sender + recipient keys remembered for greylisting; past it the older half is forgotten, so a
-    /// client inventing a new sender per attempt cannot grow the server without bound.
-    /// </summary>
-    internal int MaxKeys { get; init; } = 100_000;
-
-    /// <summary>How many greylisting keys are remembered now.</summary>
-    internal int KeyCount
+    public FailureAddresses(TimeProvider clock, IScenarioState state)
     {
-        get
-        {
-            lock (_gate)
-            {
-                return _greylisted.Count;
-            }
-        }
-    }
-
-    /// <summary>Forgets every greylisting key: each client starts its window again.</summary>
-    public void Reset()
-    {
-        lock (_gate)
-        {
-            _greylisted.Clear();
-        }
+        _clock = clock;
+        _state = state;
     }
 
     /// <summary>The simulator for a server with these options, or null when it is turned off.</summary>
-    public static FailureAddresses? For(Hosting.SmtpServerOptions options) => options.Simulator ? new FailureAddresses(options.TimeProvider) : null;
+    public static FailureAddresses? For(Hosting.SmtpServerOptions options, IScenarioState state) => options.Simulator ? new FailureAddresses(options.TimeProvider, state) : null;
 
     public static bool IsSimulated(MailPath? path) => path is not null && path.Domain.Equals(Domain, StringComparison.OrdinalIgnoreCase);
 
-    public Intervention? Decide(ScenarioPoint point, SessionContext session, SmtpCommand? command, bool inSequence)
+    public ValueTask<Intervention?> DecideAsync(ScenarioPoint point, SessionContext session, SmtpCommand? command, bool inSequence, CancellationToken cancellationToken)
     {
         if (point == ScenarioPoint.Rcpt)
         {
-            return inSequence && IsSimulated(command?.Path) ? AtRecipient(command!.Path!, session) : null;
+            return inSequence && IsSimulated(command?.Path) ? AtRecipientAsync(command!.Path!, session, cancellationToken) : ValueTask.FromResult<Intervention?>(null);
         }
 
-        return point == ScenarioPoint.Message ? AtMessage(session) : null;
+        return ValueTask.FromResult(point == ScenarioPoint.Message ? AtMessage(session) : null);
     }
 
-    private Intervention? AtRecipient(MailPath path, SessionContext session)
+    private ValueTask<Intervention?> AtRecipientAsync(MailPath path, SessionContext session, CancellationToken cancellationToken)
     {
         var local = path.LocalPart.ToLowerInvariant();
+        return TryGreylistWindow(local, out var window)
+            ? GreylistAsync(local, window, path, session, cancellationToken)
+            : ValueTask.FromResult(AtRecipient(local));
+    }
+
+    private static Intervention? AtRecipient(string local)
+    {
         if (TryCode(local, out var code))
         {
             return Fire(local, PointReplies.For(ScenarioPoint.Rcpt, code));
@@ -89,11 +75,6 @@ internal sealed class FailureAddresses : IScenarioSession
         if (local == "disconnect")
         {
             return new Intervention(RuleName(local), 0) { Silent = true, Close = true };
-        }
-
-        if (TryGreylistWindow(local, out var window))
-        {
-            return Greylist(local, window, path, session);
         }
 
         if (local.StartsWith("delay-", StringComparison.Ordinal) && TryDuration(local["delay-".Length..], MaxDelay, out var delay))
@@ -132,38 +113,19 @@ internal sealed class FailureAddresses : IScenarioSession
         return null;
     }
 
-    private Intervention? Greylist(string local, TimeSpan window, MailPath recipient, SessionContext session)
+    private async ValueTask<Intervention?> GreylistAsync(string local, TimeSpan window, MailPath recipient, SessionContext session, CancellationToken cancellationToken)
     {
         var client = (session.Client as IPEndPoint)?.Address.ToString() ?? session.ClientText;
-        var key = string.Join('\n', client, session.Sender?.Address.ToLowerInvariant() ?? string.Empty, recipient.Address.ToLowerInvariant());
-        var now = _clock.GetUtcNow();
-        TimeSpan waited;
-        lock (_gate)
+        var key = string.Join('\n', "greylist", client, session.Sender?.Address.ToLowerInvariant() ?? string.Empty, recipient.Address.ToLowerInvariant());
+        var first = (await _state.HitAsync(key, window + GreylistKept, cancellationToken).ConfigureAwait(false)).FirstSeen;
+        var waited = _clock.GetUtcNow() - first;
+        if (waited >= window)
         {
-            if (!_greylisted.TryGetValue(key, out var first))
-            {
-                if (_greylisted.Count >= MaxKeys)
-                {
-                    foreach (var old in _greylisted.OrderBy(k => k.Value).Take(_greylisted.Count / 2).Select(k => k.Key).ToList())
-                    {
-                        _greylisted.Remove(old);
-                    }
-                }
-
-                first = now;
-                _greylisted[key] = now;
-            }
-
-            waited = now - first;
-            if (waited >= window)
-            {
-                // The client came back after the window: it passes, now and on later attempts.
-                return null;
-            }
+            // The client came back after the window: it passes, now and on later attempts.
+            return null;
         }
 
-        // What is left of the window: a retry that comes too soon is told how much longer to wait.
-        // In whole seconds, rounded up: a client that waits what it is told is never early.
+        // What is left of the window, in whole seconds rounded up: a client that waits what it is told is never early.
         var seconds = (long)Math.Ceiling((window - waited).TotalSeconds);
         return Fire(local, new SmtpReply(451, "4.7.1", $"Greylisted: try again after {seconds} second{(seconds == 1 ? string.Empty : "s")}"));
     }

@@ -15,6 +15,9 @@ public sealed record Scenario(
 {
     /// <summary>The <c>auth:</c> section, or null to keep the server's AUTH settings.</summary>
     public ScenarioAuth? Auth { get; init; }
+
+    /// <summary>The YAML it was read from, or null for one built in code: what instances sharing a state pass each other.</summary>
+    public string? Yaml { get; init; }
 }
 
 /// <summary>The <c>server:</c> section: overrides of the hostname, the greeting text and the EHLO extensions.</summary>

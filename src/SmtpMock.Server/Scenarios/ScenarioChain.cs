@@ -9,6 +9,7 @@ namespace SmtpMock.Server.Scenarios;
 /// </summary>
 internal sealed class ScenarioChain(IScenarioSession first, IScenarioSession then) : IScenarioSession
 {
-    public Intervention? Decide(ScenarioPoint point, SessionContext session, SmtpCommand? command, bool inSequence) =>
-        first.Decide(point, session, command, inSequence) ?? then.Decide(point, session, command, inSequence);
+    public async ValueTask<Intervention?> DecideAsync(ScenarioPoint point, SessionContext session, SmtpCommand? command, bool inSequence, CancellationToken cancellationToken) =>
+        await first.DecideAsync(point, session, command, inSequence, cancellationToken).ConfigureAwait(false)
+        ?? await then.DecideAsync(point, session, command, inSequence, cancellationToken).ConfigureAwait(false);
 }

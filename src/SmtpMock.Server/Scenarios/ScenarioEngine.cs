@@ -4,44 +4,54 @@ using SmtpMock.Server.Session;
 namespace SmtpMock.Server.Scenarios;
 
 /// <summary>
-/// Decides, at each point of a session, whether a rule of the scenario fires. Rules are tried in file order and
-/// the first that matches wins; a rule whose conditions fail costs nothing (no counter of its own moves, no
-/// random number is drawn). Shared by every session of the server: counters per server, per key and the seeded
-/// random sequence live here.
+/// Decides, at each point of a session, whether a rule of the scenario fires. Rules are tried in file order and the
+/// first that matches wins; a rule whose conditions fail costs nothing (no counter moves, no draw is made). What
+/// outlives a session (counters <c>per: server</c>, keys for <c>times</c>, the seeded draws) lives in the
+/// <see cref="IScenarioState"/>, under this activation's own prefix; the engine keeps only how often each rule fired
+/// here. A point no <c>per: server</c> rule watches never touches the state.
 /// </summary>
 internal sealed class ScenarioEngine
 {
-    private readonly Lock _gate = new();
-    private readonly TimeProvider _clock;
-    private readonly Random _random;
-    private readonly long[] _serverHits = new long[ScenarioPoints.Count];
-    private readonly Dictionary<(int Rule, string Key), KeyState> _keys = [];
-    private readonly Dictionary<int, int> _fired = [];
+    /// <summary>How long a key of a <c>times</c> rule is remembered beyond its retry window.</summary>
+    internal static readonly TimeSpan KeyKept = TimeSpan.FromDays(1);
 
-    public ScenarioEngine(Scenario scenario, TimeProvider clock)
+    private readonly IScenarioState _state;
+    private readonly TimeProvider _clock;
+    private readonly string _prefix;
+    private readonly bool[] _serverCounted = new bool[ScenarioPoints.Count];
+    private readonly long[] _fired;
+
+    public ScenarioEngine(Scenario scenario, TimeProvider clock, IScenarioState state, string activation)
     {
         Scenario = scenario;
         _clock = clock;
-        _random = scenario.Seed is { } seed ? new Random(seed) : new Random();
+        _state = state;
+        _prefix = $"{activation}:";
+        _fired = new long[scenario.Rules.Count];
+        foreach (var rule in scenario.Rules.Where(r => r.When is { Nth: not null, Per: CountScope.Server }))
+        {
+            foreach (var point in rule.Points)
+            {
+                _serverCounted[(int)point] = true;
+            }
+        }
     }
 
     public Scenario Scenario { get; }
 
-    /// <summary>
-    /// Keys remembered for <c>times</c>/<c>key</c> rules; past it the older half is forgotten (a client inventing a
-    /// new recipient per RCPT cannot grow the server without bound).
-    /// </summary>
-    internal int MaxKeys { get; init; } = 100_000;
-
     /// <summary>The engine as one session sees it, with that session's own counters.</summary>
     public IScenarioSession OpenSession() => new SessionView(this);
 
+    /// <summary>How many times each rule (by index) has fired on this instance since the scenario became active.</summary>
+    public IReadOnlyDictionary<int, int> Fired =>
+        Enumerable.Range(0, _fired.Length).Where(i => Volatile.Read(ref _fired[i]) > 0).ToDictionary(i => i, i => (int)Volatile.Read(ref _fired[i]));
+
     /// <summary>
-    /// Counts that <paramref name="point"/> was reached and returns the first rule that fires there, if any.
-    /// By default a rule fires only at a command that is in sequence: a real server checks the order before any
-    /// policy, so a rule asks explicitly (<c>sequence: out</c> or <c>any</c>) to answer an out-of-sequence command.
+    /// Counts that <paramref name="point"/> was reached and returns the first rule that fires there, if any. By default a
+    /// rule fires only at a command that is in sequence: a real server checks the order before any policy, so a rule asks
+    /// explicitly (<c>sequence: out</c> or <c>any</c>) to answer an out-of-sequence command.
     /// </summary>
-    private Intervention? Decide(PointHits hits, ScenarioPoint point, SessionContext session, SmtpCommand? command, bool inSequence)
+    private async ValueTask<Intervention?> DecideAsync(PointHits hits, ScenarioPoint point, SessionContext session, SmtpCommand? command, bool inSequence, CancellationToken cancellationToken)
     {
         var isCommand = point is not (ScenarioPoint.Connect or ScenarioPoint.Message);
         if (point == ScenarioPoint.Mail)
@@ -51,67 +61,47 @@ internal sealed class ScenarioEngine
             hits.ResetTransaction();
         }
 
-        Count(hits, point);
+        hits.Count(point);
         if (isCommand)
         {
-            Count(hits, ScenarioPoint.Any);
+            hits.Count(ScenarioPoint.Any);
         }
 
-        lock (_gate)
+        // Shared counts, only where a rule counts per server: one state call each, none for other points.
+        var serverAtPoint = _serverCounted[(int)point] ? await _state.IncrementAsync(_prefix + "point:" + point.Name(), cancellationToken).ConfigureAwait(false) : 0;
+        var serverAtAny = isCommand && _serverCounted[(int)ScenarioPoint.Any] ? await _state.IncrementAsync(_prefix + "point:ANY", cancellationToken).ConfigureAwait(false) : 0;
+
+        for (var i = 0; i < Scenario.Rules.Count; i++)
         {
-            for (var i = 0; i < Scenario.Rules.Count; i++)
+            var rule = Scenario.Rules[i];
+            var counted = rule.Points.Contains(point) ? point
+                : isCommand && rule.Points.Contains(ScenarioPoint.Any) ? ScenarioPoint.Any
+                : (ScenarioPoint?)null;
+            if (counted is null || !InSequence(rule.When.Sequence, inSequence))
             {
-                var rule = Scenario.Rules[i];
-                var counted = rule.Points.Contains(point) ? point
-                    : isCommand && rule.Points.Contains(ScenarioPoint.Any) ? ScenarioPoint.Any
-                    : (ScenarioPoint?)null;
-                if (counted is null || !InSequence(rule.When.Sequence, inSequence) || !Matches(hits, rule.When, counted.Value, point, session, command) || !UseTimes(i, rule, session, command))
-                {
-                    continue;
-                }
-
-                if (rule.When.Probability is { } p && _random.NextDouble() >= p)
-                {
-                    continue;
-                }
-
-                _fired[i] = _fired.GetValueOrDefault(i) + 1;
-                return new Intervention(rule.Name, rule.Line)
-                {
-                    Reply = (rule.Reply as RuleReply.Standard)?.At(point),
-                    Raw = (rule.Reply as RuleReply.Raw)?.Bytes,
-                    Silent = rule.Reply is RuleReply.Silence,
-                    Delay = rule.Delay,
-                    Close = rule.Close,
-                };
+                continue;
             }
+
+            var serverCount = counted == ScenarioPoint.Any ? serverAtAny : serverAtPoint;
+            if (!RuleMatches.Holds(rule.When, hits, serverCount, counted.Value, point, session, command)
+                || !await UseTimesAsync(i, rule, session, command, cancellationToken).ConfigureAwait(false)
+                || !await DrawAsync(i, rule, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            Interlocked.Increment(ref _fired[i]);
+            return new Intervention(rule.Name, rule.Line)
+            {
+                Reply = (rule.Reply as RuleReply.Standard)?.At(point),
+                Raw = (rule.Reply as RuleReply.Raw)?.Bytes,
+                Silent = rule.Reply is RuleReply.Silence,
+                Delay = rule.Delay,
+                Close = rule.Close,
+            };
         }
 
         return null;
-    }
-
-    /// <summary>How many keys are remembered now.</summary>
-    internal int KeyCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _keys.Count;
-            }
-        }
-    }
-
-    /// <summary>How many times each rule (by index) has fired.</summary>
-    public IReadOnlyDictionary<int, int> Fired
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return new Dictionary<int, int>(_fired);
-            }
-        }
     }
 
     private static bool InSequence(SequenceCondition condition, bool inSequence) => condition switch
@@ -121,70 +111,8 @@ internal sealed class ScenarioEngine
         _ => inSequence,
     };
 
-    private void Count(PointHits hits, ScenarioPoint point)
-    {
-        hits.Session[(int)point]++;
-        hits.Transaction[(int)point]++;
-        Interlocked.Increment(ref _serverHits[(int)point]);
-    }
-
-    private bool Matches(PointHits hits, RuleConditions when, ScenarioPoint counted, ScenarioPoint point, SessionContext session, SmtpCommand? command)
-    {
-        if (when.Session is { } sessions && !sessions.Contains(session.Id))
-        {
-            return false;
-        }
-
-        if (when.Nth is { } nth)
-        {
-            var count = when.Per switch
-            {
-                CountScope.Transaction => hits.Transaction[(int)counted],
-                CountScope.Server => Interlocked.Read(ref _serverHits[(int)counted]),
-                _ => hits.Session[(int)counted],
-            };
-            if (count != nth)
-            {
-                return false;
-            }
-        }
-
-        if (when.Argument is { } argument && (command is null || !argument.IsMatch(command.Argument)))
-        {
-            return false;
-        }
-
-        if (when.Sender is { } sender)
-        {
-            var address = point == ScenarioPoint.Mail ? command?.Path?.Address : session.Sender?.Address;
-            if (address is null || !sender.IsMatch(address))
-            {
-                return false;
-            }
-        }
-
-        if ((when.Tls is { } tls && session.IsSecure != tls)
-            || (when.Mechanism is { } mechanism && !string.Equals(session.AuthMechanism, mechanism, StringComparison.OrdinalIgnoreCase))
-            || (when.User is { } user && (session.AuthUser is null || !user.IsMatch(session.AuthUser))))
-        {
-            return false;
-        }
-
-        if (when.Recipient is { } recipient)
-        {
-            var matched = point == ScenarioPoint.Rcpt
-                ? command?.Path is { } path && recipient.IsMatch(path.Address)
-                : session.Recipients.Any(r => recipient.IsMatch(r.Address));
-            if (!matched)
-            {
-                return false;
-            }
-        }
-
-        return when.Parameter is not { } keyword || (command?.Parameters.Any(p => p.Keyword == keyword) ?? false);
-    }
-
-    private bool UseTimes(int index, ScenarioRule rule, SessionContext session, SmtpCommand? command)
+    /// <summary><c>times</c> per key: fires for the first N hits of a key, then only on a retry within <c>for</c> of its first.</summary>
+    private async ValueTask<bool> UseTimesAsync(int index, ScenarioRule rule, SessionContext session, SmtpCommand? command, CancellationToken cancellationToken)
     {
         if (rule.Times is not { } times)
         {
@@ -198,45 +126,45 @@ internal sealed class ScenarioEngine
             KeyPart.Recipient => command?.Verb == SmtpVerb.Rcpt ? command.Path?.Address ?? string.Empty : string.Join(',', session.Recipients.Select(r => r.Address)),
             _ => session.HeloName ?? string.Empty,
         }));
-        var now = _clock.GetUtcNow();
-        if (!_keys.TryGetValue((index, key), out var state))
-        {
-            if (_keys.Count >= MaxKeys)
-            {
-                foreach (var old in _keys.OrderBy(k => k.Value.FirstFired).Take(_keys.Count / 2).Select(k => k.Key).ToList())
-                {
-                    _keys.Remove(old);
-                }
-            }
+        var hits = await _state.HitAsync($"{_prefix}rule:{index}:{key}", KeyKept + (rule.RetryWindow ?? TimeSpan.Zero), cancellationToken).ConfigureAwait(false);
+        return hits.Count <= times || (rule.RetryWindow is { } window && _clock.GetUtcNow() - hits.FirstSeen < window);
+    }
 
-            state = new KeyState(now);
-            _keys[(index, key)] = state;
-        }
-
-        if (state.Count < times)
+    /// <summary>
+    /// A <c>probability</c>: with the scenario's seed, the nth draw of a rule is a function of the seed, the rule and n (n
+    /// counted in the state), so the same sequence comes on every run and on whichever instance a session lands;
+    /// without a seed, a random draw.
+    /// </summary>
+    private async ValueTask<bool> DrawAsync(int index, ScenarioRule rule, CancellationToken cancellationToken)
+    {
+        if (rule.When.Probability is not { } p)
         {
-            state.Count++;
             return true;
         }
 
-        return rule.RetryWindow is { } window && now - state.FirstFired < window;
-    }
+        if (Scenario.Seed is not { } seed)
+        {
+            return Random.Shared.NextDouble() < p;
+        }
 
-    private sealed class KeyState(DateTimeOffset firstFired)
-    {
-        public DateTimeOffset FirstFired { get; } = firstFired;
-
-        public int Count { get; set; }
+        var n = await _state.IncrementAsync($"{_prefix}draw:{index}", cancellationToken).ConfigureAwait(false);
+        return SeededDraw.Uniform(seed, index, n) < p;
     }
 
     /// <summary>How many times each point was reached in one session and in its open transaction.</summary>
-    private sealed class PointHits
+    internal sealed class PointHits
     {
         private int _transactionResets;
 
         public int[] Session { get; } = new int[ScenarioPoints.Count];
 
         public int[] Transaction { get; } = new int[ScenarioPoints.Count];
+
+        public void Count(ScenarioPoint point)
+        {
+            Session[(int)point]++;
+            Transaction[(int)point]++;
+        }
 
         /// <summary>Forgets the transaction's counts when the session has ended or dropped a transaction since.</summary>
         public void Sync(SessionContext session)
@@ -255,10 +183,10 @@ internal sealed class ScenarioEngine
     {
         private readonly PointHits _hits = new();
 
-        public Intervention? Decide(ScenarioPoint point, SessionContext session, SmtpCommand? command, bool inSequence)
+        public ValueTask<Intervention?> DecideAsync(ScenarioPoint point, SessionContext session, SmtpCommand? command, bool inSequence, CancellationToken cancellationToken)
         {
             _hits.Sync(session);
-            return engine.Decide(_hits, point, session, command, inSequence);
+            return engine.DecideAsync(_hits, point, session, command, inSequence, cancellationToken);
         }
     }
 }

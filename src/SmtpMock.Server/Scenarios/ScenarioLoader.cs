@@ -124,7 +124,7 @@ public static class ScenarioLoader
             return (null, [.. reading.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column)]);
         }
 
-        return (new Scenario(name!, description, seed, server, rules, file) { Auth = auth }, reading.Problems);
+        return (new Scenario(name!, description, seed, server, rules, file) { Auth = auth, Yaml = text }, reading.Problems);
     }
 
     /// <summary>The first tab in a line's leading whitespace at or after <paramref name="fromLine"/>, 1-based.</summary>

@@ -9,7 +9,8 @@ namespace SmtpMock.Server.Scenarios;
 /// </summary>
 internal static class ScenarioRules
 {
-    public static SessionRules Plain(SmtpServerOptions options) => Plain(options, FailureAddresses.For(options));
+    /// <summary>The correct server with the simulator (if on) over state of its own: tests, the fuzzer, the benchmark.</summary>
+    public static SessionRules Plain(SmtpServerOptions options) => Plain(options, FailureAddresses.For(options, new MemoryScenarioState(options.TimeProvider)));
 
     /// <param name="options">The server's options.</param>
     /// <param name="simulator">The server's one simulator (its greylisting outlives a change of scenario), or null when off.</param>
@@ -19,17 +20,24 @@ internal static class ScenarioRules
         return simulator is null ? plain : plain with { OpenScenario = () => simulator };
     }
 
-    public static SessionRules For(SmtpServerOptions options, Scenario scenario) => For(options, scenario, FailureAddresses.For(options), out _);
+    /// <summary>A scenario over state of its own (tests, the fuzzer).</summary>
+    public static SessionRules For(SmtpServerOptions options, Scenario scenario)
+    {
+        var state = new MemoryScenarioState(options.TimeProvider);
+        return For(options, scenario, state, FailureAddresses.For(options, state), "test", out _);
+    }
 
     /// <param name="options">The server's options.</param>
     /// <param name="scenario">The active scenario.</param>
+    /// <param name="state">The state its counters and keys live in.</param>
     /// <param name="simulator">The server's one simulator, or null when off.</param>
+    /// <param name="activation">This activation's name in the state: a new activation counts from zero.</param>
     /// <param name="engine">The scenario's engine, which counts how often each rule fired.</param>
-    public static SessionRules For(SmtpServerOptions options, Scenario scenario, FailureAddresses? simulator, out ScenarioEngine engine)
+    public static SessionRules For(SmtpServerOptions options, Scenario scenario, IScenarioState state, FailureAddresses? simulator, string activation, out ScenarioEngine engine)
     {
         var sessionOptions = scenario.Auth?.ApplyTo(options.ForSessions()) ?? options.ForSessions();
         var presented = scenario.Server;
-        engine = new ScenarioEngine(scenario, options.TimeProvider);
+        engine = new ScenarioEngine(scenario, options.TimeProvider, state, activation);
         var opened = engine;
         Func<IScenarioSession> open = simulator is null ? opened.OpenSession : () => new ScenarioChain(opened.OpenSession(), simulator);
         return new SessionRules(new DefaultResponder(sessionOptions, presented.Hostname, presented.Greeting, presented.Extensions), open);

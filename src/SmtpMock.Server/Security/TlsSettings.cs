@@ -53,13 +53,24 @@ public sealed record TlsSettings
     }
 
     /// <summary>
-    /// Wraps <paramref name="inner"/> (left open: the session owns its socket) and runs the server handshake.
-    /// On failure the <see cref="SslStream"/> is disposed and the result's stream is null.
+    /// Wraps <paramref name="inner"/> (left open: the session owns its socket) and runs the server handshake, its
+    /// work on the thread pool (<see cref="HandshakeStream"/>). On failure the <see cref="SslStream"/> is disposed
+    /// and the result's stream is null.
     /// </summary>
     public async Task<(SslStream? Stream, TlsHandshake Handshake)> AcceptAsync(Stream inner, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var stream = new SslStream(inner, leaveInnerStreamOpen: true);
-        var handshake = await AuthenticateAsServerAsync(stream, timeout, cancellationToken).ConfigureAwait(false);
+        var wire = new HandshakeStream(inner);
+        var stream = new SslStream(wire, leaveInnerStreamOpen: true);
+        TlsHandshake handshake;
+        try
+        {
+            handshake = await AuthenticateAsServerAsync(stream, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            wire.HandshakeEnded();
+        }
+
         if (handshake.Succeeded)
         {
             return (stream, handshake);

@@ -67,38 +67,38 @@ internal sealed partial class DefaultResponder
     private SmtpReply? AuthRequiredFirst(SessionContext session) =>
         _options.AuthRequired && AuthAvailable && session.AuthenticatedUser is null ? SecurityReplies.AuthRequired : null;
 
-    private Outcome StartTls(SessionContext session, SessionState next)
+    private Outcome StartTls(SessionContext session)
     {
         if (session.IsSecure)
         {
-            return Outcome.Refuse(SecurityReplies.AlreadyUsingTls, session.State);
+            return Outcome.Refuse(SecurityReplies.AlreadyUsingTls);
         }
 
         return TlsAvailable(session)
-            ? new Outcome(SecurityReplies.ReadyToStartTls, next, SessionEffect.StartTls)
-            : Outcome.Refuse(StandardReplies.NotImplemented, session.State);
+            ? new Outcome(SecurityReplies.ReadyToStartTls, SessionEffect.StartTls)
+            : Outcome.Refuse(StandardReplies.NotImplemented);
     }
 
     /// <summary>The checks before a SASL exchange starts (RFC 4954 §4); the session runs the exchange itself.</summary>
-    private Outcome Auth(SessionContext session, SmtpCommand command, SessionState next)
+    private Outcome Auth(SessionContext session, SmtpCommand command)
     {
         if (!AuthAvailable)
         {
-            return Outcome.Refuse(StandardReplies.NotImplemented, session.State);
+            return Outcome.Refuse(StandardReplies.NotImplemented);
         }
 
         if (session.AuthenticatedUser is not null)
         {
-            return Outcome.Refuse(SecurityReplies.AlreadyAuthenticated, session.State);
+            return Outcome.Refuse(SecurityReplies.AlreadyAuthenticated);
         }
 
         var name = command.Argument.Split(' ', 2)[0];
         if (SaslMechanisms.TryParse(name, out var mechanism) && !Mechanisms(session).Contains(mechanism))
         {
-            return Outcome.Refuse(SecurityReplies.EncryptionRequired, session.State);
+            return Outcome.Refuse(SecurityReplies.EncryptionRequired);
         }
 
         // The reply is the exchange's first step, which the session puts in place of this one.
-        return new Outcome(SecurityReplies.AuthSucceeded, next, SessionEffect.BeginAuth);
+        return new Outcome(SecurityReplies.AuthSucceeded, SessionEffect.BeginAuth);
     }
 }

@@ -7,7 +7,7 @@ using SmtpMock.Protocol.Replies;
 namespace SmtpMock.Server.Session;
 
 /// <summary>
-/// The correct, strict server: one place per command deciding the reply, the next state and the effect.
+/// The correct, strict server: one place per command deciding the reply and its effect (the state table says where it leads).
 /// It never writes; the session does, which is the seam where a scenario can answer instead.
 /// </summary>
 internal sealed partial class DefaultResponder
@@ -71,49 +71,48 @@ internal sealed partial class DefaultResponder
 
     public SmtpReply Greeting => _greeting;
 
-    /// <summary>The verdict on a parsed command line, given where the state table says it leads.</summary>
-    public Outcome Respond(SessionContext session, ParseResult parsed, Transition transition)
+    /// <summary>The verdict on a parsed command line, given whether the state table allows it now.</summary>
+    public Outcome Respond(SessionContext session, ParseResult parsed, bool allowed)
     {
         var command = parsed.Command;
         if (parsed.Error is { } error)
         {
             if (command.Verb == SmtpVerb.Unknown && IsHttpRequest(command))
             {
-                return new Outcome(StandardReplies.HttpOnSmtpPort, session.State, SessionEffect.Close);
+                return new Outcome(StandardReplies.HttpOnSmtpPort, SessionEffect.Close);
             }
 
             // A malformed RCPT in a transaction is a refused recipient: DATA then answers 554, not 503.
-            return command.Verb == SmtpVerb.Rcpt && transition.Allowed
-                ? new Outcome(error, session.State, SessionEffect.RejectRecipient)
-                : Outcome.Refuse(error, session.State);
+            return command.Verb == SmtpVerb.Rcpt && allowed
+                ? new Outcome(error, SessionEffect.RejectRecipient)
+                : Outcome.Refuse(error);
         }
 
         if (TlsRequiredFirst(session, command.Verb) is { } mustStartTls)
         {
-            return Outcome.Refuse(mustStartTls, session.State);
+            return Outcome.Refuse(mustStartTls);
         }
 
-        if (!transition.Allowed)
+        if (!allowed)
         {
-            return Outcome.Refuse(OutOfSequence(session, command.Verb), session.State);
+            return Outcome.Refuse(OutOfSequence(session, command.Verb));
         }
 
-        var next = transition.Next;
         return command.Verb switch
         {
-            SmtpVerb.StartTls => StartTls(session, next),
-            SmtpVerb.Auth => Auth(session, command, next),
-            SmtpVerb.Ehlo => Ehlo(session, command, next),
-            SmtpVerb.Helo => new Outcome(new SmtpReply(250, null, $"{_hostname} Hello {Echo(command.Domain)}"), next, SessionEffect.Greet),
-            SmtpVerb.Mail => Mail(session, command, next),
-            SmtpVerb.Rcpt => Rcpt(session, command, next),
-            SmtpVerb.Data => new Outcome(StandardReplies.StartData, next, SessionEffect.BeginData),
-            SmtpVerb.Rset => new Outcome(StandardReplies.ResetOk, next, SessionEffect.Reset),
-            SmtpVerb.Noop => new Outcome(StandardReplies.Ok, next),
-            SmtpVerb.Quit => new Outcome(StandardReplies.Bye, next, SessionEffect.Close),
-            SmtpVerb.Vrfy => new Outcome(StandardReplies.CannotVerify, next),
-            SmtpVerb.Help => new Outcome(_help, next),
-            _ => Outcome.Refuse(StandardReplies.NotImplemented, session.State),
+            SmtpVerb.StartTls => StartTls(session),
+            SmtpVerb.Auth => Auth(session, command),
+            SmtpVerb.Ehlo => Ehlo(session, command),
+            SmtpVerb.Helo => new Outcome(new SmtpReply(250, null, $"{_hostname} Hello {Echo(command.Domain)}"), SessionEffect.Greet),
+            SmtpVerb.Mail => Mail(session, command),
+            SmtpVerb.Rcpt => Rcpt(session, command),
+            SmtpVerb.Data => new Outcome(StandardReplies.StartData, SessionEffect.BeginData),
+            SmtpVerb.Rset => new Outcome(StandardReplies.ResetOk, SessionEffect.Reset),
+            SmtpVerb.Noop => new Outcome(StandardReplies.Ok),
+            SmtpVerb.Quit => new Outcome(StandardReplies.Bye, SessionEffect.Close),
+            SmtpVerb.Vrfy => new Outcome(StandardReplies.CannotVerify),
+            SmtpVerb.Help => new Outcome(_help),
+            _ => Outcome.Refuse(StandardReplies.NotImplemented),
         };
     }
 
@@ -124,64 +123,64 @@ internal sealed partial class DefaultResponder
             : content.LineTooLong ? StandardReplies.DataLineTooLong
             : content.BareLineEndingsRefused ? StandardReplies.BareLineEndingInData
             : StandardReplies.MessageAccepted(messageId);
-        return new Outcome(reply, SessionState.Ready, SessionEffect.EndTransaction);
+        return new Outcome(reply, SessionEffect.EndTransaction);
     }
 
     /// <summary>
     /// The verdict after a BDAT chunk was read (RFC 3030: the chunk is always consumed first, even when refused).
     /// </summary>
-    public Outcome EndOfChunk(SessionContext session, ParseResult parsed, Transition transition, long totalOctets, string messageId)
+    public Outcome EndOfChunk(SessionContext session, ParseResult parsed, bool allowed, long totalOctets, string messageId)
     {
         var command = parsed.Command;
         if (!HasChunking)
         {
-            return Outcome.Refuse(StandardReplies.NotImplemented, session.State);
+            return Outcome.Refuse(StandardReplies.NotImplemented);
         }
 
         if (parsed.Error is { } error)
         {
-            return Outcome.Refuse(error, session.State);
+            return Outcome.Refuse(error);
         }
 
         // In the order Respond checks a command line: syntax, TLS required, sequence.
         if (TlsRequiredFirst(session, SmtpVerb.Bdat) is { } mustStartTls)
         {
-            return Outcome.Refuse(mustStartTls, session.State);
+            return Outcome.Refuse(mustStartTls);
         }
 
-        if (!transition.Allowed)
+        if (!allowed)
         {
-            return Outcome.Refuse(OutOfSequence(session, SmtpVerb.Bdat), session.State);
+            return Outcome.Refuse(OutOfSequence(session, SmtpVerb.Bdat));
         }
 
         if (totalOctets > MaxMessageSize)
         {
             // The transaction is over: later chunks of it are out of sequence.
-            return new Outcome(StandardReplies.MessageTooBig, SessionState.Ready, SessionEffect.EndTransaction);
+            return new Outcome(StandardReplies.MessageTooBig, SessionEffect.EndTransaction);
         }
 
         return command.IsLastChunk
-            ? new Outcome(StandardReplies.MessageAccepted(messageId), SessionState.Ready, SessionEffect.EndTransaction)
-            : new Outcome(StandardReplies.ChunkReceived(command.ChunkSize), transition.Next);
+            ? new Outcome(StandardReplies.MessageAccepted(messageId), SessionEffect.EndTransaction)
+            : new Outcome(StandardReplies.ChunkReceived(command.ChunkSize), SessionEffect.TakeChunk);
     }
 
-    private Outcome Ehlo(SessionContext session, SmtpCommand command, SessionState next)
+    private Outcome Ehlo(SessionContext session, SmtpCommand command)
     {
         var lines = new List<string>(Extensions.Count + 3) { $"{_hostname} greets {Echo(command.Domain)}" };
         lines.AddRange(EhloExtensions(session));
-        return new Outcome(new SmtpReply(250, null, lines), next, SessionEffect.Greet);
+        return new Outcome(new SmtpReply(250, null, lines), SessionEffect.Greet);
     }
 
-    private Outcome Mail(SessionContext session, SmtpCommand command, SessionState next)
+    private Outcome Mail(SessionContext session, SmtpCommand command)
     {
         if (!session.IsExtended && command.Parameters.Count > 0)
         {
-            return Outcome.Refuse(new SmtpReply(555, "5.5.4", "ESMTP parameters need EHLO, not HELO"), session.State);
+            return Outcome.Refuse(new SmtpReply(555, "5.5.4", "ESMTP parameters need EHLO, not HELO"));
         }
 
         if (AuthRequiredFirst(session) is { } authFirst)
         {
-            return Outcome.Refuse(authFirst, session.State);
+            return Outcome.Refuse(authFirst);
         }
 
         var utf8 = false;
@@ -193,18 +192,18 @@ internal sealed partial class DefaultResponder
                 case "BODY" when !Has8BitMime:
                 case "SMTPUTF8" when !HasSmtpUtf8:
                 case "AUTH" when !AuthAvailable:
-                    return Outcome.Refuse(UnknownParameter(parameter), session.State);
+                    return Outcome.Refuse(UnknownParameter(parameter));
                 case "SIZE":
                     if (parameter.Value is null || !parameter.Value.All(char.IsAsciiDigit))
                     {
-                        return Outcome.Refuse(StandardReplies.BadSizeValue, session.State);
+                        return Outcome.Refuse(StandardReplies.BadSizeValue);
                     }
 
                     // A value too long for a long is over any limit: compare as text, never overflow.
                     if (!long.TryParse(parameter.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var size)
                         || size > MaxMessageSize)
                     {
-                        return Outcome.Refuse(StandardReplies.MessageTooBig, session.State);
+                        return Outcome.Refuse(StandardReplies.MessageTooBig);
                     }
 
                     break;
@@ -212,14 +211,14 @@ internal sealed partial class DefaultResponder
                     if (!string.Equals(parameter.Value, "7BIT", StringComparison.OrdinalIgnoreCase)
                         && !string.Equals(parameter.Value, "8BITMIME", StringComparison.OrdinalIgnoreCase))
                     {
-                        return Outcome.Refuse(StandardReplies.BadBodyValue, session.State);
+                        return Outcome.Refuse(StandardReplies.BadBodyValue);
                     }
 
                     break;
                 case "SMTPUTF8":
                     if (parameter.Value is not null)
                     {
-                        return Outcome.Refuse(StandardReplies.ParameterSyntax, session.State);
+                        return Outcome.Refuse(StandardReplies.ParameterSyntax);
                     }
 
                     utf8 = true;
@@ -228,41 +227,41 @@ internal sealed partial class DefaultResponder
                     // RFC 4954 §5: the submitter's identity (xtext), or <> for unknown: noted, never checked.
                     if (string.IsNullOrEmpty(parameter.Value))
                     {
-                        return Outcome.Refuse(StandardReplies.ParameterSyntax, session.State);
+                        return Outcome.Refuse(StandardReplies.ParameterSyntax);
                     }
 
                     break;
                 default:
-                    return Outcome.Refuse(UnknownParameter(parameter), session.State);
+                    return Outcome.Refuse(UnknownParameter(parameter));
             }
         }
 
         if (command.Path!.IsInternational && !utf8)
         {
-            return Outcome.Refuse(StandardReplies.NonAsciiAddress, session.State);
+            return Outcome.Refuse(StandardReplies.NonAsciiAddress);
         }
 
-        return new Outcome(StandardReplies.SenderOk, next, SessionEffect.SetSender);
+        return new Outcome(StandardReplies.SenderOk, SessionEffect.SetSender);
     }
 
-    private Outcome Rcpt(SessionContext session, SmtpCommand command, SessionState next)
+    private Outcome Rcpt(SessionContext session, SmtpCommand command)
     {
         if (command.Parameters.Count > 0)
         {
-            return new Outcome(UnknownParameter(command.Parameters[0]), session.State, SessionEffect.RejectRecipient);
+            return new Outcome(UnknownParameter(command.Parameters[0]), SessionEffect.RejectRecipient);
         }
 
         if (command.Path!.IsInternational && session.SenderParameters.All(p => p.Keyword != "SMTPUTF8"))
         {
-            return new Outcome(StandardReplies.NonAsciiAddress, session.State, SessionEffect.RejectRecipient);
+            return new Outcome(StandardReplies.NonAsciiAddress, SessionEffect.RejectRecipient);
         }
 
         if (session.Recipients.Count >= _options.MaxRecipients)
         {
-            return new Outcome(StandardReplies.TooManyRecipients, session.State, SessionEffect.RejectRecipient);
+            return new Outcome(StandardReplies.TooManyRecipients, SessionEffect.RejectRecipient);
         }
 
-        return new Outcome(StandardReplies.RecipientOk, next, SessionEffect.AddRecipient);
+        return new Outcome(StandardReplies.RecipientOk, SessionEffect.AddRecipient);
     }
 
     private static SmtpReply UnknownParameter(EsmtpParameter parameter) =>

@@ -11,25 +11,30 @@ internal readonly record struct DataSummary(long Size, bool SizeExceeded, bool L
 /// <summary>
 /// Message content on its way in: DATA through the <see cref="DataReader"/> (dot-unstuffing, smuggling-proof end,
 /// limits) and BDAT chunks counted to the exact octet (RFC 3030: a refused chunk is still consumed). What is kept
-/// goes to a <see cref="MessageContent"/>, in memory or spilled to the store directory.
+/// goes to the store's own <see cref="IMessageWriter"/> (pooled memory, a spool file on the store's disk).
 /// <para>
 /// The reader and the content are made on the first DATA or BDAT: a session that never sends a message (an idle
 /// connection, a probe, one that only says EHLO and QUIT) does not hold them (docs/performance.md: idle connections).
 /// </para>
 /// </summary>
-internal sealed class MessageIntake(SessionOptions options, long maxMessageSize) : IDisposable
+internal sealed class MessageIntake(SessionOptions options, long maxMessageSize, IMessageStore store) : IDisposable
 {
     private DataReader? _reader;
-    private MessageContent? _content;
+    private IMessageWriter? _content;
     private long _chunkRemaining;
-    private bool _chunkAccepted;
 
-    public MessageContent Content => _content ??= new(options.SpoolDirectory);
+    public IMessageWriter Content => _content ??= store.CreateWriter();
 
     private DataReader Reader => _reader ??= new(maxMessageSize, options.MaxDataLineLength, options.BareLineEndingsInData);
 
-    /// <summary>The BDAT command whose chunk is being read, and where the state table said it leads.</summary>
-    public (ParseResult Parsed, Transition Transition) Chunk { get; private set; }
+    /// <summary>The BDAT command whose chunk is being (or was last) read.</summary>
+    public ParseResult ChunkCommand { get; private set; }
+
+    /// <summary>The chunk's octets are kept: its BDAT was well formed and in sequence.</summary>
+    public bool ChunkAccepted { get; private set; }
+
+    /// <summary>A BDAT line was read and its chunk's octets are still coming: they belong to that command.</summary>
+    public bool ChunkPending { get; private set; }
 
     public void BeginData() => Clear();
 
@@ -47,12 +52,13 @@ internal sealed class MessageIntake(SessionOptions options, long maxMessageSize)
 
     public BareLineEndingPolicy Policy => options.BareLineEndingsInData;
 
-    /// <summary>Starts reading the chunk that follows a BDAT line; its octets are kept only when it is in sequence.</summary>
-    public void BeginChunk(ParseResult parsed, Transition transition)
+    /// <summary>Starts reading the chunk that follows a BDAT line; its octets are kept only when <paramref name="accepted"/>.</summary>
+    public void BeginChunk(ParseResult parsed, bool accepted)
     {
-        Chunk = (parsed, transition);
+        ChunkCommand = parsed;
         _chunkRemaining = parsed.Command.ChunkSize;
-        _chunkAccepted = parsed.IsOk && transition.Allowed;
+        ChunkAccepted = accepted;
+        ChunkPending = true;
     }
 
     /// <summary>Takes chunk octets; true once the whole chunk was read.</summary>
@@ -61,7 +67,7 @@ internal sealed class MessageIntake(SessionOptions options, long maxMessageSize)
         var take = Math.Min(_chunkRemaining, buffer.Length);
         if (take > 0)
         {
-            if (_chunkAccepted && session.ChunkedOctets + take <= maxMessageSize)
+            if (ChunkAccepted && session.ChunkedOctets + take <= maxMessageSize)
             {
                 foreach (var segment in buffer.Slice(0, take))
                 {
@@ -74,7 +80,8 @@ internal sealed class MessageIntake(SessionOptions options, long maxMessageSize)
             buffer = buffer.Slice(take);
         }
 
-        return _chunkRemaining == 0;
+        ChunkPending = _chunkRemaining > 0;
+        return !ChunkPending;
     }
 
     /// <summary>Forgets the content of the transaction that ended (a spilled file not taken is deleted).</summary>

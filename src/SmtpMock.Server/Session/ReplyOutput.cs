@@ -1,20 +1,19 @@
 using System.IO.Pipelines;
 using System.Text;
-using Microsoft.Extensions.Logging;
 using SmtpMock.Protocol.Replies;
 
 namespace SmtpMock.Server.Session;
 
 /// <summary>
-/// The session's way out: writes replies (or a rule's raw bytes) to the pipe and the transcript, holds back a reply a
+/// The session's way out: writes replies (or a rule's raw bytes) to the pipe and tells the events, holds back a reply a
 /// rule delays, and flushes. Replies to every complete command of one read are flushed together (PIPELINING); a
 /// delayed reply first flushes what came before it.
 /// </summary>
-internal sealed class ReplyOutput(SessionContext context, ILogger logger)
+internal sealed class ReplyOutput(SessionEvents events, TimeProvider clock)
 {
     private PipeWriter _output = null!;
     private bool _unflushed;
-    private (SmtpReply Reply, Intervention Rule)? _delayed;
+    private (SmtpReply Reply, Intervention Rule, ScenarioPoint Point)? _delayed;
 
     /// <summary>A reply is waiting for its rule's delay.</summary>
     public bool HasDelayed => _delayed is not null;
@@ -22,19 +21,19 @@ internal sealed class ReplyOutput(SessionContext context, ILogger logger)
     public void Attach(PipeWriter output) => _output = output;
 
     /// <summary>Writes a reply now, or holds it back when its rule delays it.</summary>
-    public void Emit(SmtpReply reply, Intervention? rule)
+    public void Emit(SmtpReply reply, Intervention? rule, ScenarioPoint point)
     {
         if (rule is { Delay: var delay } && delay > TimeSpan.Zero)
         {
-            _delayed = (reply, rule);
+            _delayed = (reply, rule, point);
             return;
         }
 
-        Write(reply, rule);
+        Write(reply, rule, point);
     }
 
     /// <summary>Flushes what came before, waits out the rule's delay (only a shutdown cuts it short), then writes.</summary>
-    public async ValueTask WriteDelayedAsync(TimeProvider clock, CancellationToken shutdown, CancellationToken flushDeadline)
+    public async ValueTask WriteDelayedAsync(CancellationToken shutdown, CancellationToken flushDeadline)
     {
         if (_delayed is not { } delayed)
         {
@@ -43,30 +42,25 @@ internal sealed class ReplyOutput(SessionContext context, ILogger logger)
 
         _delayed = null;
         await FlushAsync(flushDeadline).ConfigureAwait(false);
-        Note($"rule '{delayed.Rule.Rule}' delays the reply by {delayed.Rule.Delay.TotalMilliseconds:0} ms");
+        events.Note($"rule '{delayed.Rule.Rule}' delays the reply by {delayed.Rule.Delay.TotalMilliseconds:0} ms");
         await Task.Delay(delayed.Rule.Delay, clock, shutdown).ConfigureAwait(false);
-        Write(delayed.Reply, delayed.Rule);
+        Write(delayed.Reply, delayed.Rule, delayed.Point);
     }
 
-    /// <summary>Writes a reply, or the rule's raw bytes in its place, and records every line sent.</summary>
-    public void Write(SmtpReply reply, Intervention? rule)
+    /// <summary>Writes a reply, or the rule's raw bytes in its place, and tells the events.</summary>
+    public void Write(SmtpReply reply, Intervention? rule, ScenarioPoint point)
     {
         _unflushed = true;
         if (rule?.Raw is { } raw)
         {
             ReplyWriter.WriteRaw(_output, raw);
             var shown = Encoding.UTF8.GetString(raw).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
-            Record($"(raw) {shown}", rule.Rule);
+            events.Reply(reply, point, rule.Rule, shown);
             return;
         }
 
         ReplyWriter.Write(_output, reply);
-        var lines = reply.WireLines;
-        for (var i = 0; i < lines.Count; i++)
-        {
-            // An index, not foreach: foreach over the interface allocates an enumerator for every reply.
-            Record(lines[i], rule?.Rule);
-        }
+        events.Reply(reply, point, rule?.Rule, null);
     }
 
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
@@ -83,13 +77,13 @@ internal sealed class ReplyOutput(SessionContext context, ILogger logger)
     {
         try
         {
-            Write(reply, null);
+            Write(reply, null, ScenarioPoint.Any);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             await FlushOutputAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
-            Note($"could not send {reply.Code}: {e.Message}");
+            events.Note($"could not send {reply.Code}: {e.Message}");
         }
     }
 
@@ -111,17 +105,5 @@ internal sealed class ReplyOutput(SessionContext context, ILogger logger)
         {
             throw new OperationCanceledException("the transport cancelled the flush", cancellationToken);
         }
-    }
-
-    private void Record(string line, string? rule)
-    {
-        context.Transcript.Add(TranscriptDirection.Out, line, rule);
-        SessionLog.LineOut(logger, context.Id, line);
-    }
-
-    private void Note(string text)
-    {
-        context.Transcript.Add(TranscriptDirection.Note, text);
-        SessionLog.Note(logger, context.Id, text);
     }
 }

@@ -59,6 +59,9 @@ public sealed class SessionContext
     /// <summary>Unrecognised, malformed and out-of-sequence commands so far.</summary>
     public int BadCommands { get; internal set; }
 
+    /// <summary>Replies (or raw writes, or silent closes) a scenario rule or the failure addresses made so far.</summary>
+    public int Faults { get; internal set; }
+
     /// <summary>Ids of the messages this session delivered.</summary>
     public IReadOnlyList<string> AcceptedMessages => _acceptedMessages ?? (IReadOnlyList<string>)[];
 
@@ -101,12 +104,14 @@ public sealed class SessionContext
     /// <summary>Refused AUTH logins (535) so far.</summary>
     public int AuthFailures { get; internal set; }
 
-    /// <summary>RFC 3207 §4.2: after the handshake the session starts over, as if just connected (AUTH included).</summary>
-    internal void ResetForTls(TlsHandshake handshake)
+    /// <summary>
+    /// RFC 3207 §4.2: after the handshake the session starts over, as if just connected (AUTH included). The state goes
+    /// back to Connected through the state table; this forgets what the plaintext part of the session knew.
+    /// </summary>
+    internal void ForgetForTls(TlsHandshake handshake)
     {
         Tls = handshake;
         ResetTransaction();
-        State = SessionState.Connected;
         HeloName = null;
         IsExtended = false;
         AuthenticatedUser = null;

@@ -31,9 +31,6 @@ internal sealed record SessionOptions
 
     public int MaxTranscriptLines { get; init; } = 10_000;
 
-    /// <summary>Where a large message spills while it arrives (the store directory), or null to keep it in memory.</summary>
-    public string? SpoolDirectory { get; init; }
-
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>STARTTLS is offered where the connection can be upgraded (<see cref="SessionContext.CanStartTls"/>).</summary>

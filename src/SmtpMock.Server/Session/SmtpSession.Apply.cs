@@ -4,17 +4,93 @@ using SmtpMock.Server.Capture;
 
 namespace SmtpMock.Server.Session;
 
-/// <summary>Carrying out a verdict: state, effects on the session, the message when a transaction ends, the reply.</summary>
+/// <summary>
+/// The asynchronous half of a step: the server's outcome, the decisions that may need I/O (the scenario's, an AUTH
+/// check, the store's save), the verdict, then carrying it out: state (from the table), effects, the reply. With
+/// everything in memory every await completes at once, and nothing is allocated for it.
+/// </summary>
 internal sealed partial class SmtpSession
 {
-    /// <summary>Decides (server verdict, scenario intervention, bad-command limit), then carries the verdict out.</summary>
-    private void Apply(SmtpCommand? command, ScenarioPoint point, Outcome outcome, Intervention? rule, string messageId = "")
+    /// <summary>The greeting: the server's 220, or a rule's refusal (554: only QUIT served from now on; 421: closed).</summary>
+    private async ValueTask GreetAsync(CancellationToken cancellationToken)
     {
-        var verdict = Verdict.Decide(outcome, rule, Context.State, command?.Verb, Context.BadCommands, _options.MaxBadCommands);
+        var greeting = new Outcome(_responder.Greeting);
+        var rule = _scenario is null ? null : await _scenario.DecideAsync(ScenarioPoint.Connect, Context, null, true, cancellationToken).ConfigureAwait(false);
+        if (rule?.Reply is { IsPositiveCompletion: false } refusal)
+        {
+            // RFC 5321 §3.1: after a refusing greeting the server serves only QUIT (or closes, with 421).
+            greeting = new Outcome(refusal, refusal.Code == 421 ? SessionEffect.Close : SessionEffect.RefuseService);
+            rule = rule with { Reply = null };
+        }
+
+        await ApplyAsync(null, ScenarioPoint.Connect, greeting, rule, string.Empty, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ValueTask ApplyStepAsync(Step step, CancellationToken cancellationToken) => step.Kind switch
+    {
+        StepKind.EndOfData => EndOfDataAsync(cancellationToken),
+        StepKind.Chunk => EndOfChunkAsync(step, cancellationToken),
+        StepKind.AuthLine => AuthLineAsync(step, cancellationToken),
+        _ => CommandAsync(step, cancellationToken),
+    };
+
+    private async ValueTask CommandAsync(Step step, CancellationToken cancellationToken)
+    {
+        var command = step.Parsed?.Command;
+        if (step.Refusal is { } refusal)
+        {
+            await ApplyAsync(command, command is null ? ScenarioPoint.Unknown : ScenarioPoints.Of(command.Verb), refusal, null, string.Empty, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var outcome = _responder.Respond(Context, step.Parsed!.Value, step.InSequence);
+        if (outcome.Effect == SessionEffect.BeginAuth)
+        {
+            outcome = BeginAuth(command!);
+        }
+
+        // After a refusing greeting no scenario speaks: only QUIT is served.
+        var point = ScenarioPoints.Of(command!.Verb);
+        var rule = Context.State == SessionState.Refused || _scenario is null ? null
+            : await _scenario.DecideAsync(point, Context, command, step.InSequence, cancellationToken).ConfigureAwait(false);
+        await ApplyAsync(command, point, outcome, rule, string.Empty, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask EndOfDataAsync(CancellationToken cancellationToken)
+    {
+        var id = MessageIds.Next(_options.TimeProvider.GetUtcNow());
+        var outcome = DefaultResponder.EndOfData(_intake.Summary, id);
+        var rule = _scenario is null ? null : await _scenario.DecideAsync(ScenarioPoint.Message, Context, null, true, cancellationToken).ConfigureAwait(false);
+        await ApplyAsync(null, ScenarioPoint.Message, outcome, rule, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask EndOfChunkAsync(Step step, CancellationToken cancellationToken)
+    {
+        var parsed = step.Parsed!.Value;
+        var command = parsed.Command;
+        var last = step.InSequence && command.IsLastChunk;
+        var id = last ? MessageIds.Next(_options.TimeProvider.GetUtcNow()) : string.Empty;
+        var outcome = _responder.EndOfChunk(Context, parsed, StateTable.IsAllowed(Context.State, SmtpVerb.Bdat), Context.ChunkedOctets, id);
+
+        // The LAST chunk is where the message is judged: MESSAGE rules first, then BDAT rules.
+        var rule = last && _scenario is not null ? await _scenario.DecideAsync(ScenarioPoint.Message, Context, command, true, cancellationToken).ConfigureAwait(false) : null;
+        var point = rule is null ? ScenarioPoint.Bdat : ScenarioPoint.Message;
+        if (rule is null && _scenario is not null)
+        {
+            rule = await _scenario.DecideAsync(ScenarioPoint.Bdat, Context, command, StateTable.IsAllowed(Context.State, SmtpVerb.Bdat), cancellationToken).ConfigureAwait(false);
+        }
+
+        await ApplyAsync(command, point, outcome, rule, id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Decides (server verdict, scenario intervention, bad-command limit), then carries the verdict out.</summary>
+    private async ValueTask ApplyAsync(SmtpCommand? command, ScenarioPoint point, Outcome outcome, Intervention? rule, string messageId, CancellationToken cancellationToken)
+    {
+        var verdict = Verdict.Decide(outcome, rule, command?.Verb, Context.BadCommands, _options.MaxBadCommands);
         if (rule is not null)
         {
+            Context.Faults++;
             Note(rule.Line > 0 ? $"rule '{rule.Rule}' (line {rule.Line}) fired at {point.Name()}" : $"rule '{rule.Rule}' fired at {point.Name()}");
-            SessionLog.RuleFired(_logger, Context.Id, rule.Rule, point.Name(), rule.Silent ? "no reply" : rule.Raw is not null ? "raw bytes" : verdict.Reply.WireLines[^1]);
         }
 
         if (verdict.CountsAsBad)
@@ -24,21 +100,51 @@ internal sealed partial class SmtpSession
 
         if (verdict.Effect == SessionEffect.EndTransaction)
         {
-            verdict = FinishMessage(verdict, messageId);
+            verdict = await FinishMessageAsync(verdict, messageId, cancellationToken).ConfigureAwait(false);
         }
 
         if (verdict.Silent)
         {
+            _events.Rule(rule!, point, null);
             End(verdict.CloseReason!);
             return;
         }
 
         verdict = LimitAuthFailures(verdict);
-        Context.State = verdict.Next;
+        if (rule is not null)
+        {
+            _events.Rule(rule, point, verdict.Reply);
+        }
+
+        Effect(command, verdict);
+        if (command?.Verb == SmtpVerb.Rcpt && command.Path is { } recipient && verdict.Effect is SessionEffect.AddRecipient or SessionEffect.RejectRecipient)
+        {
+            _events.Recipient(Context.Sender?.Address ?? string.Empty, recipient.Address, verdict.Reply, verdict.Rule?.Rule);
+        }
+
+        if (command?.Verb == SmtpVerb.Auth && _exchange is null && !verdict.Reply.IsPositive)
+        {
+            // LOGIN sends two lines (user, password), PLAIN one: watch as many as the longest.
+            _linesAfterRefusedAuth = 2;
+        }
+
+        _output.Emit(verdict.Reply, verdict.Rule, point);
+        if (verdict.CloseReason is { } reason)
+        {
+            End(reason);
+        }
+    }
+
+    /// <summary>What a verdict does to the session: the next state from the table, then the effect on what it knows.</summary>
+    private void Effect(SmtpCommand? command, Verdict verdict)
+    {
+        Context.State = StateTable.Next(Context.State, verdict.Effect);
         switch (verdict.Effect)
         {
             case SessionEffect.Greet:
+                // A BDAT chunk taken before EHLO or RSET belongs to no later message.
                 Context.ResetTransaction();
+                _intake.Clear();
                 Context.HeloName = command!.Domain;
                 Context.IsExtended = command.Verb == SmtpVerb.Ehlo;
                 break;
@@ -54,37 +160,21 @@ internal sealed partial class SmtpSession
                 break;
             case SessionEffect.Reset or SessionEffect.EndTransaction:
                 Context.ResetTransaction();
+                _intake.Clear();
                 break;
             case SessionEffect.BeginData:
-                _mode = Mode.Data;
                 _intake.BeginData();
                 break;
-            case SessionEffect.StartTls:
-                _startTls = true;
+            case SessionEffect.AuthContinue or SessionEffect.Authenticated or SessionEffect.AuthFailed or SessionEffect.AuthEnded:
+                ApplyAuth(verdict);
                 break;
-        }
-
-        if (_exchange is not null)
-        {
-            ApplyAuth(verdict);
-        }
-
-        if (command?.Verb == SmtpVerb.Auth && _exchange is null && !verdict.Reply.IsPositive)
-        {
-            // LOGIN sends two lines (user, password), PLAIN one: watch as many as the longest.
-            _linesAfterRefusedAuth = 2;
-        }
-
-        _output.Emit(verdict.Reply, verdict.Rule);
-        if (verdict.CloseReason is { } reason)
-        {
-            End(reason);
         }
     }
 
     /// <summary>A transaction ends: the message is kept when the verdict says so; a store that fails answers 451.</summary>
-    private Verdict FinishMessage(Verdict verdict, string id)
+    private async ValueTask<Verdict> FinishMessageAsync(Verdict verdict, string id, CancellationToken cancellationToken)
     {
+        CapturedMessage? message = null;
         if (verdict.Stores)
         {
             var envelope = new MessageEnvelope(id, Context.Id, _options.TimeProvider.GetUtcNow(), Context.ClientText, Context.HeloName ?? string.Empty,
@@ -94,21 +184,22 @@ internal sealed partial class SmtpSession
                 AuthenticatedUser = Context.AuthenticatedUser,
                 AuthMechanism = Context.AuthenticatedUser is null ? null : Context.AuthMechanism,
             };
-            if (MessageDelivery.TryStore(_store, _intake.Content, envelope, out var failure) is { } message)
+            try
             {
+                message = await _store.SaveAsync(envelope, _intake.Content, cancellationToken).ConfigureAwait(false);
                 Context.AddAcceptedMessage(id);
                 Note($"message {id} stored");
-                SessionLog.MessageCaptured(_logger, Context.Id, message);
             }
-            else
+            catch (IOException e)
             {
-                SessionLog.StoreFailed(_logger, Context.Id, id, failure!);
-                Note($"message {id} not stored: {failure}");
+                _intake.Content.Clear();
+                SessionLog.StoreFailed(_events.Logger, Context.Id, id, e.Message);
+                Note($"message {id} not stored: {e.Message}");
                 verdict = verdict.WithServerReply(StandardReplies.LocalError);
             }
         }
 
-        _intake.Clear();
+        _events.Message(Context.Sender?.Address ?? string.Empty, [.. Context.Recipients.Select(r => r.Address)], verdict.Reply, verdict.Rule?.Rule, message);
         return verdict;
     }
 }

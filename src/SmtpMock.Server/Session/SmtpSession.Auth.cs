@@ -1,16 +1,13 @@
-using System.Buffers;
-using System.Text;
 using SmtpMock.Protocol.Auth;
-using SmtpMock.Protocol.Framing;
 using SmtpMock.Protocol.Grammar;
 using SmtpMock.Protocol.Replies;
 
 namespace SmtpMock.Server.Session;
 
 /// <summary>
-/// AUTH (RFC 4954): the SASL exchange the responder let start. Each step is an <see cref="Outcome"/> that goes
-/// through <see cref="Apply"/> like any command's, so scenario rules at AUTH see the mechanism and, once given, the user.
-/// Secrets never reach the transcript or the log (<see cref="AuthRedaction"/>).
+/// AUTH (RFC 4954): the SASL exchange the responder let start. Each step is an <see cref="Outcome"/> that goes through
+/// the verdict like any command's, so scenario rules at AUTH see the mechanism and, once given, the user. Secrets never
+/// reach the transcript or the log (<see cref="AuthRedaction"/>).
 /// </summary>
 internal sealed partial class SmtpSession
 {
@@ -33,31 +30,14 @@ internal sealed partial class SmtpSession
         return AuthOutcome(_exchange.Step);
     }
 
-    /// <summary>A line in answer to a 334: never a command, never parsed as one (RFC 4954 §4).</summary>
-    private bool TakeAuthLine(ref ReadOnlySequence<byte> buffer)
+    /// <summary>A line in answer to a 334: the exchange's next step, decided and applied as a command at AUTH.</summary>
+    private async ValueTask AuthLineAsync(Step step, CancellationToken cancellationToken)
     {
-        var status = _framer.TryRead(ref buffer, out var line, out _);
-        if (status == LineStatus.Incomplete)
-        {
-            return false;
-        }
-
-        Context.AuthResponses++;
         var command = _authCommand!;
-        if (status == LineStatus.TooLong)
-        {
-            Note($"AUTH line over {_framer.MaxLineOctets} octets discarded");
-            Apply(command, ScenarioPoint.Auth, Outcome.Refuse(SecurityReplies.AuthLineTooLong, Context.State), null);
-            return true;
-        }
-
-        var text = Encoding.UTF8.GetString(line);
-        var shown = AuthRedaction.Continuation(text);
-        Context.Transcript.Add(TranscriptDirection.In, shown);
-        SessionLog.LineIn(_logger, Context.Id, shown);
-        var outcome = AuthOutcome(_exchange!.Next(text));
-        Apply(command, ScenarioPoint.Auth, outcome, _scenario?.Decide(ScenarioPoint.Auth, Context, command, inSequence: true));
-        return true;
+        var outcome = step.Refusal ?? AuthOutcome(_exchange!.Next(step.AuthText!));
+        var rule = step.Refusal is not null || _scenario is null ? null
+            : await _scenario.DecideAsync(ScenarioPoint.Auth, Context, command, true, cancellationToken).ConfigureAwait(false);
+        await ApplyAsync(command, ScenarioPoint.Auth, outcome, rule, string.Empty, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Checks credentials as soon as the exchange has them, then maps the step to an outcome.</summary>
@@ -71,10 +51,10 @@ internal sealed partial class SmtpSession
 
         return step switch
         {
-            AuthStep.Challenge challenge => new Outcome(challenge.Reply, Context.State, SessionEffect.AuthContinue),
-            AuthStep.Succeeded succeeded => new Outcome(succeeded.Reply, Context.State, SessionEffect.Authenticated),
+            AuthStep.Challenge challenge => new Outcome(challenge.Reply, SessionEffect.AuthContinue),
+            AuthStep.Succeeded succeeded => new Outcome(succeeded.Reply, SessionEffect.Authenticated),
             // Only refused credentials count towards the limit (brute force); a cancel or a syntax error is a bad command.
-            AuthStep.Fail fail => new Outcome(fail.Reply, Context.State, fail.Reply.Code == 535 ? SessionEffect.AuthFailed : SessionEffect.None),
+            AuthStep.Fail fail => new Outcome(fail.Reply, fail.Reply.Code == 535 ? SessionEffect.AuthFailed : SessionEffect.AuthEnded),
             _ => throw new InvalidOperationException($"AUTH step {step} cannot be answered"),
         };
     }
@@ -85,11 +65,11 @@ internal sealed partial class SmtpSession
         switch (verdict.Effect)
         {
             case SessionEffect.AuthContinue:
-                _mode = Mode.Auth;
                 return;
             case SessionEffect.Authenticated:
                 Context.AuthenticatedUser = Context.AuthUser;
                 Note($"authenticated as '{Context.AuthUser}' with {Context.AuthMechanism}");
+                _events.Authentication(Context.AuthUser, Context.AuthMechanism, succeeded: true, verdict.Reply);
                 break;
             case SessionEffect.AuthFailed:
                 Context.AuthFailures++;
@@ -97,6 +77,10 @@ internal sealed partial class SmtpSession
                 Note(Context.AuthUser is { } user
                     ? $"authentication failed for '{user}' with {Context.AuthMechanism} ({verdict.Reply.Code} {verdict.Reply.Enhanced})"
                     : $"authentication failed with {Context.AuthMechanism} ({verdict.Reply.Code} {verdict.Reply.Enhanced})");
+                _events.Authentication(Context.AuthUser, Context.AuthMechanism, succeeded: false, verdict.Reply);
+                break;
+            default:
+                _events.Authentication(Context.AuthUser, Context.AuthMechanism, succeeded: false, verdict.Reply);
                 break;
         }
 
@@ -116,9 +100,5 @@ internal sealed partial class SmtpSession
     {
         _exchange = null;
         _authCommand = null;
-        if (_mode == Mode.Auth)
-        {
-            _mode = Mode.Command;
-        }
     }
 }

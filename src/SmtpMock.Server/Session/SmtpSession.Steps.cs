@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using SmtpMock.Protocol.Auth;
 using SmtpMock.Protocol.Framing;
 using SmtpMock.Protocol.Grammar;
@@ -7,33 +8,42 @@ using SmtpMock.Server.Capture;
 
 namespace SmtpMock.Server.Session;
 
-/// <summary>The steps of a dialog: the greeting, a command line, DATA content, a BDAT chunk; each ends in <see cref="Apply"/>.</summary>
+/// <summary>
+/// Framing, synchronous over each read: the buffer is cut into steps (a command line, the end of DATA content, a whole
+/// BDAT chunk, an answer to a 334), each a value the asynchronous half then decides and carries out.
+/// </summary>
 internal sealed partial class SmtpSession
 {
-    private void Greet()
+    private enum StepKind
     {
-        var greeting = new Outcome(_responder.Greeting, SessionState.Connected);
-        var rule = _scenario?.Decide(ScenarioPoint.Connect, Context, null, inSequence: true);
-        if (rule?.Reply is { IsPositiveCompletion: false } refusal)
-        {
-            // RFC 5321 §3.1: after a refusing greeting the server serves only QUIT (or closes, with 421).
-            greeting = refusal.Code == 421 ? new Outcome(refusal, SessionState.Connected, SessionEffect.Close) : Outcome.Refuse(refusal, SessionState.Refused);
-            rule = rule with { Reply = null };
-        }
-
-        Apply(null, ScenarioPoint.Connect, greeting, rule);
+        Command,
+        EndOfData,
+        Chunk,
+        AuthLine,
     }
 
-    private bool Step(ref ReadOnlySequence<byte> buffer) => _mode switch
-    {
-        Mode.Command => TakeCommand(ref buffer),
-        Mode.Data => TakeData(ref buffer),
-        Mode.Auth => TakeAuthLine(ref buffer),
-        _ => TakeChunk(ref buffer),
-    };
+    /// <summary>One framed step: what the asynchronous half needs, and nothing of the read buffer.</summary>
+    private readonly record struct Step(StepKind Kind, ParseResult? Parsed = null, Outcome? Refusal = null, bool InSequence = true, string? AuthText = null);
 
-    private bool TakeCommand(ref ReadOnlySequence<byte> buffer)
+    /// <summary>Cuts the next step from the buffer; false when the buffer holds no complete one yet.</summary>
+    private bool TryTake(ref ReadOnlySequence<byte> buffer, out Step step)
     {
+        if (_intake.ChunkPending)
+        {
+            return TakeChunk(ref buffer, out step);
+        }
+
+        return Context.State switch
+        {
+            SessionState.ReceivingData => TakeData(ref buffer, out step),
+            SessionState.Authenticating => TakeAuthLine(ref buffer, out step),
+            _ => TakeCommand(ref buffer, out step),
+        };
+    }
+
+    private bool TakeCommand(ref ReadOnlySequence<byte> buffer, out Step step)
+    {
+        step = default;
         var status = _framer.TryRead(ref buffer, out var line, out var ending);
         if (status == LineStatus.Incomplete)
         {
@@ -44,7 +54,7 @@ internal sealed partial class SmtpSession
         if (status == LineStatus.TooLong)
         {
             Note($"line over {_framer.MaxLineOctets} octets discarded");
-            Apply(null, ScenarioPoint.Unknown, Outcome.Refuse(StandardReplies.LineTooLong, Context.State), null);
+            step = new Step(StepKind.Command, Refusal: Outcome.Refuse(StandardReplies.LineTooLong));
             return true;
         }
 
@@ -52,35 +62,22 @@ internal sealed partial class SmtpSession
         var bytes = line.IsSingleSegment ? line.FirstSpan : line.ToArray();
         var parsed = CommandParser.Parse(bytes, octets, _options.MaxCommandLineLength);
         var command = parsed.Command;
-        var text = Shown(command);
-        Context.Transcript.Add(TranscriptDirection.In, text);
-        SessionLog.LineIn(_logger, Context.Id, text);
-
-        var point = ScenarioPoints.Of(command.Verb);
+        _events.Command(command.Verb, Shown(command), authResponse: false);
         if (ending == LineEnding.BareLf && _options.StrictLineEndings)
         {
-            Apply(command, point, Outcome.Refuse(StandardReplies.BareLfInCommand, Context.State), null);
+            step = new Step(StepKind.Command, parsed, Outcome.Refuse(StandardReplies.BareLfInCommand));
             return true;
         }
 
-        var transition = StateTable.Lookup(Context.State, command.Verb);
+        var allowed = StateTable.IsAllowed(Context.State, command.Verb);
         if (command.Verb == SmtpVerb.Bdat)
         {
             // The chunk follows the line at once; its reply comes after the last octet is read.
-            _intake.BeginChunk(parsed, transition);
-            _mode = Mode.Chunk;
-            return true;
+            _intake.BeginChunk(parsed, parsed.IsOk && allowed);
+            return TakeChunk(ref buffer, out step);
         }
 
-        // After a refusing greeting no scenario speaks: only QUIT is served.
-        var outcome = _responder.Respond(Context, parsed, transition);
-        if (outcome.Effect == SessionEffect.BeginAuth)
-        {
-            outcome = BeginAuth(command);
-        }
-
-        var rule = Context.State == SessionState.Refused ? null : _scenario?.Decide(point, Context, command, transition.Allowed);
-        Apply(command, point, outcome, rule);
+        step = new Step(StepKind.Command, parsed, InSequence: allowed);
         return true;
     }
 
@@ -101,8 +98,9 @@ internal sealed partial class SmtpSession
         return afterRefusedAuth && command.Verb == SmtpVerb.Unknown && AuthRedaction.LooksLikeCredential(line) ? AuthRedaction.Mask : line;
     }
 
-    private bool TakeData(ref ReadOnlySequence<byte> buffer)
+    private bool TakeData(ref ReadOnlySequence<byte> buffer, out Step step)
     {
+        step = default;
         if (!_intake.ReadData(ref buffer))
         {
             if (!_bareLfDotNoted && _intake.Summary.BareLfDotLines > 0)
@@ -110,50 +108,62 @@ internal sealed partial class SmtpSession
                 // Telnet or nc without -C: say once why the message has not ended (it never ends on LF.LF).
                 _bareLfDotNoted = true;
                 Note("a lone '.' ended by a bare LF does not end DATA: SMTP needs CRLF.CRLF (use telnet or nc -C)");
-                SessionLog.BareLfDot(_logger, Context.Id);
+                SessionLog.BareLfDot(_events.Logger, Context.Id);
             }
 
             return false;
         }
 
-        _mode = Mode.Command;
         var content = _intake.Summary;
         Note($"DATA content: {content.Size} octets"
             + (content.BareLineEndings > 0 ? $", {content.BareLineEndings} bare CR/LF ({_intake.Policy.ToString().ToLowerInvariant()}; they never end the message)" : string.Empty)
             + (content.LineTooLong ? $", a line over {_options.MaxDataLineLength} octets" : string.Empty));
-        var id = MessageIds.Next(_options.TimeProvider.GetUtcNow());
-        Apply(null, ScenarioPoint.Message, DefaultResponder.EndOfData(content, id), _scenario?.Decide(ScenarioPoint.Message, Context, null, inSequence: true), id);
+        step = new Step(StepKind.EndOfData);
         return true;
     }
 
-    private bool TakeChunk(ref ReadOnlySequence<byte> buffer)
+    private bool TakeChunk(ref ReadOnlySequence<byte> buffer, out Step step)
     {
+        step = default;
         if (!_intake.ReadChunk(ref buffer, Context))
         {
             return false;
         }
 
-        _mode = Mode.Command;
-        var (parsed, transition) = _intake.Chunk;
-        var command = parsed.Command;
-        Note($"BDAT chunk: {command.ChunkSize} octets");
-        var inSequence = parsed.IsOk && transition.Allowed;
-        var total = Context.ChunkedOctets;
+        var parsed = _intake.ChunkCommand;
+        Note($"BDAT chunk: {parsed.Command.ChunkSize} octets");
+        var inSequence = _intake.ChunkAccepted;
         if (!inSequence)
         {
             // Octets of a refused chunk were consumed but belong to no message.
-            Context.ChunkedOctets -= command.ChunkSize;
+            Context.ChunkedOctets -= parsed.Command.ChunkSize;
         }
 
-        var last = inSequence && command.IsLastChunk;
-        var id = last ? MessageIds.Next(_options.TimeProvider.GetUtcNow()) : string.Empty;
-        var outcome = _responder.EndOfChunk(Context, parsed, transition, total, id);
+        step = new Step(StepKind.Chunk, parsed, InSequence: inSequence);
+        return true;
+    }
 
-        // The LAST chunk is where the message is judged: MESSAGE rules first, then BDAT rules.
-        var rule = last ? _scenario?.Decide(ScenarioPoint.Message, Context, command, inSequence: true) : null;
-        var point = rule is null ? ScenarioPoint.Bdat : ScenarioPoint.Message;
-        rule ??= _scenario?.Decide(ScenarioPoint.Bdat, Context, command, transition.Allowed);
-        Apply(command, point, outcome, rule, id);
+    /// <summary>A line in answer to a 334: never a command, never parsed as one (RFC 4954 §4).</summary>
+    private bool TakeAuthLine(ref ReadOnlySequence<byte> buffer, out Step step)
+    {
+        step = default;
+        var status = _framer.TryRead(ref buffer, out var line, out _);
+        if (status == LineStatus.Incomplete)
+        {
+            return false;
+        }
+
+        Context.AuthResponses++;
+        if (status == LineStatus.TooLong)
+        {
+            Note($"AUTH line over {_framer.MaxLineOctets} octets discarded");
+            step = new Step(StepKind.AuthLine, Refusal: new Outcome(SecurityReplies.AuthLineTooLong, SessionEffect.AuthEnded));
+            return true;
+        }
+
+        var text = Encoding.UTF8.GetString(line);
+        _events.Command(SmtpVerb.Auth, AuthRedaction.Continuation(text), authResponse: true);
+        step = new Step(StepKind.AuthLine, AuthText: text);
         return true;
     }
 }

@@ -5,18 +5,14 @@ namespace SmtpMock.Server.Session;
 /// <summary>STARTTLS (RFC 3207 §4.2): after the 220 the session drops buffered plaintext, handshakes and starts over.</summary>
 internal sealed partial class SmtpSession
 {
-    /// <summary>The 220 to STARTTLS is written: no more plaintext is read; the run loop upgrades.</summary>
-    private bool _startTls;
-
     /// <summary>
-    /// Flushes the 220, hands the pipes to the upgrader and continues on the encrypted ones with the session reset
-    /// to just-connected. <paramref name="discarded"/> octets followed STARTTLS in the plaintext buffer: they are
-    /// dropped unread (CVE-2011-0411). Returns null when the handshake failed (the session ends; no reply is possible).
+    /// Flushes the 220, hands the pipes to the upgrader and continues on the encrypted ones with the session back to
+    /// just-connected. <paramref name="discarded"/> octets followed STARTTLS in the plaintext buffer: they are dropped
+    /// unread (CVE-2011-0411). Returns null when the handshake failed (the session ends; no reply is possible).
     /// </summary>
     private async ValueTask<(PipeReader Input, PipeWriter Output)?> StartTlsAsync(
         PipeReader input, PipeWriter output, long discarded, SessionDeadline deadline, CancellationToken shutdown)
     {
-        _startTls = false;
         await _output.FlushAsync(deadline.Token).ConfigureAwait(false);
         if (discarded > 0)
         {
@@ -33,9 +29,11 @@ internal sealed partial class SmtpSession
             return null;
         }
 
-        Context.ResetForTls(tls.Handshake);
+        Context.ForgetForTls(tls.Handshake);
+        Context.State = StateTable.Next(Context.State, SessionEffect.TlsStarted);
         EndAuth();
         Note($"TLS started: {tls.Handshake}");
+        _events.Tls(tls.Handshake);
         _output.Attach(tls.Output);
         deadline.Arm(data: false);
         return (tls.Input, tls.Output);
@@ -46,14 +44,14 @@ internal sealed partial class SmtpSession
     {
         Context.Tls = handshake;
         Note($"TLS started on connect: {handshake}");
+        _events.Tls(handshake);
     }
 
-    /// <summary>A session that never reached its greeting (a failed handshake on the TLS port): noted, ended, logged.</summary>
+    /// <summary>A session that never reached its greeting (a failed handshake on the TLS port): noted and ended.</summary>
     public void EndBeforeGreeting(string note, string reason)
     {
         Note(note);
         End(reason);
         Context.EndedAt = _options.TimeProvider.GetUtcNow();
-        SessionLog.SessionEnded(_logger, Context, (long)(Context.EndedAt.Value - Context.StartedAt).TotalMilliseconds);
     }
 }

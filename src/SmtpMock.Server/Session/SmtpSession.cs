@@ -1,56 +1,47 @@
 using System.IO.Pipelines;
-using Microsoft.Extensions.Logging;
 using SmtpMock.Protocol.Framing;
 using SmtpMock.Protocol.Grammar;
 using SmtpMock.Protocol.Replies;
 using SmtpMock.Server.Capture;
+using SmtpMock.Server.Session.Events;
 
 namespace SmtpMock.Server.Session;
 
 /// <summary>
 /// Runs one SMTP dialog over a pipe pair, no sockets, so tests and fuzzers drive it directly. Data flows one way:
-/// bytes, framing, parsing, the state table (asked once per command), the server's verdict and the scenario's
-/// intervention merged by <see cref="Verdict"/>, then <see cref="ReplyOutput"/>; capture and transcript on the side.
+/// bytes, framing, parsing (each read framed synchronously into steps), then for each step the decisions that may need
+/// I/O are awaited (the scenario's, the store's save at the end of a message) and <see cref="Verdict"/> merges them;
+/// <see cref="ReplyOutput"/> writes, and every reply of one read goes out in one flush (PIPELINING). The state machine is
+/// <see cref="StateTable"/>'s alone. What happens is told to observers as typed events (<see cref="Events"/>).
 /// </summary>
 internal sealed partial class SmtpSession
 {
     private readonly SessionOptions _options;
     private readonly DefaultResponder _responder;
     private readonly IScenarioSession? _scenario;
-    private readonly MessageStore _store;
-    private readonly ILogger _logger;
+    private readonly IMessageStore _store;
     private readonly LineFramer _framer;
     private readonly MessageIntake _intake;
     private readonly ReplyOutput _output;
+    private readonly SessionEvents _events;
     private readonly ITlsUpgrader? _tls;
 
-    private Mode _mode = Mode.Command;
     private bool _close;
     private bool _bareLfDotNoted;
 
-    public SmtpSession(SessionOptions options, SessionRules rules, MessageStore store, SessionContext context, ILogger logger, ITlsUpgrader? tls = null)
+    public SmtpSession(SessionOptions options, SessionRules rules, IMessageStore store, SessionContext context, SessionEvents events, ITlsUpgrader? tls = null)
     {
         _tls = tls;
         _options = options;
         _responder = rules.Responder;
         _scenario = rules.OpenScenario?.Invoke();
         _store = store;
-        _logger = logger;
+        _events = events;
         Context = context;
         // RFC 4954 §4: AUTH lines and their continuations may be 12288 octets; the parser holds other verbs to less.
         _framer = new LineFramer(Math.Max(options.MaxCommandLineLength + CommandParser.MailLineAllowance, options.AuthOffered ? CommandParser.AuthLineLength : 0));
-        _intake = new MessageIntake(options, _responder.MaxMessageSize);
-        _output = new ReplyOutput(context, logger);
-    }
-
-    private enum Mode
-    {
-        Command,
-        Data,
-        Chunk,
-
-        /// <summary>A 334 was sent: the next line answers it.</summary>
-        Auth,
+        _intake = new MessageIntake(options, _responder.MaxMessageSize, store);
+        _output = new ReplyOutput(events, options.TimeProvider);
     }
 
     public SessionContext Context { get; }
@@ -65,7 +56,7 @@ internal sealed partial class SmtpSession
         using var deadline = new SessionDeadline(_options, shutdown);
         try
         {
-            Greet();
+            await GreetAsync(shutdown).ConfigureAwait(false);
             await WriteDelayedAsync(deadline, shutdown).ConfigureAwait(false);
             await _output.FlushAsync(deadline.Token).ConfigureAwait(false);
             deadline.Arm(data: false);
@@ -74,9 +65,10 @@ internal sealed partial class SmtpSession
                 var result = await input.ReadAsync(deadline.Token).ConfigureAwait(false);
                 var buffer = result.Buffer;
                 var commandsBefore = Context.Commands + Context.AuthResponses;
-                var modeBefore = _mode;
-                while (!_close && !_startTls && Step(ref buffer))
+                var contentBefore = ReadingContent;
+                while (!_close && Context.State != SessionState.StartingTls && TryTake(ref buffer, out var step))
                 {
+                    await ApplyStepAsync(step, deadline.Token).ConfigureAwait(false);
                     await WriteDelayedAsync(deadline, shutdown).ConfigureAwait(false);
                 }
 
@@ -87,7 +79,7 @@ internal sealed partial class SmtpSession
                     break;
                 }
 
-                if (_startTls)
+                if (Context.State == SessionState.StartingTls)
                 {
                     if (await StartTlsAsync(input, output, unread, deadline, shutdown).ConfigureAwait(false) is not { } secure)
                     {
@@ -100,14 +92,14 @@ internal sealed partial class SmtpSession
 
                 if (result.IsCompleted)
                 {
-                    End(_mode is not (Mode.Data or Mode.Chunk) ? "client closed the connection" : "client closed the connection mid-message; transaction discarded");
+                    End(ReadingContent ? "client closed the connection mid-message; transaction discarded" : "client closed the connection");
                     break;
                 }
 
                 // The deadline is per command: it restarts when a command completes, or while content flows.
-                if (Context.Commands + Context.AuthResponses != commandsBefore || _mode is Mode.Data or Mode.Chunk || modeBefore is Mode.Data or Mode.Chunk)
+                if (Context.Commands + Context.AuthResponses != commandsBefore || ReadingContent || contentBefore)
                 {
-                    deadline.Arm(data: _mode is Mode.Data or Mode.Chunk);
+                    deadline.Arm(data: ReadingContent);
                 }
 
                 // A client that never reads its replies blocks this flush: the same deadline bounds it.
@@ -133,10 +125,11 @@ internal sealed partial class SmtpSession
             _intake.Dispose();
             Context.EndedAt = _options.TimeProvider.GetUtcNow();
             Context.EndReason ??= "ended";
-            var elapsed = (long)(Context.EndedAt.Value - Context.StartedAt).TotalMilliseconds;
-            SessionLog.SessionEnded(_logger, Context, elapsed);
         }
     }
+
+    /// <summary>Content is flowing: DATA after its 354, or the octets of a BDAT chunk.</summary>
+    private bool ReadingContent => Context.State == SessionState.ReceivingData || _intake.ChunkPending;
 
     /// <summary>A delayed reply is the server's own time: the client's clock stops for it and restarts after.</summary>
     private async ValueTask WriteDelayedAsync(SessionDeadline deadline, CancellationToken shutdown)
@@ -147,8 +140,8 @@ internal sealed partial class SmtpSession
         }
 
         deadline.Pause();
-        await _output.WriteDelayedAsync(_options.TimeProvider, shutdown, deadline.Token).ConfigureAwait(false);
-        deadline.Arm(data: _mode is Mode.Data or Mode.Chunk);
+        await _output.WriteDelayedAsync(shutdown, deadline.Token).ConfigureAwait(false);
+        deadline.Arm(data: ReadingContent);
     }
 
     private async ValueTask SendFinalAsync(SmtpReply reply, string reason)
@@ -160,7 +153,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        End(_mode is not (Mode.Data or Mode.Chunk) ? reason : reason + "; open transaction discarded");
+        End(ReadingContent || Context.State is SessionState.ReceivingData ? reason + "; open transaction discarded" : reason);
         await _output.SendFinalAsync(reply).ConfigureAwait(false);
     }
 
@@ -171,9 +164,5 @@ internal sealed partial class SmtpSession
         Note($"session ended: {reason}");
     }
 
-    private void Note(string text)
-    {
-        Context.Transcript.Add(TranscriptDirection.Note, text);
-        SessionLog.Note(_logger, Context.Id, text);
-    }
+    private void Note(string text) => _events.Note(text);
 }

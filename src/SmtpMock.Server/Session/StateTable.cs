@@ -2,14 +2,11 @@ using SmtpMock.Protocol.Grammar;
 
 namespace SmtpMock.Server.Session;
 
-/// <summary>Where a command leads from a state: <see cref="Allowed"/> false is a bad sequence (503, state unchanged).</summary>
-internal readonly record struct Transition(bool Allowed, SessionState Next);
-
 /// <summary>
-/// THE state machine, in one screen: for each verb and state, where success leads, or X (out of sequence: 503 and the
-/// state stays as it was, RFC 5321 §4.1.4). The session asks it once per command; the handler then decides the
-/// reply, and a refusal for any other reason (501, 552...) also leaves the state as it was. Secure and plain
-/// sessions share the table: TLS and AUTH are facts of the session, not columns here.
+/// THE state machine, in one screen and two parts. Which commands each state takes (X: out of sequence, 503, state
+/// unchanged, RFC 5321 §4.1.4); and where each effect leads from each state. The session asks the first before a
+/// command and the second after its verdict, and writes no state of its own. STARTTLS, the AUTH exchange, DATA content
+/// and a refusing greeting are states here too: there is no second machine beside this one.
 /// </summary>
 internal static class StateTable
 {
@@ -18,49 +15,84 @@ internal static class StateTable
     private const SessionState S = SessionState.HaveSender;
     private const SessionState H = SessionState.HaveRecipients;
     private const SessionState K = SessionState.Chunking;
-    private const SessionState X = (SessionState)(-1); // out of sequence
+    private const SessionState F = SessionState.Refused;
+    private const SessionState D = SessionState.ReceivingData;
+    private const SessionState A = SessionState.Authenticating;
+    private const SessionState T = SessionState.StartingTls;
+    private const SessionState X = (SessionState)(-1); // out of sequence / cannot happen
     private const SessionState _ = (SessionState)(-2); // allowed, state unchanged
 
-    //                                                     Connected Ready HaveSender HaveRecipients Chunking Refused
-    private static readonly SessionState[][] Rows = Build(new()
+    // No command is read in D, A or T: content, an AUTH answer or a handshake comes instead.
+    //                                              Connected Ready HaveSender HaveRecipients Chunking Refused Data Auth Tls
+    private static readonly bool[][] Commands = Build(new Dictionary<SmtpVerb, int[]>
     {
-        [SmtpVerb.Ehlo] = /*     drops a transaction        */ [R, R, R, R, R, X],
-        [SmtpVerb.Helo] = /*     drops a transaction        */ [R, R, R, R, R, X],
-        [SmtpVerb.Mail] = /*                                */ [X, S, X, X, X, X],
-        [SmtpVerb.Rcpt] = /*                                */ [X, X, H, H, X, X],
-        [SmtpVerb.Data] = /*     354, content, then Ready   */ [X, X, X, R, X, X],
-        [SmtpVerb.Bdat] = /*     BDAT n LAST leads to Ready */ [X, X, X, K, K, X],
-        [SmtpVerb.Rset] = /*                                */ [C, R, R, R, R, X],
-        [SmtpVerb.Noop] = /*                                */ [_, _, _, _, _, X],
-        [SmtpVerb.Quit] = /*     221 and close              */ [_, _, _, _, _, _],
-        [SmtpVerb.Vrfy] = /*                                */ [_, _, _, _, _, X],
-        [SmtpVerb.Expn] = /*                                */ [_, _, _, _, _, X],
-        [SmtpVerb.Help] = /*                                */ [_, _, _, _, _, X],
-        [SmtpVerb.StartTls] = /* 220, handshake, start over */ [C, C, X, X, X, X],
-        [SmtpVerb.Auth] = /*     after EHLO, no transaction */ [X, _, X, X, X, X],
-        [SmtpVerb.Unknown] = /*  500, never 503             */ [_, _, _, _, _, X],
-    });
+        [SmtpVerb.Ehlo] = /*     drops a transaction  */ [1, 1, 1, 1, 1, 0, 0, 0, 0],
+        [SmtpVerb.Helo] = /*     drops a transaction  */ [1, 1, 1, 1, 1, 0, 0, 0, 0],
+        [SmtpVerb.Mail] = /*                          */ [0, 1, 0, 0, 0, 0, 0, 0, 0],
+        [SmtpVerb.Rcpt] = /*                          */ [0, 0, 1, 1, 0, 0, 0, 0, 0],
+        [SmtpVerb.Data] = /*     354, then content    */ [0, 0, 0, 1, 0, 0, 0, 0, 0],
+        [SmtpVerb.Bdat] = /*     the chunk follows    */ [0, 0, 0, 1, 1, 0, 0, 0, 0],
+        [SmtpVerb.Rset] = /*                          */ [1, 1, 1, 1, 1, 0, 0, 0, 0],
+        [SmtpVerb.Noop] = /*                          */ [1, 1, 1, 1, 1, 0, 0, 0, 0],
+        [SmtpVerb.Quit] = /*     221 and close        */ [1, 1, 1, 1, 1, 1, 0, 0, 0],
+        [SmtpVerb.Vrfy] = /*                          */ [1, 1, 1, 1, 1, 0, 0, 0, 0],
+        [SmtpVerb.Expn] = /*                          */ [1, 1, 1, 1, 1, 0, 0, 0, 0],
+        [SmtpVerb.Help] = /*                          */ [1, 1, 1, 1, 1, 0, 0, 0, 0],
+        [SmtpVerb.StartTls] = /* no transaction open  */ [1, 1, 0, 0, 0, 0, 0, 0, 0],
+        [SmtpVerb.Auth] = /*     after EHLO, no trans */ [0, 1, 0, 0, 0, 0, 0, 0, 0],
+        [SmtpVerb.Unknown] = /*  500, never 503       */ [1, 1, 1, 1, 1, 0, 0, 0, 0],
+    }, cell => cell == 1);
 
-    /// <summary>Where <paramref name="verb"/> leads from <paramref name="state"/>.</summary>
-    public static Transition Lookup(SessionState state, SmtpVerb verb)
+    //                                                    Connected Ready HaveSender HaveRecipients Chunking Refused Data Auth Tls
+    private static readonly SessionState[][] Effects = Build(new Dictionary<SessionEffect, SessionState[]>
     {
-        var next = Rows[(int)verb][(int)state];
-        return next == X ? new Transition(false, state) : new Transition(true, next == _ ? state : next);
+        [SessionEffect.None] = /*           a refusal    */ [_, _, _, _, _, _, _, _, _],
+        [SessionEffect.Close] = /*          221, 421     */ [_, _, _, _, _, _, _, _, _],
+        [SessionEffect.Greet] = /*                       */ [R, R, R, R, R, X, X, X, X],
+        [SessionEffect.RefuseService] = /*  554 greeting */ [F, X, X, X, X, X, X, X, X],
+        [SessionEffect.SetSender] = /*                   */ [X, S, X, X, X, X, X, X, X],
+        [SessionEffect.AddRecipient] = /*                */ [X, X, H, H, X, X, X, X, X],
+        [SessionEffect.RejectRecipient] = /*             */ [X, X, _, _, X, X, X, X, X],
+        [SessionEffect.Reset] = /*                       */ [C, R, R, R, R, X, X, X, X],
+        [SessionEffect.BeginData] = /*      354          */ [X, X, X, D, X, X, X, X, X],
+        [SessionEffect.TakeChunk] = /*                   */ [X, X, X, K, K, X, X, X, X],
+        [SessionEffect.EndTransaction] = /*              */ [X, R, R, R, R, X, R, X, X],
+        [SessionEffect.StartTls] = /*       220          */ [T, T, X, X, X, X, X, X, X],
+        [SessionEffect.TlsStarted] = /*     start over   */ [X, X, X, X, X, X, X, X, C],
+        [SessionEffect.BeginAuth] = /*      first step   */ [X, _, X, X, X, X, X, X, X],
+        [SessionEffect.AuthContinue] = /*   334          */ [X, A, X, X, X, X, X, A, X],
+        [SessionEffect.Authenticated] = /*  235          */ [X, R, X, X, X, X, X, R, X],
+        [SessionEffect.AuthFailed] = /*     535          */ [X, R, X, X, X, X, X, R, X],
+        [SessionEffect.AuthEnded] = /*      *, 501       */ [X, R, X, X, X, X, X, R, X],
+    }, cell => cell);
+
+    /// <summary>True when <paramref name="verb"/> may be given in <paramref name="state"/>; false is a bad sequence (503).</summary>
+    public static bool IsAllowed(SessionState state, SmtpVerb verb) => Commands[(int)verb][(int)state];
+
+    /// <summary>Where <paramref name="effect"/> leads from <paramref name="state"/>.</summary>
+    /// <exception cref="InvalidOperationException">The effect cannot happen in that state: a bug, never what a client sent.</exception>
+    public static SessionState Next(SessionState state, SessionEffect effect)
+    {
+        var next = Effects[(int)effect][(int)state];
+        return next == _ ? state
+            : next == X ? throw new InvalidOperationException($"{effect} cannot happen in {state}")
+            : next;
     }
 
-    /// <summary>True when <paramref name="verb"/> may be given in <paramref name="state"/>.</summary>
-    public static bool IsAllowed(SessionState state, SmtpVerb verb) => Lookup(state, verb).Allowed;
+    /// <summary>True when <paramref name="effect"/> can happen in <paramref name="state"/>.</summary>
+    public static bool CanHappen(SessionState state, SessionEffect effect) => Effects[(int)effect][(int)state] != X;
 
-    private static SessionState[][] Build(Dictionary<SmtpVerb, SessionState[]> rows)
+    private static TOut[][] Build<TRow, TIn, TOut>(Dictionary<TRow, TIn[]> rows, Func<TIn, TOut> cell)
+        where TRow : struct, Enum
     {
-        var verbs = Enum.GetValues<SmtpVerb>();
         var states = Enum.GetValues<SessionState>().Length;
-        var table = new SessionState[verbs.Length][];
-        foreach (var verb in verbs)
+        var keys = Enum.GetValues<TRow>();
+        var table = new TOut[keys.Length][];
+        foreach (var key in keys)
         {
-            table[(int)verb] = rows.TryGetValue(verb, out var row) && row.Length == states
-                ? row
-                : throw new InvalidOperationException($"The state table needs a row of {states} states for {verb}.");
+            table[Convert.ToInt32(key, System.Globalization.CultureInfo.InvariantCulture)] = rows.TryGetValue(key, out var row) && row.Length == states
+                ? [.. row.Select(cell)]
+                : throw new InvalidOperationException($"The state table needs a row of {states} cells for {key}.");
         }
 
         return table;

@@ -25,12 +25,10 @@ public sealed record TranscriptLine(DateTimeOffset At, TranscriptDirection Direc
     };
 }
 
-/// <summary>Receives one transcript line: which session, when, which way, the text, and the rule that wrote it (or null).</summary>
-public delegate void TranscriptObserver(long session, DateTimeOffset at, TranscriptDirection direction, string text, string? rule);
-
 /// <summary>
 /// Every line in and out of one session, with its time. Bounded: past the cap one note counts what was left out,
-/// so a flood of commands cannot exhaust memory. Written by the session, read by anyone.
+/// so a flood of commands cannot exhaust memory. Written by its session's events (it is the first observer each event
+/// reaches), read by anyone.
 /// <para>
 /// Stored compactly: the text of the lines goes into a few byte blocks as UTF-8, half the size of UTF-16 for the
 /// ASCII that SMTP mostly is (512 bytes first, doubling up to 8192), and each line is one reference-free struct
@@ -40,7 +38,7 @@ public delegate void TranscriptObserver(long session, DateTimeOffset at, Transcr
 /// <see cref="Lines"/> builds the <see cref="TranscriptLine"/> records when someone asks.
 /// </para>
 /// </summary>
-public sealed class Transcript(TimeProvider clock, int maxLines)
+public sealed class Transcript(TimeProvider clock, int maxLines) : Events.ISessionObserver
 {
     private const int FirstBlockBytes = 512;
     private const int MaxBlockBytes = 8192;
@@ -59,14 +57,8 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
     private int _used;
     private long _dropped;
 
-    /// <summary>The session these lines belong to (what <see cref="Observer"/> is told).</summary>
+    /// <summary>The session these lines belong to.</summary>
     public long SessionId { get; init; }
-
-    /// <summary>
-    /// Told of every line as it is added (kept or not), outside the lock: how the control plane streams events and
-    /// counts metrics without polling. Null costs nothing.
-    /// </summary>
-    public TranscriptObserver? Observer { get; init; }
 
     public IReadOnlyList<TranscriptLine> Lines
     {
@@ -107,10 +99,31 @@ public sealed class Transcript(TimeProvider clock, int maxLines)
         }
     }
 
-    public void Add(TranscriptDirection direction, string text, string? rule = null)
+    void Events.ISessionObserver.OnCommandReceived(in Events.CommandReceived e) => Add(TranscriptDirection.In, e.Shown, null, e.At);
+
+    void Events.ISessionObserver.OnReplySent(in Events.ReplySent e)
     {
-        var ticks = clock.GetUtcNow().UtcTicks;
-        Observer?.Invoke(SessionId, new DateTimeOffset(ticks, TimeSpan.Zero), direction, text, rule);
+        if (e.Raw is { } raw)
+        {
+            Add(TranscriptDirection.Out, "(raw) " + raw, e.Rule, e.At);
+            return;
+        }
+
+        var lines = e.Reply.WireLines;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            // An index, not foreach: foreach over the interface allocates an enumerator for every reply.
+            Add(TranscriptDirection.Out, lines[i], e.Rule, e.At);
+        }
+    }
+
+    void Events.ISessionObserver.OnNoteAdded(in Events.NoteAdded e) => Add(TranscriptDirection.Note, e.Text, null, e.At);
+
+    internal void Add(TranscriptDirection direction, string text, string? rule = null) => Add(direction, text, rule, clock.GetUtcNow());
+
+    private void Add(TranscriptDirection direction, string text, string? rule, DateTimeOffset at)
+    {
+        var ticks = at.UtcTicks;
         lock (_gate)
         {
             if (_count >= maxLines)

@@ -52,7 +52,7 @@ internal static class HostileKit
         [.. server.Messages.Messages.Select(m => m.Sender.Address)];
 
     /// <summary>The ids of every kept message.</summary>
-    public static IReadOnlyList<string> Ids(this MessageStore store) => [.. store.Messages.Select(m => m.Id)];
+    public static IReadOnlyList<string> Ids(this IMessageStore store) => [.. store.Messages.Select(m => m.Id)];
 
     /// <summary>Disposes the server, failing (rather than hanging) when the stop does not finish.</summary>
     public static async Task DisposeWithinAsync(this SmtpMockServer server, TimeSpan limit) =>

@@ -21,7 +21,6 @@ public sealed partial class SoakTests
     private const int Sessions = 2000;
     private const int Concurrency = 8;
     private const int WarmUp = 100;
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(60);
 
     // Small enough that every bound is reached and enforced many times over in the soak.
     private const int KeptMessages = 20;
@@ -99,14 +98,19 @@ public sealed partial class SoakTests
         });
         var captured = new ConcurrentDictionary<string, int>();
         var capturedSession = new ConcurrentDictionary<string, int>();
-        void OnCaptured(CapturedMessage message)
+        void OnCaptured(StoreChange change)
         {
+            if (change is not { Kind: StoreChangeKind.Added, Message: { } message })
+            {
+                return;
+            }
+
             captured.AddOrUpdate(message.Id, 1, (_, n) => n + 1);
             var marker = SoakMarker().Match(Encoding.ASCII.GetString(message.Raw.Span));
             capturedSession[message.Id] = marker.Success ? int.Parse(marker.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : -1;
         }
 
-        server.Messages.Captured += OnCaptured;
+        server.Messages.Changed += OnCaptured;
         var acknowledged = new ConcurrentDictionary<int, string>();
         var outcomes = new ConcurrentDictionary<int, Outcome>();
         try
@@ -114,8 +118,8 @@ public sealed partial class SoakTests
             Assert.That(server.Scenarios.Active?.Name, Is.EqualTo("soak"));
             var clock = Stopwatch.StartNew();
 
-            await RunAsync(server, 0, WarmUp, acknowledged, outcomes, clock);
-            await RunAsync(server, WarmUp, Sessions, acknowledged, outcomes, clock);
+            await RunAsync(server, 0, WarmUp, acknowledged, outcomes);
+            await RunAsync(server, WarmUp, Sessions, acknowledged, outcomes);
             await WaitUntilIdleAsync(server);
 
             var counts = outcomes.Values.GroupBy(o => o).ToDictionary(g => g.Key, g => g.Count());
@@ -123,7 +127,7 @@ public sealed partial class SoakTests
                 + string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"))
                 + $"; kept {server.Messages.Count} messages, {server.FinishedSessions.Count} sessions");
 
-            Assert.That(outcomes, Has.Count.EqualTo(Sessions), $"every session ran within {Budget.TotalSeconds} s");
+            Assert.That(outcomes, Has.Count.EqualTo(Sessions), "every session ran to its end");
             Assert.That(counts.GetValueOrDefault(Outcome.Acknowledged), Is.GreaterThan(Sessions / 3), "six sessions in ten send a message; most of those go through");
             Assert.That(counts.GetValueOrDefault(Outcome.Refused), Is.GreaterThan(0), "the scenario refused some");
             Assert.That(counts.GetValueOrDefault(Outcome.Dropped), Is.GreaterThan(0), "the scenario dropped some");
@@ -154,21 +158,26 @@ public sealed partial class SoakTests
         }
         finally
         {
-            server.Messages.Captured -= OnCaptured;
+            server.Messages.Changed -= OnCaptured;
             await server.DisposeAsync();
             Directory.Delete(folder, recursive: true);
         }
     }
 
+    /// <summary>
+    /// Sessions <paramref name="from"/> to <paramref name="to"/>, <see cref="Concurrency"/> at a time: bounded by
+    /// their count, never by a clock (each session's every read and write has <see cref="WireClient.Deadline"/>), so a
+    /// busy machine makes the run slower, not shorter.
+    /// </summary>
     private static async Task RunAsync(
         Server.Hosting.SmtpMockServer server, int from, int to,
-        ConcurrentDictionary<int, string> acknowledged, ConcurrentDictionary<int, Outcome> outcomes, Stopwatch clock)
+        ConcurrentDictionary<int, string> acknowledged, ConcurrentDictionary<int, Outcome> outcomes)
     {
         var next = from - 1;
         var workers = Enumerable.Range(0, Concurrency).Select(async _ =>
         {
             await Task.Yield();
-            for (var i = Interlocked.Increment(ref next); i < to && clock.Elapsed < Budget; i = Interlocked.Increment(ref next))
+            for (var i = Interlocked.Increment(ref next); i < to; i = Interlocked.Increment(ref next))
             {
                 var (outcome, id) = await OneSessionAsync(server, i);
                 outcomes[i] = outcome;

@@ -42,11 +42,11 @@ internal static class SecureDriver
     public static async Task<(DriveResult Result, FakeTls Tls)> RunAsync(string plain, string secure, SmtpServerOptions? options = null, Split split = Split.Whole, bool failHandshake = false, SessionRules? rules = null)
     {
         options ??= SessionDriver.Options();
-        var store = new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes);
+        var store = new MemoryMessageStore(options.MaxStoredMessages, options.MaxStoredBytes);
         var buffer = new CountingStream();
         var output = PipeWriter.Create(buffer, new StreamPipeWriterOptions(leaveOpen: true));
         var tls = new FakeTls(Splitter.Cut(Splitter.Bytes(secure), split), buffer, failHandshake);
-        var session = SessionFactory.Create(options, rules, store, 1, new IPEndPoint(IPAddress.Loopback, 40000), NullLogger.Instance, tls: tls);
+        var (session, _) = SessionFactory.Create(options, rules, store, 1, new IPEndPoint(IPAddress.Loopback, 40000), NullLogger.Instance, tls: tls);
         await session.RunAsync(new ScriptedPipeReader(Splitter.Cut(Splitter.Bytes(plain), split)), output, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         if (tls.Output is not null)
         {

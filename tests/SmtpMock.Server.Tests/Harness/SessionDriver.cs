@@ -10,7 +10,7 @@ using SmtpMock.Server.Session;
 namespace SmtpMock.Server.Tests.Harness;
 
 /// <summary>The result of driving one session without sockets.</summary>
-internal sealed record DriveResult(string Output, SessionContext Session, MessageStore Store)
+internal sealed record DriveResult(string Output, SessionContext Session, IMessageStore Store)
 {
     /// <summary>How many times the session's output reached the transport (one per flush that had replies).</summary>
     public int Writes { get; init; }
@@ -43,7 +43,7 @@ internal static class SessionDriver
     public static Task<DriveResult> RunAsync(string dialog, Split split = Split.Whole, SmtpServerOptions? options = null) =>
         RunAsync(Splitter.Bytes(dialog), split, options);
 
-    public static Task<DriveResult> RunAsync(byte[] dialog, Split split = Split.Whole, SmtpServerOptions? options = null, MessageStore? store = null, CancellationToken shutdown = default, bool hangAtEnd = false, TaskCompletionSource? hanging = null, SessionRules? rules = null, long sessionId = 1, bool rawReplies = false) =>
+    public static Task<DriveResult> RunAsync(byte[] dialog, Split split = Split.Whole, SmtpServerOptions? options = null, IMessageStore? store = null, CancellationToken shutdown = default, bool hangAtEnd = false, TaskCompletionSource? hanging = null, SessionRules? rules = null, long sessionId = 1, bool rawReplies = false) =>
         DriveAsync(new ScriptedPipeReader(Splitter.Cut(dialog, split), hangAtEnd || hanging is not null, hanging), options ?? Options(), store, shutdown, rules, sessionId, rawReplies);
 
     /// <summary>Runs a dialog cut into exactly these reads.</summary>
@@ -51,12 +51,12 @@ internal static class SessionDriver
         DriveAsync(new ScriptedPipeReader(chunks), options ?? Options());
 
     /// <summary>The one way tests build a session: the host's own factory, a loopback client, no logging.</summary>
-    public static SmtpSession Build(SmtpServerOptions options, MessageStore? store = null, SessionRules? rules = null, long sessionId = 1) =>
-        SessionFactory.Create(options, rules, store ?? new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes), sessionId, new IPEndPoint(IPAddress.Loopback, 40000), NullLogger.Instance);
+    public static SmtpSession Build(SmtpServerOptions options, IMessageStore? store = null, SessionRules? rules = null, long sessionId = 1) =>
+        SessionFactory.Create(options, rules, store ?? new MemoryMessageStore(options.MaxStoredMessages, options.MaxStoredBytes), sessionId, new IPEndPoint(IPAddress.Loopback, 40000), NullLogger.Instance).Session;
 
-    private static async Task<DriveResult> DriveAsync(ScriptedPipeReader input, SmtpServerOptions options, MessageStore? store = null, CancellationToken shutdown = default, SessionRules? rules = null, long sessionId = 1, bool rawReplies = false)
+    private static async Task<DriveResult> DriveAsync(ScriptedPipeReader input, SmtpServerOptions options, IMessageStore? store = null, CancellationToken shutdown = default, SessionRules? rules = null, long sessionId = 1, bool rawReplies = false)
     {
-        store ??= new MessageStore(options.MaxStoredMessages, options.MaxStoredBytes);
+        store ??= new MemoryMessageStore(options.MaxStoredMessages, options.MaxStoredBytes);
         var buffer = new CountingStream();
         var output = PipeWriter.Create(buffer);
         var session = Build(options, store, rules, sessionId);

@@ -162,32 +162,34 @@ public class FailureAddressTests
     }
 
     [Test]
-    public void Greylist_keys_are_bounded_the_older_half_forgotten_past_the_cap()
+    public async Task Greylist_keys_are_bounded_the_older_half_forgotten_past_the_cap()
     {
         var clock = new FakeTimeProvider();
-        var simulator = new FailureAddresses(clock) { MaxKeys = 100 };
+        var state = new MemoryScenarioState(clock) { MaxKeys = 100 };
+        var simulator = new FailureAddresses(clock, state);
         var session = new SessionContext(1, new IPEndPoint(IPAddress.Loopback, 40000), clock.GetUtcNow(), new Transcript(clock, 100));
         for (var i = 0; i < 250; i++)
         {
             var command = new SmtpCommand(SmtpVerb.Rcpt, "RCPT", "x") { Path = new MailPath($"greylist-{i + 1}s", "smtpmock.test", null) };
-            Assert.That(simulator.Decide(ScenarioPoint.Rcpt, session, command, inSequence: true)?.Reply?.Code, Is.EqualTo(451), "a new key is greylisted");
-            Assert.That(simulator.KeyCount, Is.LessThanOrEqualTo(100));
+            Assert.That((await simulator.DecideAsync(ScenarioPoint.Rcpt, session, command, true, CancellationToken.None))?.Reply?.Code, Is.EqualTo(451), "a new key is greylisted");
+            Assert.That(state.Count, Is.LessThanOrEqualTo(100));
             clock.Advance(TimeSpan.FromMilliseconds(1));
         }
     }
 
     [Test]
-    public void A_normal_recipient_and_other_points_are_dismissed_without_a_rule()
+    public async Task A_normal_recipient_and_other_points_are_dismissed_without_a_rule_or_any_state()
     {
         var clock = new FakeTimeProvider();
-        var simulator = new FailureAddresses(clock);
+        var state = new MemoryScenarioState(clock);
+        var simulator = new FailureAddresses(clock, state);
         var session = new SessionContext(1, null, clock.GetUtcNow(), new Transcript(clock, 100));
         var rcpt = new SmtpCommand(SmtpVerb.Rcpt, "RCPT", "x") { Path = new MailPath("503", "example.com", null) };
         var noop = new SmtpCommand(SmtpVerb.Noop, "NOOP", string.Empty);
-        Assert.That(simulator.Decide(ScenarioPoint.Rcpt, session, rcpt, inSequence: true), Is.Null);
-        Assert.That(simulator.Decide(ScenarioPoint.Noop, session, noop, inSequence: true), Is.Null);
-        Assert.That(simulator.Decide(ScenarioPoint.Message, session, null, inSequence: true), Is.Null);
-        Assert.That(simulator.KeyCount, Is.Zero);
+        Assert.That(await simulator.DecideAsync(ScenarioPoint.Rcpt, session, rcpt, true, CancellationToken.None), Is.Null);
+        Assert.That(await simulator.DecideAsync(ScenarioPoint.Noop, session, noop, true, CancellationToken.None), Is.Null);
+        Assert.That(await simulator.DecideAsync(ScenarioPoint.Message, session, null, true, CancellationToken.None), Is.Null);
+        Assert.That(state.Count, Is.Zero);
     }
 
     [Test]

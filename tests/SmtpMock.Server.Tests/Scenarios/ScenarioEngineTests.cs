@@ -187,17 +187,18 @@ public class ScenarioEngineTests
     }
 
     [Test]
-    public void Keys_are_bounded_the_older_half_forgotten_past_the_cap()
+    public async Task Keys_are_bounded_the_older_half_forgotten_past_the_cap()
     {
         var options = SessionDriver.Options();
-        var engine = new ScenarioEngine(Parse("name: x\nrules:\n  - on: RCPT\n    key: recipient\n    reply: 451\n"), options.TimeProvider) { MaxKeys = 100 };
+        var state = new MemoryScenarioState(options.TimeProvider) { MaxKeys = 100 };
+        var engine = new ScenarioEngine(Parse("name: x\nrules:\n  - on: RCPT\n    key: recipient\n    times: 1\n    reply: 451\n"), options.TimeProvider, state, "x#1");
         var session = new Session.SessionContext(1, null, options.TimeProvider.GetUtcNow(), new Session.Transcript(options.TimeProvider, 100));
         var view = engine.OpenSession();
         for (var i = 0; i < 250; i++)
         {
             var command = new Protocol.Grammar.SmtpCommand(Protocol.Grammar.SmtpVerb.Rcpt, "RCPT", "x") { Path = new Protocol.Grammar.MailPath($"r{i}", "example.com", null) };
-            Assert.That(view.Decide(ScenarioPoint.Rcpt, session, command, inSequence: true), Is.Not.Null, "a new key fires once");
-            Assert.That(engine.KeyCount, Is.LessThanOrEqualTo(100));
+            Assert.That(await view.DecideAsync(ScenarioPoint.Rcpt, session, command, true, CancellationToken.None), Is.Not.Null, "a new key fires once");
+            Assert.That(state.Count, Is.LessThanOrEqualTo(100));
         }
     }
 

@@ -23,9 +23,10 @@ public class ConsoleLogTests
         var options = SessionDriver.Options();
         var logger = new FakeLogger();
         var rules = yaml is null ? null : ScenarioRules.For(options, ScenarioRunner.Parse(yaml));
-        var session = SessionFactory.Create(options, rules, new MessageStore(), 7, new IPEndPoint(IPAddress.Loopback, 40000), logger);
+        var (session, events) = SessionFactory.Create(options, rules, new MemoryMessageStore(), 7, new IPEndPoint(IPAddress.Loopback, 40000), logger);
         await session.RunAsync(new ScriptedPipeReader([Encoding.UTF8.GetBytes(dialog)]), PipeWriter.Create(new MemoryStream()), CancellationToken.None)
             .WaitAsync(TimeSpan.FromSeconds(30));
+        events.Ended(); // what the host does once the connection is closed
         return [.. logger.Collector.GetSnapshot().Where(r => r.Level >= LogLevel.Information)];
     }
 

@@ -4,14 +4,20 @@ namespace SmtpMock.Server.Scenarios;
 /// Watching the scenario files: a change, a new file in a watched folder or a deletion is acted on once the writes
 /// have settled (editors save in several steps, some by delete and create).
 /// </summary>
-public sealed partial class ScenarioHost
+internal sealed partial class ScenarioFiles
 {
     /// <summary>Starts watching the scenario files for changes.</summary>
     public void Watch()
     {
-        foreach (var directory in _byFile.Keys.Select(Path.GetDirectoryName).Concat(_folders).Distinct(StringComparer.Ordinal))
+        List<string> directories;
+        lock (_gate)
         {
-            var watcher = new FileSystemWatcher(directory!)
+            directories = [.. _byFile.Keys.Select(Path.GetDirectoryName).Concat(_folders).Distinct(StringComparer.Ordinal).OfType<string>()];
+        }
+
+        foreach (var directory in directories)
+        {
+            var watcher = new FileSystemWatcher(directory)
             {
                 NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size,
                 IncludeSubdirectories = false,
@@ -36,13 +42,12 @@ public sealed partial class ScenarioHost
 
         lock (_gate)
         {
-
             if (_pendingReloads.Remove(path, out var old))
             {
                 old.Dispose();
             }
 
-            _pendingReloads[path] = _options.TimeProvider.CreateTimer(
+            _pendingReloads[path] = _clock.CreateTimer(
                 _ =>
                 {
                     lock (_gate)
