@@ -6,6 +6,7 @@ using SmtpMock.Server.Capture;
 using SmtpMock.Server.Scenarios;
 using SmtpMock.Server.Session;
 using SmtpMock.Server.Session.Events;
+using SmtpMock.Server.Webhooks;
 
 namespace SmtpMock.Server.Hosting;
 
@@ -23,6 +24,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     private readonly SessionRegistry _registry;
     private readonly SessionOptions _sessionOptions;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly WebhookDispatcher? _webhooks;
     private Socket? _listener;
     private Task? _acceptLoop;
 
@@ -47,6 +49,11 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         Metrics = new ServerMetrics(this);
         Observers.Add(new SessionLog(_sessionLogger));
         Observers.Add(Metrics);
+        if (options.Webhooks is { Targets.Count: > 0 } webhooks)
+        {
+            _webhooks = new WebhookDispatcher(webhooks, loggers.CreateLogger("SmtpMock.Webhooks"), options.TimeProvider, Metrics.Meter);
+            Observers.Add(new WebhookObserver(_webhooks));
+        }
     }
 
     public SmtpServerOptions Options => _options;
@@ -154,6 +161,12 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        if (_webhooks is not null)
+        {
+            // After the sessions closed: their last events are queued, and delivery gets its drain time.
+            await _webhooks.DisposeAsync().ConfigureAwait(false);
+        }
+
         Scenarios.Dispose();
         Metrics.Dispose();
         _stopping.Dispose();

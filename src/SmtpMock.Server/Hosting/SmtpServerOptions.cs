@@ -110,6 +110,9 @@ public sealed partial record SmtpServerOptions
     /// </summary>
     public bool Simulator { get; init; } = true;
 
+    /// <summary>Where to POST JSON events (message captured or refused, session ended), or null for none.</summary>
+    public Webhooks.WebhookOptions? Webhooks { get; init; }
+
     /// <summary>How long shutdown waits for sessions to take their 421 and close.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -150,6 +153,11 @@ public sealed partial record SmtpServerOptions
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
+        if (Webhooks is not null)
+        {
+            problems.AddRange(Webhooks.Validate());
+        }
+
         if (HostnameProblem(Hostname) is { } hostname)
         {
             problems.Add($"hostname '{(Hostname.Length <= 40 ? Hostname : Hostname[..40] + "...")}' {hostname}");

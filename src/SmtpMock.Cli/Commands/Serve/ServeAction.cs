@@ -49,6 +49,14 @@ internal static class ServeAction
         }
 
         http = http is null ? null : http with { Relay = relay };
+        var webhooks = WebhookOptions.Read(parse, Environment.GetEnvironmentVariable(WebhookOptions.SecretVariable), out var webhookError);
+        if (webhookError is not null)
+        {
+            await error.WriteLineAsync(webhookError).ConfigureAwait(false);
+            return SmtpMockCli.UsageError;
+        }
+
+        options = options with { Webhooks = webhooks };
 
         // Parsed, and no socket exists yet: the moment to set switches the socket engine reads once.
         if (SmtpMockCli.OwnsProcess)

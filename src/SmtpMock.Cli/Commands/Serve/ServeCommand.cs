@@ -60,6 +60,11 @@ internal static class ServeCommand
             command.Options.Add(option);
         }
 
+        foreach (var option in WebhookOptions.All)
+        {
+            command.Options.Add(option);
+        }
+
         foreach (var option in TlsOptions.All)
         {
             command.Options.Add(option);
