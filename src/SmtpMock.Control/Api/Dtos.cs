@@ -54,7 +54,7 @@ internal sealed record MessageDetail(
     string? AuthMechanism,
     int? Faults);
 
-internal sealed record SessionSummary(long Id, string Client, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? HeloName, int Commands, int Messages, int Faults, string? EndReason);
+internal sealed record SessionSummary(long Id, string Client, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? HeloName, int Commands, int Messages, int Faults, string? EndReason, string Instance);
 
 internal sealed record TranscriptEntry(DateTimeOffset At, string Direction, string Line, string? Rule);
 
@@ -68,6 +68,9 @@ internal sealed record SessionDetail(
     int Messages,
     int Faults,
     string? EndReason,
+    string Instance,
+    string? Tls,
+    string? AuthenticatedUser,
     string[] MessageIds,
     TranscriptEntry[] Transcript);
 

@@ -42,7 +42,7 @@ internal sealed class MessageFaults(SmtpMockServer server)
         var faults = 0;
         for (var i = start; i < end; i++)
         {
-            faults += SessionsApi.IsFault(lines[i]) ? 1 : 0;
+            faults += SmtpMock.Server.History.SessionRecords.IsFault(lines[i]) ? 1 : 0;
         }
 
         return faults;
@@ -66,7 +66,7 @@ internal sealed class MessageFaults(SmtpMockServer server)
     {
         for (var i = note + 1; i < lines.Count; i++)
         {
-            if (SessionsApi.IsFinalReplyLine(lines[i]))
+            if (SmtpMock.Server.History.SessionRecords.IsFinalReplyLine(lines[i]))
             {
                 return i + 1;
             }

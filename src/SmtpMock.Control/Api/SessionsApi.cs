@@ -2,11 +2,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SmtpMock.Control.Hosting;
+using SmtpMock.Server.History;
 using SmtpMock.Server.Session;
 
 namespace SmtpMock.Control.Api;
 
-/// <summary>/api/v1/sessions: open and kept sessions, newest first; one with its transcript; wait for ended ones.</summary>
+/// <summary>
+/// /api/v1/sessions: this instance's open sessions and the archive's finished ones (every instance's, when several
+/// share one), newest first; one with its transcript; wait for ended ones.
+/// </summary>
 internal sealed class SessionsApi(ControlState state)
 {
     public void Map(IEndpointRouteBuilder api)
@@ -16,15 +20,17 @@ internal sealed class SessionsApi(ControlState state)
         api.MapGet("/sessions/{id:long}", new RequestDelegate(DetailAsync));
     }
 
-    private Task ListAsync(HttpContext context)
+    private async Task ListAsync(HttpContext context)
     {
         if (!Http.TryInt(context, "limit", 100, 1, 10_000, out var limit, out var error))
         {
-            return Http.BadRequest(context, error!);
+            await Http.BadRequest(context, error!).ConfigureAwait(false);
+            return;
         }
 
-        var all = All().OrderByDescending(s => s.Id).Take(limit).Select(Summary).ToArray();
-        return Http.Json(context, all, ControlJson.Readable.SessionSummaryArray);
+        var finished = await state.Server.Sessions.ListAsync(new SessionQuery { Limit = limit }, context.RequestAborted).ConfigureAwait(false);
+        var all = Open().Concat(finished).DistinctBy(s => s.Id).OrderByDescending(s => s.StartedAt).ThenByDescending(s => s.Id).Take(limit).Select(Summary).ToArray();
+        await Http.Json(context, all, ControlJson.Readable.SessionSummaryArray).ConfigureAwait(false);
     }
 
     /// <summary>Returns once <c>count</c> sessions have ended (those still kept count), 408 after <c>timeout</c>.</summary>
@@ -44,10 +50,10 @@ internal sealed class SessionsApi(ControlState state)
             return;
         }
 
-        var helo = Http.Query(context, "helo");
-        List<SessionContext> found = [];
+        var query = new SessionQuery { HeloContains = Http.Query(context, "helo") };
+        IReadOnlyList<SessionRecord> found = [];
         var done = await state.SessionsChanged.WaitUntilAsync(
-            () => (found = [.. state.Server.FinishedSessions.Where(s => helo is null || s.HeloName?.Contains(helo, StringComparison.OrdinalIgnoreCase) == true)]).Count >= count,
+            async () => (found = await state.Server.Sessions.ListAsync(query, context.RequestAborted).ConfigureAwait(false)).Count >= count,
             timeout,
             context.RequestAborted).ConfigureAwait(false);
         if (!done)
@@ -56,49 +62,44 @@ internal sealed class SessionsApi(ControlState state)
             return;
         }
 
-        await Http.Json(context, [.. found.OrderByDescending(s => s.Id).Select(Summary)], ControlJson.Readable.SessionSummaryArray).ConfigureAwait(false);
+        await Http.Json(context, [.. found.Select(Summary)], ControlJson.Readable.SessionSummaryArray).ConfigureAwait(false);
     }
 
-    private Task DetailAsync(HttpContext context)
+    private async Task DetailAsync(HttpContext context)
     {
         var id = long.Parse(Http.Route(context, "id")!, System.Globalization.CultureInfo.InvariantCulture);
-        if (state.Server.FindSession(id) is not { } session)
+        var session = state.Server.OpenSessions.FirstOrDefault(s => s.Id == id) is { } open
+            ? SessionRecords.From(open, state.Server.Options.InstanceId)
+            : await state.Server.Sessions.GetAsync(id, context.RequestAborted).ConfigureAwait(false);
+        if (session is null)
         {
-            return Http.NotFound(context, $"no session {id} (open, or among the kept finished ones)");
+            await Http.NotFound(context, $"no session {id} (open, or among the kept finished ones)").ConfigureAwait(false);
+            return;
         }
 
-        var lines = session.Transcript.Lines;
-        var s = Summary(session, lines);
+        var s = Summary(session);
         var detail = new SessionDetail(
-            s.Id, s.Client, s.StartedAt, s.EndedAt, s.HeloName, s.Commands, s.Messages, s.Faults, s.EndReason,
-            [.. session.AcceptedMessages],
-            [.. lines.Select(l => new TranscriptEntry(Http.Utc(l.At), Direction(l.Direction), l.Text, l.Rule))]);
-        return Http.Json(context, detail, ControlJson.Readable.SessionDetail);
+            s.Id, s.Client, s.StartedAt, s.EndedAt, s.HeloName, s.Commands, s.Messages, s.Faults, s.EndReason, s.Instance,
+            session.Tls, session.AuthenticatedUser,
+            [.. session.Messages],
+            [.. session.Lines.Select(l => new TranscriptEntry(Http.Utc(l.At), Direction(l.Direction), l.Text, l.Rule))]);
+        await Http.Json(context, detail, ControlJson.Readable.SessionDetail).ConfigureAwait(false);
     }
 
-    private IEnumerable<SessionContext> All() =>
-        state.Server.FinishedSessions.Concat(state.Server.OpenSessions).DistinctBy(s => s.Id);
+    private IEnumerable<SessionRecord> Open() =>
+        state.Server.OpenSessions.Select(s => SessionRecords.From(s, state.Server.Options.InstanceId));
 
-    private static SessionSummary Summary(SessionContext session) => Summary(session, session.Transcript.Lines);
-
-    private static SessionSummary Summary(SessionContext session, IReadOnlyList<TranscriptLine> lines) => new(
+    private static SessionSummary Summary(SessionRecord session) => new(
         session.Id,
-        session.ClientText,
+        session.Client,
         Http.Utc(session.StartedAt),
         session.EndedAt is { } ended ? Http.Utc(ended) : null,
         session.HeloName,
         session.Commands,
-        session.AcceptedMessages.Count,
-        lines.Count(IsFault),
-        session.EndReason);
-
-    /// <summary>A reply a scenario rule wrote: counted once per reply (its last line) or per raw write.</summary>
-    internal static bool IsFault(TranscriptLine line) =>
-        line.Rule is not null && (IsFinalReplyLine(line) || (line.Direction == TranscriptDirection.Out && line.Text.StartsWith("(raw)", StringComparison.Ordinal)));
-
-    /// <summary>The last line of a reply (<c>250 OK</c>, not <c>250-SIZE</c>).</summary>
-    internal static bool IsFinalReplyLine(TranscriptLine line) =>
-        line.Direction == TranscriptDirection.Out && (line.Text.Length == 3 || (line.Text.Length > 3 && line.Text[3] == ' '));
+        session.Messages.Count,
+        session.Faults,
+        session.EndReason,
+        session.Instance);
 
     internal static string Direction(TranscriptDirection direction) => direction switch
     {

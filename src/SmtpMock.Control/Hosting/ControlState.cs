@@ -19,7 +19,7 @@ internal sealed class ControlState : IDisposable
         Events = new EventHub(server, options.EventBuffer, options.MaxEventStreams);
         _waits = new SemaphoreSlim(options.MaxWaits, options.MaxWaits);
         server.Messages.Changed += OnStoreChanged;
-        server.SessionEnded += OnSessionEnded;
+        server.Sessions.Saved += OnSessionSaved;
     }
 
     public SmtpMockServer Server { get; }
@@ -82,12 +82,12 @@ internal sealed class ControlState : IDisposable
     public void Dispose()
     {
         Server.Messages.Changed -= OnStoreChanged;
-        Server.SessionEnded -= OnSessionEnded;
+        Server.Sessions.Saved -= OnSessionSaved;
         Events.Dispose();
         _waits.Dispose();
     }
 
     private void OnStoreChanged(Server.Capture.StoreChange change) => MessagesChanged.Set();
 
-    private void OnSessionEnded(Server.Session.SessionContext session) => SessionsChanged.Set();
+    private void OnSessionSaved(Server.History.SessionRecord session) => SessionsChanged.Set();
 }

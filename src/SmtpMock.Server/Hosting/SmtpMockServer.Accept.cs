@@ -13,8 +13,6 @@ public sealed partial class SmtpMockServer
     /// <summary>How long the close_notify of a TLS session may take to go out before the socket closes anyway.</summary>
     private static readonly TimeSpan TlsCloseTimeout = TimeSpan.FromSeconds(1);
 
-    private long _sessionCount;
-
     private async Task AcceptLoopAsync(Socket listener, bool implicitTls)
     {
         while (!_stopping.IsCancellationRequested)
@@ -36,7 +34,17 @@ public sealed partial class SmtpMockServer
                 continue;
             }
 
-            var id = Interlocked.Increment(ref _sessionCount);
+            long id;
+            try
+            {
+                id = await _sessionIds.NextAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                socket.Dispose();
+                return;
+            }
+
             var address = (RemoteEndPoint(socket) as IPEndPoint)?.Address;
             if (_registry.Admit(address) is { } refusal)
             {
@@ -112,6 +120,7 @@ public sealed partial class SmtpMockServer
             await stream.DisposeAsync().ConfigureAwait(false);
             // Ended before anyone is told: a SessionEnded observer sees it neither open nor counted active.
             _registry.Closed(id, address);
+            await ArchiveAsync(session.Context).ConfigureAwait(false);
             _history.Add(session.Context);
             events.Ended();
             _registry.Finished();

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmtpMock.Server.Capture;
+using SmtpMock.Server.History;
 using SmtpMock.Server.Scenarios;
 using SmtpMock.Server.Session;
 using SmtpMock.Server.Session.Events;
@@ -25,6 +26,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     private readonly SessionOptions _sessionOptions;
     private readonly CancellationTokenSource _stopping = new();
     private readonly WebhookDispatcher? _webhooks;
+    private readonly SessionIds _sessionIds;
     private Socket? _listener;
     private Task? _acceptLoop;
 
@@ -41,6 +43,8 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         _logger = loggers.CreateLogger("SmtpMock.Server");
         _sessionLogger = loggers.CreateLogger("SmtpMock.Session");
         _history = new SessionHistory(options.MaxTranscripts, options.MaxTranscriptLinesKept);
+        Sessions = options.SessionArchive ?? new MemorySessionArchive(options.MaxTranscripts, options.MaxTranscriptLinesKept);
+        _sessionIds = new SessionIds(Sessions, _logger);
         Scenarios = new ScenarioHost(options, loggers.CreateLogger("SmtpMock.Scenarios"));
         Messages = options.MessageStore ?? MemoryMessageStore.Open(options.StoreDirectory, options.MaxStoredMessages, options.MaxStoredBytes, loggers.CreateLogger("SmtpMock.Store"), options.StoreShared);
         Descriptors = DescriptorBudget.For(options.MaxConnections);
@@ -63,6 +67,12 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
 
     /// <summary>The captured messages: in memory, in a folder, or in the store the options gave.</summary>
     public IMessageStore Messages { get; }
+
+    /// <summary>
+    /// Finished sessions as the API serves them: this process's (memory, the default) or every instance's when the
+    /// options gave a shared archive. <see cref="FinishedSessions"/> holds this process's own, with their live objects.
+    /// </summary>
+    public ISessionArchive Sessions { get; }
 
     /// <summary>Who is told what happens in sessions (typed events): add one to watch every session from now on.</summary>
     internal SessionObservers Observers { get; } = new();
@@ -92,7 +102,14 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     /// Forgets the kept transcripts of finished sessions, so a test fixture reused across tests starts each test
     /// with none (sessions still open are kept when they end).
     /// </summary>
-    public void ClearFinishedSessions() => _history.Clear();
+    public void ClearFinishedSessions()
+    {
+        _history.Clear();
+        if (Sessions is MemorySessionArchive own)
+        {
+            _ = own.ClearAsync(CancellationToken.None);
+        }
+    }
 
     /// <summary>Raised when a session has ended everywhere (closed, no longer open or counted), with its context and transcript.</summary>
     public event Action<SessionContext>? SessionEnded

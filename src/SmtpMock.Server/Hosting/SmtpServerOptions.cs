@@ -79,6 +79,18 @@ public sealed partial record SmtpServerOptions
     /// </summary>
     public Capture.IMessageStore? MessageStore { get; init; }
 
+    /// <summary>
+    /// Where finished sessions are kept when it is not this process's memory: an archive several instances share
+    /// (PostgreSQL), which also hands out session ids so they never collide. The caller owns it.
+    /// </summary>
+    public History.ISessionArchive? SessionArchive { get; init; }
+
+    /// <summary>
+    /// This instance's name among several that share a store and a state (<c>--instance-id</c>): in each transcript,
+    /// the API, the console and webhook bodies. Empty for a lone process.
+    /// </summary>
+    public string InstanceId { get; init; } = string.Empty;
+
     /// <summary>Session transcripts kept after their sessions end; the oldest go first.</summary>
     public int MaxTranscripts { get; init; } = 1000;
 
