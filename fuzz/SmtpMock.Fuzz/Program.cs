@@ -1,25 +1,28 @@
 using SharpFuzz;
 using SmtpMock.Fuzz;
 
-// smtpmock-fuzz session|scenario            run under afl-fuzz (SharpFuzz's fork server)
-// smtpmock-fuzz replay session|scenario F.. run inputs once, outside the fuzzer (regressions, corpus checks)
+// smtpmock-fuzz TARGET              run under afl-fuzz (SharpFuzz's fork server, persistent)
+// smtpmock-fuzz replay TARGET F...  run inputs once, outside the fuzzer (regressions, corpus checks)
+// TARGET: session, scenario, mime or http (each documented on its class).
+var targets = new Dictionary<string, Action<byte[]>>
+{
+    ["session"] = SessionTarget.Run,
+    ["scenario"] = ScenarioTarget.Run,
+    ["mime"] = MimeTarget.Run,
+    ["http"] = HttpTarget.Run,
+};
+var names = string.Join("|", targets.Keys);
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: SmtpMock.Fuzz session|scenario | replay session|scenario FILE...");
+    Console.Error.WriteLine($"usage: SmtpMock.Fuzz {names} | replay {names} FILE...");
     return 2;
 }
 
 var replay = args[0] == "replay";
 var target = replay ? args.ElementAtOrDefault(1) : args[0];
-Action<byte[]>? run = target switch
+if (target is null || !targets.TryGetValue(target, out var run))
 {
-    "session" => SessionTarget.Run,
-    "scenario" => ScenarioTarget.Run,
-    _ => null,
-};
-if (run is null)
-{
-    Console.Error.WriteLine($"unknown target '{target}' (session or scenario)");
+    Console.Error.WriteLine($"unknown target '{target}' ({names})");
     return 2;
 }
 

@@ -10,10 +10,14 @@ namespace SmtpMock.Fuzz;
 /// </summary>
 public static class ScenarioTarget
 {
-    public static void Run(byte[] input)
+    private static readonly SmtpServerOptions Options = new();
+
+    public static void Run(byte[] input) => Check(Encoding.UTF8.GetString(input), "fuzz.yaml");
+
+    /// <summary>The loader's answer to <paramref name="text"/>, once it passed the oracles.</summary>
+    public static (Scenario? Scenario, IReadOnlyList<ScenarioProblem> Problems) Check(string text, string file)
     {
-        var text = Encoding.UTF8.GetString(input);
-        var (scenario, problems) = ScenarioLoader.Parse(text, "fuzz.yaml");
+        var (scenario, problems) = ScenarioLoader.Parse(text, file);
         if (scenario is null == (problems.Count == 0))
         {
             throw new OracleViolation("the loader returned neither a scenario nor problems (or both)");
@@ -29,7 +33,9 @@ public static class ScenarioTarget
 
         if (scenario is not null)
         {
-            _ = ScenarioRules.For(new SmtpServerOptions(), scenario);
+            _ = ScenarioRules.For(Options, scenario);
         }
+
+        return (scenario, problems);
     }
 }

@@ -3,57 +3,46 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using SmtpMock.Server.Capture;
 using SmtpMock.Server.Hosting;
-using SmtpMock.Server.Scenarios;
 using SmtpMock.Server.Session;
 
 namespace SmtpMock.Fuzz;
 
 /// <summary>
 /// Drives one session with arbitrary bytes (no sockets, a fake clock) and checks the oracles: exactly one final
-/// reply per command and per message end, nothing after 221 or 421, codes [2-5][0-5][0-9], reply lines of at most
-/// 512 octets, enhanced codes of the reply's class, one code per multi-line reply, no more messages ended than
-/// the input holds CRLF.CRLF-style endings, a bounded transcript, and no exception escaping the session.
+/// reply per command, per AUTH line and per message end, nothing after 221 or 421, codes [2-5][0-5][0-9], reply
+/// lines of at most 512 octets, enhanced codes of the reply's class, one code per multi-line reply, no more messages
+/// ended than the input holds CRLF.CRLF-style endings, a bounded transcript, no exception escaping the session, and
+/// the login and TLS rules of <see cref="SecurityOracles"/>. The input's first byte picks the read size (low four
+/// bits) and the <see cref="SessionMode"/> (high four): credentials, STARTTLS offered, TLS and login required.
 /// </summary>
 public static partial class SessionTarget
 {
-    private static readonly SmtpServerOptions Options = new()
-    {
-        Hostname = "fuzz.test",
-        TimeProvider = new FakeTimeProvider(),
-        MaxMessageSize = 64 * 1024,
-        MaxRecipients = 5,
-        MaxBadCommands = 1000,
-        MaxTranscriptLines = 2000,
-        AllowPlaintextAuth = true,
-        AuthUsers = new Dictionary<string, string> { ["tim"] = "tanstaaftanstaaf" },
-        AuthAcceptAny = true,
-        MaxAuthFailures = 1000,
-    };
-
     public static void Run(byte[] input)
     {
-        // The first byte picks how the rest is cut into reads, so the fuzzer explores segment boundaries too.
+        var mode = SessionMode.Of(input.Length == 0 ? (byte)0 : input[0]);
         var chunk = input.Length == 0 ? 1 : 1 + (input[0] % 16);
         var data = input.Length == 0 ? input : input[1..];
         var store = new MemoryMessageStore(100, 1024 * 1024);
         var output = new MemoryStream();
-        var writer = PipeWriter.Create(output);
-        var (session, _) = SessionFactory.Create(Options, null, store, 1, new IPEndPoint(IPAddress.Loopback, 1), NullLogger.Instance);
+        var writer = PipeWriter.Create(output, new StreamPipeWriterOptions(leaveOpen: true));
+        var reader = ScriptedPipeReader.InChunksOf(data, chunk);
+        var tls = mode.OffersTls ? new FuzzTls(reader, output, store) : null;
+        var (session, _) = SessionFactory.Create(mode.Options, null, store, 1, new IPEndPoint(IPAddress.Loopback, 1), NullLogger.Instance, tls: tls);
         var context = session.Context;
-        var run = session.RunAsync(ScriptedPipeReader.InChunksOf(data, chunk), writer, CancellationToken.None);
+        var run = session.RunAsync(reader, writer, CancellationToken.None);
         if (!run.Wait(TimeSpan.FromSeconds(10)))
         {
             throw new OracleViolation("the session did not finish within 10 s on finite input");
         }
 
-        writer.FlushAsync().AsTask().Wait();
-        Check(Encoding.UTF8.GetString(output.ToArray()), context, data);
+        (tls?.Output ?? writer).FlushAsync().AsTask().Wait();
+        Check(Encoding.UTF8.GetString(output.ToArray()), context, data, mode.Options.MaxTranscriptLines);
+        SecurityOracles.Check(mode, context, store, tls?.CapturedBefore);
     }
 
-    private static void Check(string output, SessionContext context, byte[] input)
+    private static void Check(string output, SessionContext context, byte[] input, int maxTranscript)
     {
         var finals = CheckReplies(output);
         var transcript = context.Transcript.Lines;
@@ -65,7 +54,7 @@ public static partial class SessionTarget
             // The input ended inside a chunk: that BDAT's reply was still owed when the client left.
             expected--;
         }
-        if (transcript.Count < 2000 && finals != expected)
+        if (transcript.Count < maxTranscript && finals != expected)
         {
             throw new OracleViolation($"{finals} replies for a greeting, {context.Commands} commands, {context.AuthResponses} AUTH responses and {messageEnds} message ends");
         }
@@ -76,7 +65,7 @@ public static partial class SessionTarget
             throw new OracleViolation($"{messageEnds} messages ended but the input has only {endings} CRLF.CRLF endings");
         }
 
-        if (transcript.Count > Options.MaxTranscriptLines + 1)
+        if (transcript.Count > maxTranscript + 1)
         {
             throw new OracleViolation($"the transcript grew past its bound: {transcript.Count} lines");
         }

@@ -43,6 +43,12 @@ internal sealed class ScriptedPipeReader : PipeReader
 
     public int ReadCount { get; private set; }
 
+    /// <summary>
+    /// The chunks not handed out yet: what the client sent in later reads than the session has taken. The fuzzer's
+    /// STARTTLS upgrade goes on with them (what came in the same read as STARTTLS is dropped, as on a real socket).
+    /// </summary>
+    public IReadOnlyList<byte[]> Undelivered => [.. _segments.Skip(_delivered).Select(s => s.Memory.ToArray())];
+
     /// <summary>A reader that hands out <paramref name="data"/> <paramref name="size"/> bytes per read.</summary>
     public static ScriptedPipeReader InChunksOf(byte[] data, int size) =>
         new(data.Chunk(Math.Max(1, size)));

@@ -3,49 +3,66 @@ using SmtpMock.Fuzz;
 namespace SmtpMock.Server.Tests;
 
 /// <summary>
-/// Every fuzz seed and every crash the fuzzer ever found (fuzz/crashes) replayed through the same targets and
-/// oracles the fuzzer uses: a fixed crash stays fixed.
+/// Every fuzz seed and every crash the fuzzer ever found (fuzz/crashes), for each of the four targets, replayed
+/// through the same targets and oracles the fuzzer uses: a fixed crash stays fixed.
 /// </summary>
 public class FuzzRegressionTests
 {
-    private static IEnumerable<TestCaseData> Inputs(string target)
+    private static readonly Dictionary<string, Action<byte[]>> Targets = new()
     {
-        foreach (var kind in new[] { "seeds", "crashes" })
-        {
-            var folder = Path.Combine(TestContext.CurrentContext.TestDirectory, "fuzz", kind, target);
-            if (!Directory.Exists(folder))
-            {
-                continue;
-            }
+        ["session"] = SessionTarget.Run,
+        ["scenario"] = ScenarioTarget.Run,
+        ["mime"] = MimeTarget.Run,
+        ["http"] = HttpTarget.Run,
+    };
 
-            foreach (var file in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
+    private static string Folder(string kind, string target) => Path.Combine(TestContext.CurrentContext.TestDirectory, "fuzz", kind, target);
+
+    private static IEnumerable<TestCaseData> Inputs()
+    {
+        foreach (var target in Targets.Keys)
+        {
+            foreach (var kind in new[] { "seeds", "crashes" })
             {
-                yield return new TestCaseData(file).SetName($"{target} {kind}/{Path.GetFileName(file)}");
+                var folder = Folder(kind, target);
+                if (!Directory.Exists(folder))
+                {
+                    continue;
+                }
+
+                foreach (var file in Directory.GetFiles(folder).Order(StringComparer.Ordinal))
+                {
+                    yield return new TestCaseData(target, file).SetName($"{target} {kind}/{Path.GetFileName(file)}");
+                }
             }
         }
     }
 
-    private static IEnumerable<TestCaseData> SessionInputs() => Inputs("session");
+    [TestCaseSource(nameof(Inputs))]
+    public void The_input_passes_the_oracles(string target, string file) =>
+        Assert.That(() => Targets[target](File.ReadAllBytes(file)), Throws.Nothing);
 
     /// <summary>
     /// The replay cases above come from folders copied next to the tests; if the copy breaks they silently yield
-    /// nothing. This fails instead: the seeds are there, and each folder holds exactly the files the repo has.
+    /// nothing. This fails instead: the seeds are there, and each folder holds exactly the repo's files.
     /// </summary>
-    [TestCase("seeds", "session")]
-    [TestCase("seeds", "scenario")]
-    [TestCase("crashes", "session")]
-    [TestCase("crashes", "scenario")]
-    public void The_replayed_folder_is_the_repo_folder(string kind, string target)
+    [Test]
+    public void The_replayed_folders_are_the_repo_folders()
     {
-        var copied = Path.Combine(TestContext.CurrentContext.TestDirectory, "fuzz", kind, target);
-        var source = Path.Combine(RepoRoot(), "fuzz", kind, target);
-        Assert.That(Directory.Exists(source), Is.True, $"the repo has no {source}");
-        Assert.That(Directory.Exists(copied), Is.True, $"{copied} was not copied to the test output (see the csproj)");
-        var names = Directory.GetFiles(copied).Select(Path.GetFileName).Order(StringComparer.Ordinal);
-        Assert.That(names, Is.EqualTo(Directory.GetFiles(source).Select(Path.GetFileName).Order(StringComparer.Ordinal)));
-        if (kind == "seeds")
+        foreach (var target in Targets.Keys)
         {
-            Assert.That(names, Is.Not.Empty, $"no {target} seeds to replay");
+            foreach (var kind in new[] { "seeds", "crashes" })
+            {
+                var copied = Folder(kind, target);
+                var source = Path.Combine(RepoRoot(), "fuzz", kind, target);
+                var names = Directory.Exists(copied) ? Directory.GetFiles(copied).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList() : [];
+                var expected = Directory.Exists(source) ? Directory.GetFiles(source).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList() : [];
+                Assert.That(names, Is.EqualTo(expected), $"{copied} is not a copy of {source} (see the csproj)");
+                if (kind == "seeds")
+                {
+                    Assert.That(names, Is.Not.Empty, $"no {target} {kind} to replay");
+                }
+            }
         }
     }
 
@@ -62,16 +79,6 @@ public class FuzzRegressionTests
         throw new AssertionException($"no SmtpMock.sln above {TestContext.CurrentContext.TestDirectory}");
     }
 
-    private static IEnumerable<TestCaseData> ScenarioInputs() => Inputs("scenario");
-
-    [TestCaseSource(nameof(SessionInputs))]
-    public void Session_input_passes_the_oracles(string file) =>
-        Assert.That(() => SessionTarget.Run(File.ReadAllBytes(file)), Throws.Nothing);
-
-    [TestCaseSource(nameof(ScenarioInputs))]
-    public void Scenario_input_passes_the_oracles(string file) =>
-        Assert.That(() => ScenarioTarget.Run(File.ReadAllBytes(file)), Throws.Nothing);
-
     [TestCase("250-a\r\n251 b\r\n", "changed code")]
     [TestCase("221 2.0.0 Bye\r\n250 2.0.0 OK\r\n", "after 221")]
     [TestCase("250 5.0.0 OK\r\n", "another class")]
@@ -81,10 +88,28 @@ public class FuzzRegressionTests
     public void The_reply_oracle_catches_each_violation(string output, string message) =>
         Assert.That(() => SessionTarget.CheckReplies(output), Throws.TypeOf<OracleViolation>().With.Message.Contains(message));
 
+    [TestCase(" leading")]
+    [TestCase("two  spaces")]
+    [TestCase("a\u0001control")]
+    public void The_snippet_oracle_catches_unclean_text(string snippet) =>
+        Assert.That(() => MimeTarget.CheckSnippet(snippet), Throws.TypeOf<OracleViolation>());
+
+    [Test]
+    public void The_mime_oracles_catch_long_snippets_repeated_tags_and_unsendable_headers()
+    {
+        Assert.That(() => MimeTarget.CheckSnippet(new string('x', 204)), Throws.TypeOf<OracleViolation>().With.Message.Contains("204 octets"));
+        Assert.That(() => MimeTarget.CheckSnippet(new string('x', 200) + "..."), Throws.Nothing);
+        Assert.That(() => MimeTarget.CheckTags(["a", "a"]), Throws.TypeOf<OracleViolation>());
+        Assert.That(() => MimeTarget.CheckTags([" a"]), Throws.TypeOf<OracleViolation>());
+        Assert.That(() => MimeTarget.CheckHeaderValue("Content-Disposition", "attachment; filename=r\u00e9"), Throws.TypeOf<OracleViolation>().With.Message.Contains("Kestrel"));
+        Assert.That(() => MimeTarget.CheckHeaderValue("X", "text/plain\tok"), Throws.Nothing);
+        Assert.That(() => HttpTarget.Problem(" "), Throws.TypeOf<OracleViolation>().With.Message.Contains("without a reason"));
+    }
+
     [Test]
     public void The_reply_oracle_counts_replies()
     {
         Assert.That(SessionTarget.CheckReplies("220 hi\r\n250-a\r\n250 b\r\n221 2.0.0 Bye\r\n"), Is.EqualTo(3));
-        Assert.That(Inputs("session").Count(), Is.GreaterThanOrEqualTo(20));
+        Assert.That(Inputs().Count(c => c.Arguments[0] is "session"), Is.GreaterThanOrEqualTo(20));
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using MimeKit;
 using SmtpMock.Control.Hosting;
 using SmtpMock.Server.Capture;
 
@@ -86,28 +85,7 @@ internal sealed class MessagesApi(ControlState state)
             return;
         }
 
-        var mime = message.Message;
-        var attachments = mime.Attachments.Select((part, i) => new Attachment(i, FileName(part), part.ContentType.MimeType, AttachmentBytes(part).LongLength)).ToArray();
-        var detail = new MessageDetail(
-            message.Id,
-            message.SessionId,
-            Http.Utc(message.ReceivedAt),
-            message.Client,
-            message.HeloName,
-            new Envelope(
-                message.Sender.Address,
-                [.. message.SenderParameters.Select(p => new Parameter(p.Keyword, p.Value))],
-                [.. message.Recipients.Select(r => new EnvelopeRecipient(r.Address, [.. r.Parameters.Select(p => new Parameter(p.Keyword, p.Value))]))]),
-            mime.Subject,
-            [.. mime.Headers.Select(h => new Header(h.Field, h.Value))],
-            mime.TextBody,
-            mime.HtmlBody,
-            attachments,
-            message.Size,
-            Tls(message),
-            message.AuthenticatedUser,
-            message.AuthMechanism,
-            new MessageFaults(state.Server).Of(message));
+        var detail = MessageViews.Detail(message, new MessageFaults(state.Server).Of(message));
         await Http.Json(context, detail, ControlJson.Readable.MessageDetail).ConfigureAwait(false);
     }
 
@@ -144,15 +122,14 @@ internal sealed class MessagesApi(ControlState state)
             return;
         }
 
-        var bytes = AttachmentBytes(part);
+        var bytes = MessageViews.AttachmentBytes(part);
         // Never served as its declared type: an attachment that says text/html or application/javascript would run as
         // this origin's page. The declared type goes in its own header for tools that want it.
+        var (declaredType, disposition) = MessageViews.AttachmentHeaders(part, n);
         context.Response.ContentType = "application/octet-stream";
-        context.Response.Headers[DeclaredTypeHeader] = part.ContentType.MimeType;
+        context.Response.Headers[DeclaredTypeHeader] = declaredType;
         context.Response.ContentLength = bytes.LongLength;
-        var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
-        disposition.SetHttpFileName(FileName(part) ?? $"attachment-{n}");
-        context.Response.Headers.ContentDisposition = disposition.ToString();
+        context.Response.Headers.ContentDisposition = disposition;
         await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
     }
 
@@ -192,43 +169,5 @@ internal sealed class MessagesApi(ControlState state)
         return message;
     }
 
-    private static MessageSummary Summary(CapturedMessage message, MessageFaults faults) => new(
-        message.Id,
-        message.SessionId,
-        message.Sender.Address,
-        [.. message.Recipients.Select(r => r.Address)],
-        message.Summary.Subject,
-        message.Size,
-        Http.Utc(message.ReceivedAt),
-        message.Summary.Attachments,
-        message.Summary.HasHtml,
-        Tls(message),
-        message.AuthenticatedUser,
-        message.AuthMechanism,
-        faults.Of(message));
-
-    private static TlsView? Tls(CapturedMessage message) =>
-        message.TlsProtocol is { } protocol ? new TlsView(protocol, message.TlsCipherSuite ?? string.Empty) : null;
-
-    private static string? FileName(MimeEntity part) => part is MimePart mime ? mime.FileName : part.ContentDisposition?.FileName;
-
-    /// <summary>An attachment's decoded bytes (a forwarded message/rfc822 part is its whole message).</summary>
-    private static byte[] AttachmentBytes(MimeEntity part)
-    {
-        using var bytes = new MemoryStream();
-        switch (part)
-        {
-            case MimePart mime when mime.Content is not null:
-                mime.Content.DecodeTo(bytes);
-                break;
-            case MessagePart message when message.Message is not null:
-                message.Message.WriteTo(bytes);
-                break;
-            default:
-                part.WriteTo(bytes);
-                break;
-        }
-
-        return bytes.ToArray();
-    }
+    private static MessageSummary Summary(CapturedMessage message, MessageFaults faults) => MessageViews.Summary(message, faults.Of(message));
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using MimeKit;
 using SmtpMock.Control.Hosting;
+using SmtpMock.Server.Capture;
 using SmtpMock.Server.Relay;
 
 namespace SmtpMock.Control.Api;
@@ -63,24 +65,10 @@ internal sealed class ReleaseApi(ControlState state)
             return;
         }
 
-        if (request?.To is { Length: 0 })
+        if (!TryRecipients(request, message, out var recipients, out var error))
         {
-            // An empty list is more likely a script's bug than a wish for the message's own recipients: leave 'to' out for those.
-            await Http.BadRequest(context, "'to' is empty: give at least one address, or leave 'to' out for the message's own recipients").ConfigureAwait(false);
+            await Http.BadRequest(context, error).ConfigureAwait(false);
             return;
-        }
-
-        var addresses = request?.To is { } given ? given : [.. message.Recipients.Select(r => r.Address)];
-        var recipients = new List<MailboxAddress>();
-        foreach (var address in addresses)
-        {
-            if (!MailboxAddress.TryParse(address, out var mailbox))
-            {
-                await Http.BadRequest(context, $"'{address}' is not a mail address").ConfigureAwait(false);
-                return;
-            }
-
-            recipients.Add(mailbox);
         }
 
         // The envelope sender goes on as it came; the null path of a bounce (<>) stays null.
@@ -99,6 +87,36 @@ internal sealed class ReleaseApi(ControlState state)
         }
 
         await Http.Json(context, result, ControlJson.Readable.ReleaseResult, outcome.Accepted ? StatusCodes.Status200OK : StatusCodes.Status502BadGateway).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Where a release goes: the addresses the request names, or the message's own recipients when it names none; or
+    /// why not (an empty list, something that is not a mail address).
+    /// </summary>
+    internal static bool TryRecipients(ReleaseRequest? request, CapturedMessage message, out List<MailboxAddress> recipients, [NotNullWhen(false)] out string? error)
+    {
+        recipients = [];
+        if (request?.To is { Length: 0 })
+        {
+            // An empty list is more likely a script's bug than a wish for the message's own recipients: leave 'to' out for those.
+            error = "'to' is empty: give at least one address, or leave 'to' out for the message's own recipients";
+            return false;
+        }
+
+        var addresses = request?.To is { } given ? given : [.. message.Recipients.Select(r => r.Address)];
+        foreach (var address in addresses)
+        {
+            if (!MailboxAddress.TryParse(address, out var mailbox))
+            {
+                error = $"'{address}' is not a mail address";
+                return false;
+            }
+
+            recipients.Add(mailbox);
+        }
+
+        error = null;
+        return true;
     }
 }
 

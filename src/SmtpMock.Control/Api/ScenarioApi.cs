@@ -66,7 +66,7 @@ internal sealed class ScenarioApi(ControlState state)
                 StatusCodes.Status400BadRequest,
                 "Invalid scenario",
                 $"{problems.Count} problem(s); the previous scenario stays active",
-                [.. problems.Select(p => new ProblemItem(p.File, p.Line, p.Column, p.Message))]).ConfigureAwait(false);
+                ProblemItems(problems)).ConfigureAwait(false);
             return;
         }
 
@@ -93,19 +93,26 @@ internal sealed class ScenarioApi(ControlState state)
     private ScenarioView View()
     {
         var scenario = Host.Active;
-        var loaded = Host.Loaded.Select(s => s.Name).ToArray();
+        return ViewOf(scenario, scenario is null ? null : state.YamlOf(scenario), Host.FiredCounts, [.. Host.Loaded.Select(s => s.Name)]);
+    }
+
+    /// <summary>A refused scenario's problems as the 400 lists them, each with its place in the body.</summary>
+    internal static ProblemItem[] ProblemItems(IReadOnlyList<ScenarioProblem> problems) => [.. problems.Select(p => new ProblemItem(p.File, p.Line, p.Column, p.Message))];
+
+    /// <summary>What GET /scenario shows: the active scenario (or none) with its YAML, its rules and how often each fired.</summary>
+    internal static ScenarioView ViewOf(Scenario? scenario, string? yaml, IReadOnlyDictionary<int, int> fired, string[] loaded)
+    {
         if (scenario is null)
         {
             return new ScenarioView(null, null, null, null, [], loaded);
         }
 
-        var fired = Host.FiredCounts;
         var views = scenario.Rules.Select((r, i) => new RuleView(r.Name, r.Line, [.. r.Points.Select(p => p.Name())], fired.GetValueOrDefault(i))).ToArray();
-        return new ScenarioView(scenario.Name, scenario.Description, scenario.SourcePath, state.YamlOf(scenario), views, loaded);
+        return new ScenarioView(scenario.Name, scenario.Description, scenario.SourcePath, yaml, views, loaded);
     }
 
     /// <summary>The body as text, or null past the size cap.</summary>
-    private static async Task<string?> ReadBodyAsync(HttpContext context)
+    internal static async Task<string?> ReadBodyAsync(HttpContext context)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -33,29 +34,47 @@ internal sealed class SendApi(ControlState state)
             return;
         }
 
-        if (request?.To is { Length: var many } && many > state.Server.Options.MaxRecipients)
+        if (!TryCompose(request, state.Server.Options.MaxRecipients, out var from, out var message, out var error))
         {
-            // Every RCPT after the limit would get 452 one by one: 300,000 of them kept a request busy for 30 s.
-            await Http.BadRequest(context, $"{many} recipients: at most {state.Server.Options.MaxRecipients} (--max-recipients) in one message").ConfigureAwait(false);
+            await Http.BadRequest(context, error).ConfigureAwait(false);
             return;
         }
 
-        if (request?.From is null || request.To is not { Length: > 0 } || !MailboxAddress.TryParse(request.From, out var from)
-            || request.To.Any(t => !MailboxAddress.TryParse(t, out _)))
-        {
-            await Http.BadRequest(context, "'from' and at least one 'to' must be mail addresses").ConfigureAwait(false);
-            return;
-        }
-
-        var message = new MimeMessage { Subject = request.Subject ?? string.Empty, Body = new TextPart("plain") { Text = request.Text ?? string.Empty } };
-        message.From.Add(from);
-        message.To.AddRange(request.To.Select(MailboxAddress.Parse));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
         var (local, replies) = await SelfSmtp.SendAsync(Target(), from.Address, [.. message.To.Mailboxes.Select(m => m.Address)], message, timeout.Token).ConfigureAwait(false);
         var session = local is null ? null
             : state.Server.OpenSessions.Concat(state.Server.FinishedSessions).FirstOrDefault(s => s.ClientText == local.ToString());
         await Http.Json(context, new SendResult(session?.Id, [.. replies]), ControlJson.Readable.SendResult).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The message a request asks for, or why it cannot be sent: at most <paramref name="maxRecipients"/> recipients,
+    /// and a sender and recipients that are mail addresses.
+    /// </summary>
+    internal static bool TryCompose(SendRequest? request, int maxRecipients, [NotNullWhen(true)] out MailboxAddress? from, [NotNullWhen(true)] out MimeMessage? message, [NotNullWhen(false)] out string? error)
+    {
+        from = null;
+        message = null;
+        if (request?.To is { Length: var many } && many > maxRecipients)
+        {
+            // Every RCPT after the limit would get 452 one by one: 300,000 of them kept a request busy for 30 s.
+            error = $"{many} recipients: at most {maxRecipients} (--max-recipients) in one message";
+            return false;
+        }
+
+        if (request?.From is null || request.To is not { Length: > 0 } || !MailboxAddress.TryParse(request.From, out from)
+            || request.To.Any(t => !MailboxAddress.TryParse(t, out _)))
+        {
+            error = "'from' and at least one 'to' must be mail addresses";
+            return false;
+        }
+
+        message = new MimeMessage { Subject = request.Subject ?? string.Empty, Body = new TextPart("plain") { Text = request.Text ?? string.Empty } };
+        message.From.Add(from);
+        message.To.AddRange(request.To.Select(MailboxAddress.Parse));
+        error = null;
+        return true;
     }
 
     private IPEndPoint Target()
