@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -52,17 +51,9 @@ internal sealed class SendApi(ControlState state)
         message.To.AddRange(request.To.Select(MailboxAddress.Parse));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        var (local, replies) = await SelfSmtp.SendAsync(Target(), from.Address, [.. message.To.Mailboxes.Select(m => m.Address)], message, timeout.Token).ConfigureAwait(false);
+        var (local, replies) = await SelfSmtp.SendAsync(SelfSmtp.Target(state.Server), from.Address, [.. message.To.Mailboxes.Select(m => m.Address)], message, timeout.Token).ConfigureAwait(false);
         var session = local is null ? null
             : state.Server.OpenSessions.Concat(state.Server.FinishedSessions).FirstOrDefault(s => s.ClientText == local.ToString());
         await Http.Json(context, new SendResult(session?.Id, [.. replies]), ControlJson.Readable.SendResult).ConfigureAwait(false);
-    }
-
-    private IPEndPoint Target()
-    {
-        var endPoint = state.Server.EndPoint;
-        return endPoint.Address.Equals(IPAddress.Any) ? new IPEndPoint(IPAddress.Loopback, endPoint.Port)
-            : endPoint.Address.Equals(IPAddress.IPv6Any) ? new IPEndPoint(IPAddress.IPv6Loopback, endPoint.Port)
-            : endPoint;
     }
 }
