@@ -213,7 +213,7 @@ internal sealed class MessagesApi(ControlState state)
     private static string? FileName(MimeEntity part) => part is MimePart mime ? mime.FileName : part.ContentDisposition?.FileName;
 
     /// <summary>An attachment's decoded bytes (a forwarded message/rfc822 part is its whole message).</summary>
-    private static byte[] AttachmentBytes(MimeEntity part)
+    internal static byte[] AttachmentBytes(MimeEntity part)
     {
         using var bytes = new MemoryStream();
         switch (part)

@@ -67,17 +67,7 @@ public sealed class ControlServer : IAsyncDisposable
         StaticFiles.Map(app);
 
         var control = new ControlServer(app, state, metrics);
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await control.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        control.BaseAddress = KestrelApp.AddressOf(app);
+        control.BaseAddress = await KestrelApp.StartAsync(app, control, cancellationToken).ConfigureAwait(false);
         return control;
     }
 
@@ -87,12 +77,7 @@ public sealed class ControlServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _state.Dispose();
-        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
-        {
-            await _app.StopAsync(deadline.Token).ConfigureAwait(false);
-        }
-
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await KestrelApp.StopAsync(_app).ConfigureAwait(false);
         _metrics.Dispose();
     }
 }

@@ -52,4 +52,31 @@ internal static class KestrelApp
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("//0.0.0.0:", "//localhost:", StringComparison.Ordinal) + "/");
     }
+
+    /// <summary>Starts the application and returns where it listens; if it cannot listen, <paramref name="undo"/> runs and the error is thrown.</summary>
+    public static async Task<Uri> StartAsync(WebApplication app, IAsyncDisposable undo, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await undo.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return AddressOf(app);
+    }
+
+    /// <summary>Stops serving (open requests get two seconds) and releases the application.</summary>
+    public static async Task StopAsync(WebApplication app)
+    {
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        {
+            await app.StopAsync(deadline.Token).ConfigureAwait(false);
+        }
+
+        await app.DisposeAsync().ConfigureAwait(false);
+    }
 }

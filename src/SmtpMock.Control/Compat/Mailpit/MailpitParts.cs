@@ -11,24 +11,7 @@ internal sealed record MailpitPart(string PartID, MimeEntity Entity, MailpitPart
     public string ContentId => Entity.ContentId ?? string.Empty;
 
     /// <summary>The decoded content (a forwarded message part is its whole message).</summary>
-    public byte[] Bytes()
-    {
-        using var bytes = new MemoryStream();
-        switch (Entity)
-        {
-            case MimePart mime when mime.Content is not null:
-                mime.Content.DecodeTo(bytes);
-                break;
-            case MessagePart message when message.Message is not null:
-                message.Message.WriteTo(bytes);
-                break;
-            default:
-                Entity.WriteTo(bytes);
-                break;
-        }
-
-        return bytes.ToArray();
-    }
+    public byte[] Bytes() => Api.MessagesApi.AttachmentBytes(Entity);
 
     public MailpitAttachment ToAttachment()
     {

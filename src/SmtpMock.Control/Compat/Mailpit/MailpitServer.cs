@@ -50,17 +50,7 @@ public sealed class MailpitServer : IAsyncDisposable
         app.Map("/{**rest}", new RequestDelegate(MailpitReplies.NotFound));
 
         var mailpit = new MailpitServer(app, state);
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await mailpit.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        mailpit.BaseAddress = KestrelApp.AddressOf(app);
+        mailpit.BaseAddress = await KestrelApp.StartAsync(app, mailpit, cancellationToken).ConfigureAwait(false);
         return mailpit;
     }
 
@@ -70,11 +60,6 @@ public sealed class MailpitServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _state.Dispose();
-        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
-        {
-            await _app.StopAsync(deadline.Token).ConfigureAwait(false);
-        }
-
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await KestrelApp.StopAsync(_app).ConfigureAwait(false);
     }
 }
