@@ -95,6 +95,28 @@ public abstract class MessageStoreContract
     }
 
     [Test]
+    public async Task Mailpit_terms_select_by_content_any_address_tags_and_size()
+    {
+        await using var store = await CreateAsync();
+        await SaveAsync(store, "plain", "app@example.test", ["bob@example.test"], Mail("Monthly report", "Numbers\r\n  across   lines\r\n", "Cc: Audit Team <audit@example.test>\r\nX-Tags: reports\r\n"), Start);
+        await SaveAsync(store, "html", "news@example.test", ["carol@example.test"], HtmlMail("Newsletter", "<p>Big <b>sale</b> (today)</p>" + new string('x', 2000)), Start.AddHours(1));
+
+        async Task<string[]> Ids(params QueryTerm[] terms) =>
+            [.. (await store.QueryAsync(new MessageQuery { Terms = terms, OldestFirst = true }, CancellationToken.None)).Items.Select(m => m.Id)];
+
+        Assert.That(await Ids(new QueryTerm(QueryField.Content, "ACROSS LINES")), Is.EqualTo(new[] { "plain" }), "whitespace runs are one space, any case");
+        Assert.That(await Ids(new QueryTerm(QueryField.Content, "sale today")), Is.EqualTo(new[] { "html" }), "an HTML body as its text; ( ) count as spaces");
+        Assert.That(await Ids(new QueryTerm(QueryField.Content, "audit team")), Is.EqualTo(new[] { "plain" }), "header names are searched");
+        Assert.That(await Ids(new QueryTerm(QueryField.Content, "news@example.test")), Is.EqualTo(new[] { "html" }), "the envelope sender is searched");
+        Assert.That(await Ids(new QueryTerm(QueryField.Addressed, "audit@")), Is.EqualTo(new[] { "plain" }), "Cc counts as addressed");
+        Assert.That(await Ids(new QueryTerm(QueryField.Addressed, "audit@", Negated: true)), Is.EqualTo(new[] { "html" }));
+        Assert.That(await Ids(new QueryTerm(QueryField.Tagged, "true")), Is.EqualTo(new[] { "plain" }));
+        Assert.That(await Ids(new QueryTerm(QueryField.Tagged, "false")), Is.EqualTo(new[] { "html" }));
+        Assert.That(await Ids(new QueryTerm(QueryField.Larger, "1000")), Is.EqualTo(new[] { "html" }));
+        Assert.That(await Ids(new QueryTerm(QueryField.Smaller, "1000")), Is.EqualTo(new[] { "plain" }));
+    }
+
+    [Test]
     public async Task Read_state_and_tags_change_and_each_change_is_announced()
     {
         await using var store = await CreateAsync();

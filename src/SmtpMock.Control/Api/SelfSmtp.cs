@@ -12,6 +12,15 @@ namespace SmtpMock.Control.Api;
 /// </summary>
 internal static class SelfSmtp
 {
+    /// <summary>The server's own SMTP port, as a client on this machine reaches it (loopback for an every-interface listener).</summary>
+    public static IPEndPoint Target(SmtpMock.Server.Hosting.SmtpMockServer server)
+    {
+        var endPoint = server.EndPoint;
+        return endPoint.Address.Equals(IPAddress.Any) ? new IPEndPoint(IPAddress.Loopback, endPoint.Port)
+            : endPoint.Address.Equals(IPAddress.IPv6Any) ? new IPEndPoint(IPAddress.IPv6Loopback, endPoint.Port)
+            : endPoint;
+    }
+
     public static async Task<(EndPoint? Local, IReadOnlyList<string> Lines)> SendAsync(IPEndPoint target, string from, string[] to, MimeMessage message, CancellationToken cancellationToken)
     {
         using var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);

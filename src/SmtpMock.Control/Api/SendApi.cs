@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -42,7 +41,7 @@ internal sealed class SendApi(ControlState state)
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        var (local, replies) = await SelfSmtp.SendAsync(Target(), from.Address, [.. message.To.Mailboxes.Select(m => m.Address)], message, timeout.Token).ConfigureAwait(false);
+        var (local, replies) = await SelfSmtp.SendAsync(SelfSmtp.Target(state.Server), from.Address, [.. message.To.Mailboxes.Select(m => m.Address)], message, timeout.Token).ConfigureAwait(false);
         var session = local is null ? null
             : state.Server.OpenSessions.Concat(state.Server.FinishedSessions).FirstOrDefault(s => s.ClientText == local.ToString());
         await Http.Json(context, new SendResult(session?.Id, [.. replies]), ControlJson.Readable.SendResult).ConfigureAwait(false);
@@ -75,13 +74,5 @@ internal sealed class SendApi(ControlState state)
         message.To.AddRange(request.To.Select(MailboxAddress.Parse));
         error = null;
         return true;
-    }
-
-    private IPEndPoint Target()
-    {
-        var endPoint = state.Server.EndPoint;
-        return endPoint.Address.Equals(IPAddress.Any) ? new IPEndPoint(IPAddress.Loopback, endPoint.Port)
-            : endPoint.Address.Equals(IPAddress.IPv6Any) ? new IPEndPoint(IPAddress.IPv6Loopback, endPoint.Port)
-            : endPoint;
     }
 }

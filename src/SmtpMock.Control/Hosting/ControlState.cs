@@ -69,6 +69,12 @@ internal sealed class ControlState : IDisposable
             return text;
         }
 
+        if (scenario.Yaml is { } parsed)
+        {
+            // A scenario another listener made from text (the Mailpit port's chaos): the text it was parsed from.
+            return parsed;
+        }
+
         try
         {
             return scenario.SourcePath is { } path ? File.ReadAllText(path) : null;

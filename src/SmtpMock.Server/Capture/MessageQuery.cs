@@ -58,6 +58,25 @@ public enum QueryField
 
     /// <summary>The message's id, exactly.</summary>
     Id,
+
+    /// <summary>
+    /// What a Mailpit search word looks in: the From, To, Cc, Bcc and Reply-To headers (names and addresses), the
+    /// subject, the envelope sender, the body's text and the attachments' file names; whitespace runs and
+    /// <c>&lt;&gt;",;()</c> count as one space on both sides, any case.
+    /// </summary>
+    Content,
+
+    /// <summary>Any address of the From, To, Cc, Bcc or Reply-To headers (name or address), as Mailpit's <c>addressed:</c>.</summary>
+    Addressed,
+
+    /// <summary><c>true</c> or <c>false</c>: has at least one tag.</summary>
+    Tagged,
+
+    /// <summary>Larger than this many octets.</summary>
+    Larger,
+
+    /// <summary>Smaller than this many octets.</summary>
+    Smaller,
 }
 
 /// <summary>One condition: a field, a value (a substring in any case for text fields), maybe negated.</summary>

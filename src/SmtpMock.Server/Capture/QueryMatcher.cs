@@ -66,6 +66,12 @@ public static class QueryMatcher
         QueryField.Mechanism => string.Equals(m.AuthMechanism, term.Value, StringComparison.OrdinalIgnoreCase),
         QueryField.Authenticated => (m.AuthenticatedUser is not null) == IsTrue(term.Value),
         QueryField.Id => m.Id == term.Value,
+        QueryField.Content => SearchText.Spaced(SearchText.Of(m)).Contains(SearchText.Spaced(term.Value), StringComparison.OrdinalIgnoreCase),
+        QueryField.Addressed => (m.Summary.From is { } sender && (Has(sender.Address, term.Value) || Has(sender.Name, term.Value)))
+            || Any(m.Summary.To, term.Value) || Any(m.Summary.Cc, term.Value) || Any(m.Summary.Bcc, term.Value) || Any(m.Summary.ReplyTo, term.Value),
+        QueryField.Tagged => (m.Tags.Count > 0) == IsTrue(term.Value),
+        QueryField.Larger => m.Size > long.Parse(term.Value, CultureInfo.InvariantCulture),
+        QueryField.Smaller => m.Size < long.Parse(term.Value, CultureInfo.InvariantCulture),
         _ => false,
     };
 

@@ -30,6 +30,7 @@ internal static class ServeAction
         }
 
         (options, var tlsProblem) = TlsOptions.Apply(parse, options);
+        (options, tlsProblem) = tlsProblem is null ? MailpitOptions.ApplyEnvironment(parse, options) : (options, tlsProblem);
         foreach (var problem in tlsProblem is not null ? [tlsProblem] : options.Validate())
         {
             await error.WriteLineAsync($"smtpmock: {problem}").ConfigureAwait(false);
@@ -123,6 +124,12 @@ internal static class ServeAction
 
         await using var control = http is null ? null : await HttpOptions.StartAsync(parse, http, server, loggers, cancellationToken).ConfigureAwait(false);
         if (http is not null && control is null)
+        {
+            return RuntimeError;
+        }
+
+        await using var mailpit = await MailpitOptions.StartAsync(parse, http, control, server, loggers, cancellationToken).ConfigureAwait(false);
+        if (parse.GetValue(MailpitOptions.Port) is not null && mailpit is null)
         {
             return RuntimeError;
         }

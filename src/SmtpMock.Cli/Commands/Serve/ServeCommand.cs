@@ -65,7 +65,7 @@ internal static class ServeCommand
             command.Options.Add(option);
         }
 
-        foreach (var option in TlsOptions.All)
+        foreach (var option in TlsOptions.All.Concat(MailpitOptions.All))
         {
             command.Options.Add(option);
         }
