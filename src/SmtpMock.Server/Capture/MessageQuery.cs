@@ -58,6 +58,12 @@ public enum QueryField
 
     /// <summary>The message's id, exactly.</summary>
     Id,
+
+    /// <summary>
+    /// The content as it came, headers and body still transfer-encoded (a substring in any case): what MailHog's
+    /// <c>kind=containing</c> search reads.
+    /// </summary>
+    Content,
 }
 
 /// <summary>One condition: a field, a value (a substring in any case for text fields), maybe negated.</summary>
