@@ -79,7 +79,11 @@ internal sealed record Jim(
         Rule(yaml, "jim-reject-recipient", "RCPT", RejectRecipientChance, "reply: { code: 550, text: \"Invalid recipient\" }");
         Rule(yaml, "jim-reject-auth", "AUTH", RejectAuthChance, "reply: 535");
         Rule(yaml, "jim-disconnect", "[ANY, MESSAGE]", DisconnectChance, "then: close");
-        Rule(yaml, "jim-slow-link", "[CONNECT, ANY, MESSAGE]", LinkSpeedAffect, $"delay: {SlowDelay().TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)}ms");
+        if (LinkSpeedAffect > 0)
+        {
+            Rule(yaml, "jim-slow-link", "[CONNECT, ANY, MESSAGE]", LinkSpeedAffect, $"delay: {SlowDelay().TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)}ms");
+        }
+
         if (yaml.ToString().EndsWith("rules:\n", StringComparison.Ordinal))
         {
             yaml.Append("  []\n");
