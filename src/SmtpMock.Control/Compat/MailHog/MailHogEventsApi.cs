@@ -48,7 +48,9 @@ internal sealed class MailHogEventsApi(SmtpMockServer server, SemaphoreSlim stre
             context.Response.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
             context.Response.Headers["X-Accel-Buffering"] = "no";
+            // The headers now, as MailHog sends them: an EventSource is open before the first message.
             await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+            await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
             await WriteAsync(context, captured.Reader).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
