@@ -59,6 +59,7 @@ public sealed class MailHogServer : IAsyncDisposable
         app.Use(gate.AfterRoutingAsync);
 
         new MailHogMessagesApi(server).Map(app);
+        new MailHogPartsApi(server).Map(app);
         new MailHogReleaseApi(server, options.Http.Relay).Map(app);
         new JimApi(server, options.Seed).Map(app);
         var events = new MailHogEventsApi(server, new SemaphoreSlim(options.Http.MaxEventStreams, options.Http.MaxEventStreams), options.Http.EventBuffer);

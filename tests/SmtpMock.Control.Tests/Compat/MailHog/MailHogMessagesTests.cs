@@ -94,9 +94,30 @@ public sealed class MailHogMessagesTests : MailHogFixture
     {
         var home = await MailHogHttp.GetStringAsync("/");
         Assert.That(home, Does.Contain($"href=\"{Control.BaseAddress}\""));
-        using var unknown = await MailHogHttp.GetAsync("api/v2/outgoing-smtp");
+        using var unknown = await MailHogHttp.GetAsync("api/v3/nothing");
         Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(await unknown.Content.ReadAsStringAsync(), Does.Contain("docs/migrating.md"));
+        using var missing = await MailHogHttp.GetAsync("api/v2/outgoing-smtp");
+        Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotImplemented), "what MailHog has and SmtpMock has not says so");
+        Assert.That(await missing.Content.ReadAsStringAsync(), Does.Contain("--relay"));
+    }
+
+    [Test]
+    public async Task A_part_downloads_with_its_headers_and_base64_decoded()
+    {
+        var message = Message("with attachment");
+        var attachment = new MimeKit.MimePart("application", "octet-stream") { Content = new MimeKit.MimeContent(new MemoryStream([1, 2, 3, 250])), ContentTransferEncoding = MimeKit.ContentEncoding.Base64, FileName = "data.bin" };
+        message.Body = new MimeKit.Multipart("mixed") { message.Body!, attachment };
+        await SendAsync(message);
+        var id = Server.Messages.Messages.Single().Id;
+
+        using var part = await MailHogHttp.GetAsync($"api/v1/messages/{id}/mime/part/1/download");
+        Assert.That(part.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await part.Content.ReadAsByteArrayAsync(), Is.EqualTo(new byte[] { 1, 2, 3, 250 }));
+        Assert.That(part.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/octet-stream"));
+        Assert.That(part.Content.Headers.ContentDisposition!.FileName, Is.EqualTo("data.bin"), "the part's own disposition wins, as in MailHog");
+        using var beyond = await MailHogHttp.GetAsync($"api/v1/messages/{id}/mime/part/9/download");
+        Assert.That(beyond.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
     private static string[] Subjects(JsonElement page) =>
