@@ -1,10 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SmtpMock.Control.Api;
 using SmtpMock.Control.Events;
@@ -40,29 +36,7 @@ public sealed class ControlServer : IAsyncDisposable
     /// <summary>Binds and starts serving, its own log lines (releases) going to <paramref name="loggers"/>.</summary>
     public static async Task<ControlServer> StartAsync(SmtpMockServer server, ControlOptions options, ILoggerFactory? loggers, CancellationToken cancellationToken = default)
     {
-        // No file watching. By default the builder takes the working directory as its content root and watches it,
-        // subdirectories included, to reload appsettings.json: every file written anywhere below the folder smtpmock
-        // was started in (a build, a test run, a log) woke the server, about 10 us of CPU each, and a large tree
-        // spends inotify watches. SmtpMock reads no appsettings.json; its content root is its own folder.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ApplicationName = "SmtpMock.Control",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        // Kestrel's own logs stay quiet: a bind failure is reported by the caller in one line, not a stack trace.
-        builder.Logging.ClearProviders();
-
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(options.EndPoint);
-            // A share of the file descriptors (DescriptorBudget): HTTP clients can never starve SMTP of them.
-            k.Limits.MaxConcurrentConnections = server.Descriptors.HttpConnections;
-            k.Limits.MaxConcurrentUpgradedConnections = server.Descriptors.HttpConnections;
-            k.Limits.MaxRequestBodySize = options.MaxRequestBody;
-            k.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, options.SlowBodyGrace);
-        });
-        builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
+        var builder = KestrelListener.Create(server, options.EndPoint, options);
         var app = builder.Build();
 
         var state = new ControlState(server, options, (loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("SmtpMock.Http"));
@@ -94,20 +68,7 @@ public sealed class ControlServer : IAsyncDisposable
         StaticFiles.Map(app);
 
         var control = new ControlServer(app, state, metrics);
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await control.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        // Every-interface addresses read as localhost: a browser will not open http://0.0.0.0/ (Chrome refuses it),
-        // and localhost is what a Docker user types on the host side of -p 8025:8025.
-        control.BaseAddress = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("//0.0.0.0:", "//localhost:", StringComparison.Ordinal) + "/");
+        control.BaseAddress = await KestrelListener.StartAsync(app, control, cancellationToken).ConfigureAwait(false);
         return control;
     }
 
@@ -117,12 +78,7 @@ public sealed class ControlServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _state.Dispose();
-        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
-        {
-            await _app.StopAsync(deadline.Token).ConfigureAwait(false);
-        }
-
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await KestrelListener.StopAsync(_app).ConfigureAwait(false);
         _metrics.Dispose();
     }
 }

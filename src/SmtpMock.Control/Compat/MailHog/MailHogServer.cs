@@ -1,10 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using SmtpMock.Control.Api;
 using SmtpMock.Control.Hosting;
 using SmtpMock.Server.Hosting;
@@ -36,21 +31,7 @@ public sealed class MailHogServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ApplicationName = "SmtpMock.Control",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.Listen(options.EndPoint);
-            k.Limits.MaxConcurrentConnections = server.Descriptors.HttpConnections;
-            k.Limits.MaxConcurrentUpgradedConnections = server.Descriptors.HttpConnections;
-            k.Limits.MaxRequestBodySize = options.Http.MaxRequestBody;
-        });
-        builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
+        var builder = KestrelListener.Create(server, options.EndPoint, options.Http);
         var app = builder.Build();
 
         var gate = new RequestGate(options.Http);
@@ -68,18 +49,7 @@ public sealed class MailHogServer : IAsyncDisposable
         app.Map("/{**rest}", new RequestDelegate(context => Http.NotFound(context, $"no endpoint {context.Request.Method} {context.Request.Path} in SmtpMock's MailHog API: see docs/migrating.md")));
 
         var mailhog = new MailHogServer(app, events);
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await mailhog.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        mailhog.BaseAddress = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("//0.0.0.0:", "//localhost:", StringComparison.Ordinal) + "/");
+        mailhog.BaseAddress = await KestrelListener.StartAsync(app, mailhog, cancellationToken).ConfigureAwait(false);
         return mailhog;
     }
 
@@ -88,12 +58,7 @@ public sealed class MailHogServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
-        {
-            await _app.StopAsync(deadline.Token).ConfigureAwait(false);
-        }
-
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await KestrelListener.StopAsync(_app).ConfigureAwait(false);
         _events.Dispose();
     }
 }
