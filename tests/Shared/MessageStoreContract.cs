@@ -82,6 +82,8 @@ public abstract class MessageStoreContract
         Assert.That(await Ids(new QueryTerm(QueryField.Text, "news@")), Is.EqualTo(new[] { "html" }));
         Assert.That(await Ids(new QueryTerm(QueryField.Body, "amount due")), Is.EqualTo(new[] { "invoice" }));
         Assert.That(await Ids(new QueryTerm(QueryField.Body, "big sale")), Is.EqualTo(new[] { "html" }), "an HTML body is searched as its text");
+        Assert.That(await Ids(new QueryTerm(QueryField.Raw, "<B>SALE</b>")), Is.EqualTo(new[] { "html" }), "the content as it came, markup and all");
+        Assert.That(await Ids(new QueryTerm(QueryField.Raw, "x-tags: onboarding")), Is.EqualTo(new[] { "signup" }), "headers are content too");
         Assert.That(await Ids(new QueryTerm(QueryField.Tag, "signup")), Is.EqualTo(new[] { "signup" }), "a plus-address label is a tag");
         Assert.That(await Ids(new QueryTerm(QueryField.Tag, "tenant a")), Is.EqualTo(new[] { "signup" }), "X-Tags, any case");
         Assert.That(await Ids(new QueryTerm(QueryField.Since, Start.AddMinutes(30).ToString("O"))), Is.EqualTo(new[] { "invoice", "html" }));

@@ -61,7 +61,7 @@ internal sealed class ControlState : IDisposable
 
     public void RememberYaml(Scenario scenario, string yaml) => _yaml.AddOrUpdate(scenario, yaml);
 
-    /// <summary>The text a scenario came from: what was PUT, or its file as it is now.</summary>
+    /// <summary>The text a scenario came from: what was PUT, its file as it is now, or the text it was built from (MailHog's Jim).</summary>
     public string? YamlOf(Scenario scenario)
     {
         if (_yaml.TryGetValue(scenario, out var text))
@@ -77,7 +77,7 @@ internal sealed class ControlState : IDisposable
 
         try
         {
-            return scenario.SourcePath is { } path ? File.ReadAllText(path) : null;
+            return scenario.SourcePath is { } path ? File.ReadAllText(path) : scenario.Yaml;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -77,6 +77,12 @@ public enum QueryField
 
     /// <summary>Smaller than this many octets.</summary>
     Smaller,
+
+    /// <summary>
+    /// The content as it came, headers and body still transfer-encoded (a substring in any case): what MailHog's
+    /// <c>kind=containing</c> search reads.
+    /// </summary>
+    Raw,
 }
 
 /// <summary>One condition: a field, a value (a substring in any case for text fields), maybe negated.</summary>

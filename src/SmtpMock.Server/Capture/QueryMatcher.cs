@@ -72,6 +72,7 @@ public static class QueryMatcher
         QueryField.Tagged => (m.Tags.Count > 0) == IsTrue(term.Value),
         QueryField.Larger => m.Size > long.Parse(term.Value, CultureInfo.InvariantCulture),
         QueryField.Smaller => m.Size < long.Parse(term.Value, CultureInfo.InvariantCulture),
+        QueryField.Raw => Has(System.Text.Encoding.UTF8.GetString(m.Raw.Span), term.Value),
         _ => false,
     };
 

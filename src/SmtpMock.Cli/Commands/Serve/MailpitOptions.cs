@@ -16,9 +16,9 @@ namespace SmtpMock.Cli.Commands.Serve;
 internal static class MailpitOptions
 {
     public static readonly Option<int?> Port = OptionParsers.OptionalPort("--mailpit-port", "Also serve Mailpit's HTTP API on PORT (0 picks a free one), on --http-host, so Mailpit clients work unchanged");
-    public static readonly Option<int?> Seed = new("--seed") { Description = "Seed of the mailpit-chaos scenario's draws: the same failures on every run", HelpName = "N" };
+    public static Option<int?> Seed => SeedOption.Seed;
 
-    public static IReadOnlyList<Option> All { get; } = [Port, Seed];
+    public static IReadOnlyList<Option> All { get; } = [Port, SeedOption.Seed];
 
     /// <summary>
     /// <c>MP_SMTP_AUTH_ACCEPT_ANY</c>, <c>MP_SMTP_AUTH_ALLOW_INSECURE</c>, <c>MP_MAX_MESSAGES</c> (0: no limit) and

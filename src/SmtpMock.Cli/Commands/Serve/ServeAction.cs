@@ -134,6 +134,13 @@ internal static class ServeAction
             return RuntimeError;
         }
 
+        var (mailhog, mailhogFailed) = await MailHogOptions.StartAsync(parse, http, control, server, cancellationToken).ConfigureAwait(false);
+        await using var mailhogDisposal = mailhog;
+        if (mailhogFailed)
+        {
+            return RuntimeError;
+        }
+
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);

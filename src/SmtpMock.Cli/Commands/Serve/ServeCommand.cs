@@ -55,6 +55,7 @@ internal static class ServeCommand
         }
 
         HttpOptions.AddTo(command);
+        MailHogOptions.AddTo(command);
         foreach (var option in RelayOptions.All)
         {
             command.Options.Add(option);
