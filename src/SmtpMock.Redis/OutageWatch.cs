@@ -12,6 +12,8 @@ namespace SmtpMock.Redis;
 /// </summary>
 internal sealed partial class OutageWatch
 {
+    private static readonly string[] Stops = ["\n", ";", ", ", " ("];
+
     private readonly string _description;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
@@ -90,14 +92,19 @@ internal sealed partial class OutageWatch
             return inner.Message;
         }
 
-        var message = error switch
+        // The client appends its diagnostics (", mc: 1/1/0, ...", " (outbound=0KiB, ...)"): the first clause says what happened.
+        var message = error.Message;
+        var cut = message.Length;
+        foreach (var stop in Stops)
         {
-            RedisConnectionException connection when connection.FailureType != ConnectionFailureType.None => $"{connection.FailureType}: {error.Message}",
-            _ => error.Message,
-        };
-        // The client appends a list of counters after the first line; the first sentence says what happened.
-        var cut = message.IndexOfAny(['\n', ';']);
-        return cut > 0 ? message[..cut] : message;
+            var at = message.IndexOf(stop, StringComparison.Ordinal);
+            cut = at > 0 ? Math.Min(cut, at) : cut;
+        }
+
+        message = message[..cut];
+        return error is RedisConnectionException { FailureType: not ConnectionFailureType.None } connection && !message.StartsWith(connection.FailureType.ToString(), StringComparison.Ordinal)
+            ? $"{connection.FailureType}: {message}"
+            : message;
     }
 
     private static partial class Log

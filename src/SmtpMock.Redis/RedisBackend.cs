@@ -69,7 +69,14 @@ public sealed class RedisBackend : IAsyncDisposable
         {
             if (!connection.IsConnected)
             {
-                // Not connected within the timeout: a PING says why in the client's words (refused, auth, timeout).
+                // Not connected within the timeout: the network's reason if the port does not answer, else the client's
+                // (authentication, TLS), from a PING.
+                var refused = await ProbeAsync(settings, cancellationToken).ConfigureAwait(false);
+                if (refused is not null)
+                {
+                    throw new ScenarioStateUnavailableException(description, refused, null);
+                }
+
                 await connection.GetDatabase().PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -81,7 +88,7 @@ public sealed class RedisBackend : IAsyncDisposable
         catch (Exception e) when (e is RedisException or TimeoutException or ScenarioStateUnavailableException or OperationCanceledException)
         {
             await (backend is null ? connection.DisposeAsync() : backend.DisposeAsync()).ConfigureAwait(false);
-            throw e is OperationCanceledException ? e : Unreachable(description, e is ScenarioStateUnavailableException ? OutageWatch.Reason(e.InnerException ?? e) : OutageWatch.Reason(e), e);
+            throw e is OperationCanceledException ? e : Unreachable(description, e is ScenarioStateUnavailableException { InnerException: null } ? e.Message : OutageWatch.Reason(e), e);
         }
     }
 
@@ -89,6 +96,27 @@ public sealed class RedisBackend : IAsyncDisposable
     {
         await State.DisposeAsync().ConfigureAwait(false);
         await Bus.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the port takes a connection at all: null if it does, else why not ("Connection refused").</summary>
+    private static async Task<string?> ProbeAsync(RedisSettings settings, CancellationToken cancellationToken)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(settings.Timeout);
+        try
+        {
+            await client.ConnectAsync(settings.Host, settings.Port, deadline.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            return e.Message;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"no answer within {settings.Timeout.TotalSeconds:0.#} s";
+        }
     }
 
     private static ScenarioStateUnavailableException Unreachable(string description, string reason, Exception error) =>

@@ -44,7 +44,7 @@ internal sealed class OutageTests : EngineFixture<RedisEngine>
         }
 
         Assert.That(Errors(log), Has.Count.EqualTo(1), "one line for the outage, not one per call: " + string.Join(" | ", Errors(log)));
-        Assert.That(Errors(log)[0], Does.Contain(Engine.Uri).And.Contain("unreachable"));
+        Assert.That(Errors(log)[0], Does.Contain(Engine.Uri).And.Contain("unreachable").And.Not.Contain("heartbeat").And.Not.Contain("mc:"), "the reason without the client's diagnostics");
 
         await Engine.StartAgainAsync();
 
@@ -89,8 +89,7 @@ internal sealed class OutageTests : EngineFixture<RedisEngine>
 
         var error = await Assert.ThrowsAsync<ScenarioStateUnavailableException>(() => RedisBackend.ConnectAsync(RedisSettings.Parse(Engine.Uri, null), "a", new LogRecorder(), CancellationToken.None));
 
-        Assert.That(error!.Message, Does.StartWith($"cannot reach {Engine.Uri}: "));
-        Assert.That(error.Message, Has.Length.LessThan(200), error.Message);
+        Assert.That(error!.Message, Is.EqualTo($"cannot reach {Engine.Uri}: Connection refused"), "the network's reason, without the client's diagnostics");
         Assert.That(TimeProvider.System.GetElapsedTime(started), Is.LessThan(TimeSpan.FromSeconds(5)));
         await TestContext.Progress.WriteLineAsync(error.Message);
     }
