@@ -34,7 +34,8 @@ internal sealed partial class SmtpSession
         _tls = tls;
         _options = options;
         _responder = rules.Responder;
-        _scenario = rules.OpenScenario?.Invoke();
+        // The one place decisions meet the scenario state: a state that cannot answer refuses that command (451), no more.
+        _scenario = rules.OpenScenario?.Invoke() is { } opened ? new ScenarioStateGuard(opened) : null;
         _store = store;
         _events = events;
         Context = context;
