@@ -7,7 +7,7 @@ namespace SmtpMock.PostgreSql;
 
 /// <summary>
 /// Finished sessions in PostgreSQL, shared by every instance: each with its transcript (the rule of each reply) and
-/// delivery attempts, the newest <c>maxSessions</c> kept. Session ids come in blocks from one row that an UPDATE moves
+/// delivery attempts, the newest <c>maxSessions</c> kept (none with 0). Session ids come in blocks from one row that an UPDATE moves
 /// forward, so two instances never get the same id. <see cref="Saved"/> is raised once per session on every instance
 /// (its own directly, the others' through NOTIFY).
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class PostgresSessionArchive : ISessionArchive
 
     internal PostgresSessionArchive(NpgsqlDataSource dataSource, string description, int maxSessions)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxSessions, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxSessions);
         _dataSource = dataSource;
         Description = description;
         _maxSessions = maxSessions;
@@ -48,6 +48,13 @@ public sealed class PostgresSessionArchive : ISessionArchive
         var lineCount = Math.Max(session.LineCount, session.Lines.Count);
         try
         {
+            if (_maxSessions == 0)
+            {
+                // Keep none, as the memory history does with a limit of 0.
+                Saved?.Invoke(session with { Lines = [], LineCount = lineCount });
+                return;
+            }
+
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using var batch = new NpgsqlBatch(connection, transaction);
