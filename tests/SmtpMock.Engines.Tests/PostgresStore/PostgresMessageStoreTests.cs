@@ -8,24 +8,9 @@ namespace SmtpMock.Engines.Tests.PostgresStore;
 
 /// <summary>What only a shared store does: several instances on one database, outages, schema versions, retention over all of it.</summary>
 [TestFixture]
-internal sealed class PostgresMessageStoreTests : EngineFixture<PostgresEngine>
+internal sealed class PostgresMessageStoreTests : BackendFixture
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
-    private readonly List<PostgresBackend> _backends = [];
-
-    protected override Task<PostgresEngine> StartAsync() => PostgresEngine.StartAsync();
-
-    [TearDown]
-    public async Task CloseBackendsAsync()
-    {
-        foreach (var backend in _backends)
-        {
-            await backend.DisposeAsync();
-        }
-
-        _backends.Clear();
-    }
-
     [Test]
     public async Task A_message_saved_by_one_instance_is_listed_by_another_and_announced_there_once()
     {
@@ -114,7 +99,7 @@ internal sealed class PostgresMessageStoreTests : EngineFixture<PostgresEngine>
         var uri = await Databases.CreateAsync(Engine);
 
         var opened = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(() => Databases.OpenAsync(uri))));
-        _backends.AddRange(opened);
+        Track(opened);
 
         await StoreMail.SaveAsync(opened[0].Messages, "one", StoreMail.Start);
         Assert.That((await opened[4].Messages.CountAsync(CancellationToken.None)).Total, Is.EqualTo(1));
@@ -183,13 +168,6 @@ internal sealed class PostgresMessageStoreTests : EngineFixture<PostgresEngine>
         while (cursor is not null);
 
         Assert.That(seen, Is.EqualTo(Enumerable.Range(0, Total).Reverse().Select(i => $"m{i:D5}")));
-    }
-
-    private async Task<PostgresBackend> OpenAsync(string uri, int maxMessages = 1000, long maxBytes = 512L * 1024 * 1024)
-    {
-        var backend = await Databases.OpenAsync(uri, maxMessages, maxBytes);
-        _backends.Add(backend);
-        return backend;
     }
 
     private static List<StoreChange> Record(IMessageStore store)

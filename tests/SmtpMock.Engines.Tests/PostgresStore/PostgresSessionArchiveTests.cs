@@ -8,24 +8,9 @@ namespace SmtpMock.Engines.Tests.PostgresStore;
 
 /// <summary>Finished sessions in PostgreSQL: kept whole, listed newest first, ids that never collide, announced on every instance.</summary>
 [TestFixture]
-internal sealed class PostgresSessionArchiveTests : EngineFixture<PostgresEngine>
+internal sealed class PostgresSessionArchiveTests : BackendFixture
 {
     private static readonly DateTimeOffset Start = new(2026, 12, 7, 10, 0, 0, TimeSpan.Zero);
-    private readonly List<PostgresBackend> _backends = [];
-
-    protected override Task<PostgresEngine> StartAsync() => PostgresEngine.StartAsync();
-
-    [TearDown]
-    public async Task CloseBackendsAsync()
-    {
-        foreach (var backend in _backends)
-        {
-            await backend.DisposeAsync();
-        }
-
-        _backends.Clear();
-    }
-
     [Test]
     public async Task A_saved_session_comes_back_whole_and_lists_newest_first()
     {
@@ -128,11 +113,4 @@ internal sealed class PostgresSessionArchiveTests : EngineFixture<PostgresEngine
 
     private static SessionRecord Session(long id, DateTimeOffset started, string helo) =>
         new() { Id = id, Instance = "i1", Client = "127.0.0.1:40000", StartedAt = started, HeloName = helo };
-
-    private async Task<PostgresBackend> OpenAsync(string uri, int maxSessions = 1000)
-    {
-        var backend = await Databases.OpenAsync(uri, maxSessions: maxSessions);
-        _backends.Add(backend);
-        return backend;
-    }
 }

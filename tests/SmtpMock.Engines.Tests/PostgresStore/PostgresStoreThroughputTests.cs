@@ -10,15 +10,13 @@ namespace SmtpMock.Engines.Tests.PostgresStore;
 /// is printed for docs/performance.md ("PostgreSQL store"), never asserted (speed goals live in benchmarks).
 /// </summary>
 [TestFixture]
-internal sealed class PostgresStoreThroughputTests : EngineFixture<PostgresEngine>
+internal sealed class PostgresStoreThroughputTests : BackendFixture
 {
-    protected override Task<PostgresEngine> StartAsync() => PostgresEngine.StartAsync();
-
     [Test]
     public async Task Five_thousand_concurrent_saves_are_each_kept_once()
     {
         const int Total = 5_000;
-        await using var backend = await Databases.OpenAsync(await Databases.CreateAsync(Engine), maxMessages: 10_000);
+        var backend = await OpenAsync(await Databases.CreateAsync(Engine), maxMessages: 10_000);
         var store = backend.Messages;
         await StoreMail.SaveAsync(store, "warm-up", StoreMail.Start, bodyOctets: 1024);
         var next = -1;
