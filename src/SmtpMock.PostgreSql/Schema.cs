@@ -1,0 +1,143 @@
+using Npgsql;
+
+namespace SmtpMock.PostgreSql;
+
+/// <summary>
+/// The tables, created and migrated at start in one transaction under an advisory lock, so several instances starting
+/// at once migrate once and the others wait, then see the result. <c>smtpmock_schema</c> holds the version; a database
+/// newer than this binary is refused. Migration N is <see cref="Migrations"/>[N - 1]: a new version appends one.
+/// </summary>
+internal static class Schema
+{
+    /// <summary>The version this binary writes and reads.</summary>
+    public const int Current = 1;
+
+    /// <summary>The advisory lock key of migrations (any constant; "smtpmock" in ASCII, truncated).</summary>
+    private const long LockKey = 0x736d74706d6f636b;
+
+    private static readonly string[][] Migrations =
+    [
+        [
+            """
+            CREATE TABLE smtpmock_messages (
+                id text PRIMARY KEY,
+                received_at timestamptz NOT NULL,
+                session_id bigint NOT NULL,
+                client text NOT NULL,
+                helo text NOT NULL,
+                sender text NOT NULL,
+                recipients text NOT NULL,
+                envelope jsonb NOT NULL,
+                tls text,
+                auth_user text,
+                auth_mechanism text,
+                subject text,
+                message_id text,
+                summary jsonb NOT NULL,
+                attachments integer NOT NULL,
+                body_text text NOT NULL,
+                size bigint NOT NULL,
+                read boolean NOT NULL DEFAULT false,
+                tags text[] NOT NULL,
+                tag_keys text[] NOT NULL,
+                content bytea NOT NULL)
+            """,
+            "ALTER TABLE smtpmock_messages ALTER COLUMN content SET STORAGE EXTERNAL",
+            "CREATE INDEX smtpmock_messages_newest ON smtpmock_messages (received_at DESC, id DESC)",
+            "CREATE INDEX smtpmock_messages_tags ON smtpmock_messages USING gin (tag_keys)",
+            "CREATE INDEX smtpmock_messages_sender ON smtpmock_messages (lower(sender))",
+            // How many messages, octets and unread ones: kept by statement triggers so a count, the retention check and the
+            // unread badge never scan the table.
+            "CREATE TABLE smtpmock_message_totals (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row), messages bigint NOT NULL, octets bigint NOT NULL, unread bigint NOT NULL)",
+            "INSERT INTO smtpmock_message_totals (messages, octets, unread) VALUES (0, 0, 0)",
+            """
+            CREATE FUNCTION smtpmock_totals_added() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE smtpmock_message_totals SET messages = messages + n.c, octets = octets + n.s, unread = unread + n.u
+                FROM (SELECT count(*) AS c, coalesce(sum(size), 0) AS s, count(*) FILTER (WHERE NOT read) AS u FROM added) n;
+                RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE FUNCTION smtpmock_totals_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE smtpmock_message_totals SET messages = messages - n.c, octets = octets - n.s, unread = unread - n.u
+                FROM (SELECT count(*) AS c, coalesce(sum(size), 0) AS s, count(*) FILTER (WHERE NOT read) AS u FROM removed) n;
+                RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE FUNCTION smtpmock_totals_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE smtpmock_message_totals SET unread = unread
+                    + (SELECT count(*) FILTER (WHERE NOT read) FROM changed) - (SELECT count(*) FILTER (WHERE NOT read) FROM was);
+                RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER smtpmock_messages_added AFTER INSERT ON smtpmock_messages REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION smtpmock_totals_added()",
+            "CREATE TRIGGER smtpmock_messages_removed AFTER DELETE ON smtpmock_messages REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION smtpmock_totals_removed()",
+            "CREATE TRIGGER smtpmock_messages_changed AFTER UPDATE ON smtpmock_messages REFERENCING OLD TABLE AS was NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION smtpmock_totals_changed()",
+            """
+            CREATE TABLE smtpmock_sessions (
+                id bigint PRIMARY KEY,
+                instance text NOT NULL,
+                client text NOT NULL,
+                started_at timestamptz NOT NULL,
+                ended_at timestamptz,
+                helo text,
+                commands integer NOT NULL,
+                faults integer NOT NULL,
+                end_reason text,
+                tls text,
+                auth_user text,
+                messages text[] NOT NULL,
+                attempts jsonb NOT NULL,
+                line_count integer NOT NULL,
+                lines jsonb NOT NULL)
+            """,
+            "CREATE INDEX smtpmock_sessions_newest ON smtpmock_sessions (started_at DESC, id DESC)",
+            // Session ids handed out in blocks: one row, moved forward by an UPDATE whose row lock makes each block
+            // consecutive and whole (nextval then setval on a sequence could interleave two instances' blocks).
+            "CREATE TABLE smtpmock_session_ids (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row), next bigint NOT NULL)",
+            "INSERT INTO smtpmock_session_ids (next) VALUES (1)",
+        ],
+    ];
+
+    /// <summary>Creates or migrates the schema to <see cref="Current"/>, or refuses a newer one.</summary>
+    public static async Task MigrateAsync(NpgsqlDataSource dataSource, string store, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"SELECT pg_advisory_xact_lock({LockKey})", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS smtpmock_schema (version integer NOT NULL)", cancellationToken).ConfigureAwait(false);
+        await using var read = new NpgsqlCommand("SELECT max(version) FROM smtpmock_schema", connection);
+        var found = await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int v ? v : 0;
+        if (found > Current)
+        {
+            throw new StoreSchemaException(
+                $"{store} has schema version {found}, newer than this smtpmock's {Current}: run the newer smtpmock that migrated it, or point --store at another database");
+        }
+
+        for (var version = found + 1; version <= Current; version++)
+        {
+            foreach (var statement in Migrations[version - 1])
+            {
+                await ExecuteAsync(connection, statement, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (found < Current)
+        {
+            await ExecuteAsync(connection, "DELETE FROM smtpmock_schema", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, $"INSERT INTO smtpmock_schema (version) VALUES ({Current})", cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
