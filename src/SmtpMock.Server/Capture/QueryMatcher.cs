@@ -66,6 +66,7 @@ public static class QueryMatcher
         QueryField.Mechanism => string.Equals(m.AuthMechanism, term.Value, StringComparison.OrdinalIgnoreCase),
         QueryField.Authenticated => (m.AuthenticatedUser is not null) == IsTrue(term.Value),
         QueryField.Id => m.Id == term.Value,
+        QueryField.GeneratedFrom => m.Origin?.OriginalId == term.Value,
         _ => false,
     };
 

@@ -199,7 +199,7 @@ internal sealed partial class SmtpSession
             }
         }
 
-        _events.Message(Context.Sender?.Address ?? string.Empty, [.. Context.Recipients.Select(r => r.Address)], verdict.Reply, verdict.Rule?.Rule, message);
+        _events.Message(Context.Sender?.Address ?? string.Empty, [.. Context.Recipients.Select(r => r.Address)], verdict.Reply, verdict.Rule, message);
         return verdict;
     }
 }
