@@ -86,6 +86,7 @@ internal sealed class MessagesApi(ControlState state)
             return;
         }
 
+        var produced = await state.Server.Messages.QueryAsync(MessageQuery.All.With(QueryField.GeneratedFrom, message.Id) with { OldestFirst = true }, context.RequestAborted).ConfigureAwait(false);
         var mime = message.Message;
         var attachments = mime.Attachments.Select((part, i) => new Attachment(i, FileName(part), part.ContentType.MimeType, AttachmentBytes(part).LongLength)).ToArray();
         var detail = new MessageDetail(
@@ -107,7 +108,9 @@ internal sealed class MessagesApi(ControlState state)
             Tls(message),
             message.AuthenticatedUser,
             message.AuthMechanism,
-            new MessageFaults(state.Server).Of(message));
+            new MessageFaults(state.Server).Of(message),
+            Origin(message),
+            [.. produced.Items.Select(m => new Generated(m.Origin!.Kind, m.Id))]);
         await Http.Json(context, detail, ControlJson.Readable.MessageDetail).ConfigureAwait(false);
     }
 
@@ -205,7 +208,11 @@ internal sealed class MessagesApi(ControlState state)
         Tls(message),
         message.AuthenticatedUser,
         message.AuthMechanism,
-        faults.Of(message));
+        faults.Of(message),
+        Origin(message));
+
+    private static Generated? Origin(CapturedMessage message) =>
+        message.Origin is { } origin ? new Generated(origin.Kind, origin.OriginalId) : null;
 
     private static TlsView? Tls(CapturedMessage message) =>
         message.TlsProtocol is { } protocol ? new TlsView(protocol, message.TlsCipherSuite ?? string.Empty) : null;

@@ -70,7 +70,7 @@ internal sealed class SessionsApi(ControlState state)
         var lines = session.Transcript.Lines;
         var s = Summary(session, lines);
         var detail = new SessionDetail(
-            s.Id, s.Client, s.StartedAt, s.EndedAt, s.HeloName, s.Commands, s.Messages, s.Faults, s.EndReason,
+            s.Id, s.Client, s.StartedAt, s.EndedAt, s.HeloName, s.Commands, s.Messages, s.Faults, s.EndReason, s.Scenario, s.ScenarioChosenBy,
             [.. session.AcceptedMessages],
             [.. lines.Select(l => new TranscriptEntry(Http.Utc(l.At), Direction(l.Direction), l.Text, l.Rule))]);
         return Http.Json(context, detail, ControlJson.Readable.SessionDetail);
@@ -90,7 +90,9 @@ internal sealed class SessionsApi(ControlState state)
         session.Commands,
         session.AcceptedMessages.Count,
         lines.Count(IsFault),
-        session.EndReason);
+        session.EndReason,
+        session.Scenario,
+        session.ScenarioChosenBy);
 
     /// <summary>A reply a scenario rule wrote: counted once per reply (its last line) or per raw write.</summary>
     internal static bool IsFault(TranscriptLine line) =>

@@ -51,6 +51,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         Observers.Add(new SessionLog(_sessionLogger));
         Observers.Add(Metrics);
         Observers.Add(_aftermath);
+        CheckScenarioListeners();
     }
 
     public SmtpServerOptions Options => _options;
@@ -132,6 +133,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
 
         _acceptLoop = AcceptLoopAsync(listener, implicitTls: false);
         StartImplicitTls();
+        StartScenarioListeners();
         return Task.CompletedTask;
     }
 
@@ -154,6 +156,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         }
 
         await StopImplicitTlsAsync().ConfigureAwait(false);
+        await StopScenarioListenersAsync().ConfigureAwait(false);
 
         // No accept loop runs any more: the count only falls, and the session that takes it to zero says so.
         await Task.WhenAny(_registry.DrainedAsync(), Task.Delay(_options.ShutdownTimeout, _options.TimeProvider)).ConfigureAwait(false);
