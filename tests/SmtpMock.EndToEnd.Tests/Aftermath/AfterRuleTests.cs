@@ -55,10 +55,7 @@ public sealed class AfterRuleTests
 
         var (_, arf) = await AftermathKit.GeneratedAsync(server, id, "complaint");
 
-        var feedback = ((MultipartReport)arf.Body!).OfType<MessageFeedbackReport>().Single();
-        using var content = new MemoryStream();
-        feedback.Content.DecodeTo(content);
-        Assert.That(HeaderList.Load(new MemoryStream(content.ToArray()))["Feedback-Type"], Is.EqualTo("fraud"));
+        Assert.That(AftermathKit.FeedbackFields(arf)["Feedback-Type"], Is.EqualTo("fraud"));
     }
 
     [Test]

@@ -34,6 +34,16 @@ internal static class AftermathKit
         return (captured, MimeMessage.Load(new MemoryStream(captured.Raw.ToArray())));
     }
 
+    /// <summary>The fields of a feedback report's message/feedback-report part.</summary>
+    public static HeaderList FeedbackFields(MimeMessage arf)
+    {
+        var report = (MultipartReport)arf.Body!;
+        Assert.That(report.ReportType, Is.EqualTo("feedback-report"));
+        using var content = new MemoryStream();
+        report.OfType<MessageFeedbackReport>().Single().Content.DecodeTo(content);
+        return HeaderList.Load(new MemoryStream(content.ToArray()));
+    }
+
     /// <summary>The one per-recipient group of a delivery-status part.</summary>
     public static HeaderList RecipientFields(MimeMessage dsn)
     {

@@ -80,16 +80,11 @@ public sealed class TriggerAddressTests
 
         var (_, arf) = await AftermathKit.GeneratedAsync(server, id, "complaint");
 
-        var report = (MultipartReport)arf.Body!;
-        Assert.That(report.ReportType, Is.EqualTo("feedback-report"));
-        var feedback = report.OfType<MessageFeedbackReport>().Single();
-        using var content = new MemoryStream();
-        feedback.Content.DecodeTo(content);
-        var fields = HeaderList.Load(new MemoryStream(content.ToArray()));
+        var fields = AftermathKit.FeedbackFields(arf);
         Assert.That(fields["Feedback-Type"], Is.EqualTo("abuse"));
         Assert.That(fields["Version"], Is.EqualTo("1"));
         Assert.That(fields["Original-Rcpt-To"], Is.EqualTo("<complaint@smtpmock.test>"));
-        Assert.That(report[2].ContentType.MimeType, Is.EqualTo("message/rfc822"), "the whole original is attached");
+        Assert.That(((MultipartReport)arf.Body!)[2].ContentType.MimeType, Is.EqualTo("message/rfc822"), "the whole original is attached");
     }
 
     [Test]
