@@ -31,7 +31,7 @@ public static class MimeTarget
         var message = new CapturedMessage("fuzz", 1, At, "127.0.0.1:1", "fuzz.test", new MailPath("a", "example.com", null), [], Recipients, input);
         var summary = message.Summary;
         var listed = MessageViews.Summary(message, null);
-        var detail = MessageViews.Detail(message, null);
+        var detail = MessageViews.Detail(message, null, []);
         _ = SubjectReader.Find(input, 0, input.Length);
         CheckAgreement(summary, detail);
         CheckSnippet(summary.Snippet);

@@ -19,7 +19,11 @@ internal sealed record MessageSummary(
     TlsView? Tls,
     string? AuthenticatedUser,
     string? AuthMechanism,
-    int? Faults);
+    int? Faults,
+    Generated? GeneratedFrom);
+
+/// <summary>A message the server generated about another (a bounce, an auto-reply, a complaint): what it is and the other's id.</summary>
+internal sealed record Generated(string Kind, string Id);
 
 /// <summary>The TLS a message came over, as OpenSSL and Postfix name it: <c>TLSv1.3</c>, <c>TLS_AES_256_GCM_SHA384</c>.</summary>
 internal sealed record TlsView(string Protocol, string Cipher);
@@ -52,9 +56,11 @@ internal sealed record MessageDetail(
     TlsView? Tls,
     string? AuthenticatedUser,
     string? AuthMechanism,
-    int? Faults);
+    int? Faults,
+    Generated? GeneratedFrom,
+    Generated[] Produced);
 
-internal sealed record SessionSummary(long Id, string Client, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? HeloName, int Commands, int Messages, int Faults, string? EndReason, string Instance);
+internal sealed record SessionSummary(long Id, string Client, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? HeloName, int Commands, int Messages, int Faults, string? EndReason, string Instance, string? Scenario, string? ScenarioChosenBy);
 
 internal sealed record TranscriptEntry(DateTimeOffset At, string Direction, string Line, string? Rule);
 
@@ -71,6 +77,8 @@ internal sealed record SessionDetail(
     string Instance,
     string? Tls,
     string? AuthenticatedUser,
+    string? Scenario,
+    string? ScenarioChosenBy,
     string[] MessageIds,
     TranscriptEntry[] Transcript);
 

@@ -23,9 +23,11 @@ internal static class MessageViews
         Tls(message),
         message.AuthenticatedUser,
         message.AuthMechanism,
-        faults);
+        faults,
+        Origin(message));
 
-    public static MessageDetail Detail(CapturedMessage message, int? faults)
+    /// <summary>The detail view; <paramref name="produced"/> lists what the server generated about it (bounces...).</summary>
+    public static MessageDetail Detail(CapturedMessage message, int? faults, Generated[] produced)
     {
         var mime = message.Message;
         var attachments = mime.Attachments.Select((part, i) => new Attachment(i, FileName(part), part.ContentType.MimeType, AttachmentBytes(part).LongLength)).ToArray();
@@ -48,8 +50,13 @@ internal static class MessageViews
             Tls(message),
             message.AuthenticatedUser,
             message.AuthMechanism,
-            faults);
+            faults,
+            Origin(message),
+            produced);
     }
+
+    private static Generated? Origin(CapturedMessage message) =>
+        message.Origin is { } origin ? new Generated(origin.Kind, origin.OriginalId) : null;
 
     public static string? FileName(MimeEntity part) => part is MimePart mime ? mime.FileName : part.ContentDisposition?.FileName;
 

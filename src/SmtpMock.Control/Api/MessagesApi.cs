@@ -85,7 +85,8 @@ internal sealed class MessagesApi(ControlState state)
             return;
         }
 
-        var detail = MessageViews.Detail(message, new MessageFaults(state.Server).Of(message));
+        var produced = await state.Server.Messages.QueryAsync(MessageQuery.All.With(QueryField.GeneratedFrom, message.Id) with { OldestFirst = true }, context.RequestAborted).ConfigureAwait(false);
+        var detail = MessageViews.Detail(message, new MessageFaults(state.Server).Of(message), [.. produced.Items.Select(m => new Generated(m.Origin!.Kind, m.Id))]);
         await Http.Json(context, detail, ControlJson.Readable.MessageDetail).ConfigureAwait(false);
     }
 

@@ -80,7 +80,7 @@ internal sealed class SessionsApi(ControlState state)
         var s = Summary(session);
         var detail = new SessionDetail(
             s.Id, s.Client, s.StartedAt, s.EndedAt, s.HeloName, s.Commands, s.Messages, s.Faults, s.EndReason, s.Instance,
-            session.Tls, session.AuthenticatedUser,
+            session.Tls, session.AuthenticatedUser, s.Scenario, s.ScenarioChosenBy,
             [.. session.Messages],
             [.. session.Lines.Select(l => new TranscriptEntry(Http.Utc(l.At), Direction(l.Direction), l.Text, l.Rule))]);
         await Http.Json(context, detail, ControlJson.Readable.SessionDetail).ConfigureAwait(false);
@@ -99,7 +99,9 @@ internal sealed class SessionsApi(ControlState state)
         session.Messages.Count,
         session.Faults,
         session.EndReason,
-        session.Instance);
+        session.Instance,
+        session.Scenario,
+        session.ScenarioChosenBy);
 
     internal static string Direction(TranscriptDirection direction) => direction switch
     {

@@ -77,6 +77,7 @@ public sealed class CapturedMessage
         Tls = envelope.Tls;
         AuthenticatedUser = envelope.AuthenticatedUser;
         AuthMechanism = envelope.AuthMechanism;
+        Origin = envelope.Origin;
     }
 
     public string Id { get; }
@@ -136,6 +137,9 @@ public sealed class CapturedMessage
 
     /// <summary>The SASL mechanism of that AUTH (<c>PLAIN</c>, <c>LOGIN</c>...), or null.</summary>
     public string? AuthMechanism { get; init; }
+
+    /// <summary>What generated it when the server did (a bounce, an auto-reply, a complaint about another message); null for a client's message.</summary>
+    public MessageOrigin? Origin { get; init; }
 
     /// <summary>
     /// The content parsed by MimeKit, anew on every call: the tree is not kept (it can be many times the message's size

@@ -145,6 +145,7 @@ public sealed class MessageDirectory
             Tls = message.Tls,
             AuthenticatedUser = message.AuthenticatedUser,
             AuthMechanism = message.AuthMechanism,
+            Origin = message.Origin,
             Read = message.Read,
             Tags = [.. message.Tags],
         };
@@ -222,6 +223,7 @@ public sealed class MessageDirectory
                 Tls = envelope.Tls,
                 AuthenticatedUser = envelope.AuthenticatedUser,
                 AuthMechanism = envelope.AuthMechanism,
+                Origin = envelope.Origin,
                 Read = envelope.Read,
             });
             if (envelope.Tags is { } tags)
@@ -287,6 +289,9 @@ internal sealed record EnvelopeFile(
     public string? AuthenticatedUser { get; init; }
 
     public string? AuthMechanism { get; init; }
+
+    /// <summary>What generated the message, when the server did.</summary>
+    public MessageOrigin? Origin { get; init; }
 
     public bool Read { get; init; }
 

@@ -20,6 +20,9 @@ public sealed record MessageEnvelope(
 
     public string? AuthMechanism { get; init; }
 
+    /// <summary>Set when the server generated the message (a bounce of another one); null for what a client sent.</summary>
+    public MessageOrigin? Origin { get; init; }
+
     /// <summary>The captured message with this envelope and its content in memory (<paramref name="raw"/>) or in a file.</summary>
     public CapturedMessage ToMessage(byte[]? raw, string? contentFile) =>
         new(Id, SessionId, ReceivedAt, Client, HeloName, Sender, SenderParameters, Recipients, raw, contentFile)
@@ -27,5 +30,6 @@ public sealed record MessageEnvelope(
             Tls = Tls,
             AuthenticatedUser = AuthenticatedUser,
             AuthMechanism = AuthMechanism,
+            Origin = Origin,
         };
 }

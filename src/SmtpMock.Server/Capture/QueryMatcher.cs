@@ -73,6 +73,7 @@ public static class QueryMatcher
         QueryField.Larger => m.Size > long.Parse(term.Value, CultureInfo.InvariantCulture),
         QueryField.Smaller => m.Size < long.Parse(term.Value, CultureInfo.InvariantCulture),
         QueryField.Raw => Has(System.Text.Encoding.UTF8.GetString(m.Raw.Span), term.Value),
+        QueryField.GeneratedFrom => m.Origin?.OriginalId == term.Value,
         _ => false,
     };
 

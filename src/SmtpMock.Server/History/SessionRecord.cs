@@ -41,6 +41,12 @@ public sealed record SessionRecord
 
     public string? AuthenticatedUser { get; init; }
 
+    /// <summary>The scenario the session ran with, or null for none.</summary>
+    public string? Scenario { get; init; }
+
+    /// <summary>How it was chosen: <c>active</c>, or the session's own choice (EHLO name, AUTH user, a <c>--listen</c> port).</summary>
+    public string? ScenarioChosenBy { get; init; }
+
     /// <summary>Ids of the messages it delivered, in order.</summary>
     public IReadOnlyList<string> Messages { get; init; } = [];
 

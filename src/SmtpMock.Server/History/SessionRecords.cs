@@ -23,6 +23,8 @@ public static class SessionRecords
             EndReason = session.EndReason,
             Tls = session.Tls is { Succeeded: true } tls ? tls.ToString() : null,
             AuthenticatedUser = session.AuthenticatedUser,
+            Scenario = session.Scenario,
+            ScenarioChosenBy = session.ScenarioChosenBy,
             Messages = [.. session.AcceptedMessages],
             Attempts = DeliveryAttempts.From(session, lines),
             Lines = lines,

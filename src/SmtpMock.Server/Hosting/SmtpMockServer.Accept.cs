@@ -13,7 +13,7 @@ public sealed partial class SmtpMockServer
     /// <summary>How long the close_notify of a TLS session may take to go out before the socket closes anyway.</summary>
     private static readonly TimeSpan TlsCloseTimeout = TimeSpan.FromSeconds(1);
 
-    private async Task AcceptLoopAsync(Socket listener, bool implicitTls)
+    private async Task AcceptLoopAsync(Socket listener, bool implicitTls, ScenarioListener? scenarioPort = null)
     {
         while (!_stopping.IsCancellationRequested)
         {
@@ -52,7 +52,7 @@ public sealed partial class SmtpMockServer
                 continue;
             }
 
-            _ = RunSessionAsync(id, socket, implicitTls, address);
+            _ = RunSessionAsync(id, socket, implicitTls, address, scenarioPort);
         }
     }
 
@@ -60,13 +60,13 @@ public sealed partial class SmtpMockServer
     /// One connection, start to end. What stays per open connection is counted (docs/performance.md: idle
     /// connections): shutdown waits on the open-session count, not on a task kept for each session.
     /// </summary>
-    private async Task RunSessionAsync(long id, Socket socket, bool implicitTls, IPAddress? address)
+    private async Task RunSessionAsync(long id, Socket socket, bool implicitTls, IPAddress? address, ScenarioListener? scenarioPort)
     {
         var stream = new NetworkStream(socket, ownsSocket: true);
         var tls = TlsFor(stream);
         var input = PipeReader.Create(stream, PipeShape.Reader);
         var output = PipeWriter.Create(stream, PipeShape.Writer);
-        var (session, events) = SessionFactory.Create(_options, Scenarios.Current, Messages, id, RemoteEndPoint(socket), _sessionLogger, Observers.Snapshot(), tls: implicitTls ? null : tls, sessionOptions: _sessionOptions);
+        var (session, events) = SessionFactory.Create(_options, RulesFor(scenarioPort, socket), Messages, id, RemoteEndPoint(socket), _sessionLogger, Observers.Snapshot(), tls: implicitTls ? null : tls, sessionOptions: _sessionOptions);
         _registry.Opened(session.Context);
         events.Started();
         try

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SmtpMock.Server.Aftermath;
 using SmtpMock.Server.Capture;
 using SmtpMock.Server.History;
 using SmtpMock.Server.Scenarios;
@@ -27,6 +28,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly WebhookDispatcher? _webhooks;
     private readonly SessionIds _sessionIds;
+    private readonly AftermathService _aftermath;
     private Socket? _listener;
     private Task? _acceptLoop;
 
@@ -51,13 +53,18 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         _registry = new SessionRegistry(Descriptors.SmtpConnections, options.MaxConnectionsPerAddress);
         _sessionOptions = options.ForSessions();
         Metrics = new ServerMetrics(this);
+        _aftermath = new AftermathService(Messages, new AftermathHost(options.Hostname, options.TimeProvider), options.Simulator, options.BounceTo, loggers.CreateLogger("SmtpMock.Aftermath"));
         Observers.Add(new SessionLog(_sessionLogger));
         Observers.Add(Metrics);
         if (options.Webhooks is { Targets.Count: > 0 } webhooks)
         {
             _webhooks = new WebhookDispatcher(webhooks, loggers.CreateLogger("SmtpMock.Webhooks"), options.TimeProvider, Metrics.Meter);
             Observers.Add(new WebhookObserver(_webhooks));
+            _aftermath.Generated += WebhookObserver.OnGenerated(_webhooks, options.TimeProvider);
         }
+
+        Observers.Add(_aftermath);
+        CheckScenarioListeners();
     }
 
     public SmtpServerOptions Options => _options;
@@ -111,6 +118,16 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Raised after the server captured a message it generated itself about an accepted one (a bounce, an auto-reply,
+    /// a complaint: <see cref="CapturedMessage.Origin"/> says which, and about which message), off the session's task.
+    /// </summary>
+    public event Action<CapturedMessage>? MessageGenerated
+    {
+        add => _aftermath.Generated += value;
+        remove => _aftermath.Generated -= value;
+    }
+
     /// <summary>Raised when a session has ended everywhere (closed, no longer open or counted), with its context and transcript.</summary>
     public event Action<SessionContext>? SessionEnded
     {
@@ -143,6 +160,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
 
         _acceptLoop = AcceptLoopAsync(listener, implicitTls: false);
         StartImplicitTls();
+        StartScenarioListeners();
     }
 
     /// <summary>
@@ -164,9 +182,13 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         }
 
         await StopImplicitTlsAsync().ConfigureAwait(false);
+        await StopScenarioListenersAsync().ConfigureAwait(false);
 
         // No accept loop runs any more: the count only falls, and the session that takes it to zero says so.
         await Task.WhenAny(_registry.DrainedAsync(), Task.Delay(_options.ShutdownTimeout, _options.TimeProvider)).ConfigureAwait(false);
+
+        // Bounces and replies not yet due are dropped; one being captured or delivered finishes.
+        await _aftermath.StopAsync().ConfigureAwait(false);
         if (_listener is not null)
         {
             // Only a server that started has stopped: a failed start says why, not "stopped".

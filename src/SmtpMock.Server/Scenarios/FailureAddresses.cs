@@ -82,7 +82,8 @@ internal sealed class FailureAddresses : IScenarioSession
             return new Intervention(RuleName(local), 0) { Delay = delay };
         }
 
-        return Fire("unknown", Unknown);
+        // bounce@, ooto@, complaint@: accepted now, answered later (Aftermath/AftermathService).
+        return Aftermath.AftermathAddresses.IsTrigger(local) ? null : Fire("unknown", Unknown);
     }
 
     /// <summary>After the final dot (or BDAT LAST): the first accepted recipient that asks for a refusal of the message.</summary>

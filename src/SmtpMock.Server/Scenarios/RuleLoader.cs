@@ -11,7 +11,7 @@ namespace SmtpMock.Server.Scenarios;
 internal static partial class RuleLoader
 {
     private const int MaxRawOctets = 64 * 1024;
-    private static readonly string[] RuleKeys = ["name", "on", "when", "reply", "raw", "delay", "then", "times", "key", "for"];
+    private static readonly string[] RuleKeys = ["name", "on", "when", "reply", "raw", "delay", "then", "times", "key", "for", "after"];
     private static readonly string[] WhenKeys = ["nth", "per", "session", "argument", "sender", "recipient", "parameter", "probability", "sequence", "mechanism", "user", "tls"];
 
     public static ScenarioRule? Read(YamlReading reading, YamlNode node, int index)
@@ -112,14 +112,15 @@ internal static partial class RuleLoader
             }
         }
 
+        var after = keys.TryGetValue("after", out var a) ? AfterLoader.Read(reading, a, name, points) : null;
         if (reply is RuleReply.Silence && !close)
         {
             reading.Fail(r!, "reply: none says nothing, so it needs 'then: close' (every command gets a reply or a closed connection)");
         }
 
-        if (!keys.ContainsKey("reply") && !keys.ContainsKey("raw") && !keys.ContainsKey("delay") && !close && keys.Count > 0)
+        if (!keys.ContainsKey("reply") && !keys.ContainsKey("raw") && !keys.ContainsKey("delay") && !keys.ContainsKey("after") && !close && keys.Count > 0)
         {
-            reading.Fail(node, $"rule '{name}' does nothing: give it a reply, raw, delay or 'then: close'");
+            reading.Fail(node, $"rule '{name}' does nothing: give it a reply, raw, delay, after or 'then: close'");
         }
 
         if (reading.Problems.Count > before)
@@ -139,6 +140,7 @@ internal static partial class RuleLoader
             Key = key,
             RetryWindow = window,
             Line = (int)node.Start.Line,
+            After = after,
         };
     }
 

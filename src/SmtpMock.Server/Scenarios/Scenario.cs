@@ -165,4 +165,7 @@ public sealed record ScenarioRule
 
     /// <summary>The 1-based line of the rule in its file, for messages.</summary>
     public int Line { get; init; }
+
+    /// <summary><c>after:</c> on a MESSAGE rule: a bounce, auto-reply or complaint sent back later about the accepted message.</summary>
+    internal Aftermath.AftermathPlan? After { get; init; }
 }

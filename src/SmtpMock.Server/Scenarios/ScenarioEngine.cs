@@ -98,6 +98,7 @@ internal sealed class ScenarioEngine
                 Silent = rule.Reply is RuleReply.Silence,
                 Delay = rule.Delay,
                 Close = rule.Close,
+                After = point == ScenarioPoint.Message ? rule.After : null,
             };
         }
 

@@ -40,7 +40,7 @@ public sealed partial class ScenarioHost : IDisposable
         _logger = logger;
         State = state;
         _simulator = FailureAddresses.For(options, state);
-        _current = ScenarioRules.Plain(options, _simulator);
+        _current = Choosing(ScenarioRules.Plain(options, _simulator));
         _files = new ScenarioFiles(options.ScenarioPaths, options.TimeProvider, logger, s => ReferenceEquals(_active, s));
         _files.Changed += OnFileChanged;
         _self = $"{options.InstanceId}/{Guid.NewGuid():N}";
@@ -168,12 +168,12 @@ public sealed partial class ScenarioHost : IDisposable
         if (scenario is null)
         {
             _engine = null;
-            _current = ScenarioRules.Plain(_options, _simulator);
+            _current = Choosing(ScenarioRules.Plain(_options, _simulator));
             return;
         }
 
         activation ??= $"{scenario.Name}#{Interlocked.Increment(ref _activations)}";
-        _current = ScenarioRules.For(_options, scenario, State, _simulator, activation, out var engine);
+        _current = Choosing(ScenarioRules.For(_options, scenario, State, _simulator, activation, out var engine) with { Scenario = scenario.Name });
         _engine = engine;
         if (announce)
         {

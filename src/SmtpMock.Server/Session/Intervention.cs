@@ -19,4 +19,7 @@ internal sealed record Intervention(string Rule, int Line)
     public TimeSpan Delay { get; init; }
 
     public bool Close { get; init; }
+
+    /// <summary>At MESSAGE: what to send back about an accepted message later (<c>after:</c>), or null.</summary>
+    public Aftermath.AftermathPlan? After { get; init; }
 }

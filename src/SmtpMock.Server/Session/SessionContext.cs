@@ -89,6 +89,12 @@ public sealed class SessionContext
     /// <summary>The connection can be upgraded with STARTTLS (the listener gave the session its transport).</summary>
     internal bool CanStartTls { get; init; }
 
+    /// <summary>The scenario the session runs with (the active one, its port's, or one it chose), or null for none.</summary>
+    public string? Scenario { get; internal set; }
+
+    /// <summary>How the session came to run <see cref="Scenario"/>: <c>active</c>, <c>port 2600</c>, <c>EHLO name</c>, <c>AUTH user</c>.</summary>
+    public string? ScenarioChosenBy { get; internal set; }
+
     /// <summary>Who AUTH authenticated (235), or null.</summary>
     public string? AuthenticatedUser { get; internal set; }
 

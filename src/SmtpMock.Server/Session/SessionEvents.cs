@@ -66,9 +66,9 @@ internal sealed class SessionEvents(SessionContext session, ISessionObserver[] o
         }
     }
 
-    public void Message(string sender, IReadOnlyList<string> recipients, SmtpReply reply, string? rule, CapturedMessage? message)
+    public void Message(string sender, IReadOnlyList<string> recipients, SmtpReply reply, Intervention? rule, CapturedMessage? message)
     {
-        var e = new MessageAnswered(session, clock.GetUtcNow(), sender, recipients, reply, rule, message);
+        var e = new MessageAnswered(session, clock.GetUtcNow(), sender, recipients, reply, rule?.Rule, message, rule?.After);
         foreach (var observer in observers)
         {
             observer.OnMessageAnswered(in e);

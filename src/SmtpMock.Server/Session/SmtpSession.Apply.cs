@@ -43,6 +43,12 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        if (command is { Verb: SmtpVerb.Ehlo or SmtpVerb.Helo } && ScenarioChoice.FromHelo(command.Domain) is { } chosen && !Choose(chosen, "EHLO name"))
+        {
+            await ApplyAsync(command, ScenarioPoints.Of(command.Verb), Outcome.Refuse(ScenarioChoice.Unknown(chosen)), null, string.Empty, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var outcome = _responder.Respond(Context, step.Parsed!.Value, step.InSequence);
         if (outcome.Effect == SessionEffect.BeginAuth)
         {
@@ -199,7 +205,7 @@ internal sealed partial class SmtpSession
             }
         }
 
-        _events.Message(Context.Sender?.Address ?? string.Empty, [.. Context.Recipients.Select(r => r.Address)], verdict.Reply, verdict.Rule?.Rule, message);
+        _events.Message(Context.Sender?.Address ?? string.Empty, [.. Context.Recipients.Select(r => r.Address)], verdict.Reply, verdict.Rule, message);
         return verdict;
     }
 }

@@ -46,7 +46,9 @@ internal sealed partial class SmtpSession
         while (step is AuthStep.Verify verify)
         {
             Context.AuthUser = verify.Credential.User;
-            step = _exchange!.Complete(_responder.Credentials.Check(verify.Credential));
+            step = _exchange!.Complete(ScenarioChoice.FromUser(verify.Credential.User) is { } chosen
+                ? Choose(chosen, "AUTH user")
+                : _responder.Credentials.Check(verify.Credential));
         }
 
         return step switch

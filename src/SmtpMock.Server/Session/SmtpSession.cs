@@ -17,8 +17,9 @@ namespace SmtpMock.Server.Session;
 internal sealed partial class SmtpSession
 {
     private readonly SessionOptions _options;
-    private readonly DefaultResponder _responder;
-    private readonly IScenarioSession? _scenario;
+    private SessionRules _rules;
+    private DefaultResponder _responder;
+    private IScenarioSession? _scenario;
     private readonly IMessageStore _store;
     private readonly LineFramer _framer;
     private readonly MessageIntake _intake;
@@ -33,9 +34,12 @@ internal sealed partial class SmtpSession
     {
         _tls = tls;
         _options = options;
+        _rules = rules;
         _responder = rules.Responder;
         // The one place decisions meet the scenario state: a state that cannot answer refuses that command (451), no more.
         _scenario = rules.OpenScenario?.Invoke() is { } opened ? new ScenarioStateGuard(opened) : null;
+        context.Scenario = rules.Scenario;
+        context.ScenarioChosenBy = rules.Scenario is null ? null : rules.ChosenBy ?? "active";
         _store = store;
         _events = events;
         Context = context;

@@ -1,4 +1,5 @@
 using SmtpMock.Protocol.Replies;
+using SmtpMock.Server.Capture;
 using SmtpMock.Server.Session;
 using SmtpMock.Server.Session.Events;
 
@@ -48,6 +49,23 @@ internal sealed class WebhookObserver(WebhookDispatcher dispatcher) : ISessionOb
             session.Faults,
             session.EndReason ?? "ended"));
     }
+
+    /// <summary>What tells the receivers a bounce, auto-reply or complaint was generated (and captured).</summary>
+    public static Action<CapturedMessage> OnGenerated(WebhookDispatcher dispatcher, TimeProvider clock) => message =>
+    {
+        if (message.Origin is { } origin && Kind(origin.Kind) is { } kind)
+        {
+            dispatcher.Publish(new MessageGeneratedEvent(clock.GetUtcNow(), kind, message.Id, origin.OriginalId, message.Recipients.Count > 0 ? message.Recipients[0].Address : string.Empty));
+        }
+    };
+
+    private static GeneratedKind? Kind(string kind) => kind switch
+    {
+        "bounce" => GeneratedKind.Bounce,
+        "autoreply" => GeneratedKind.AutoReply,
+        "complaint" => GeneratedKind.Complaint,
+        _ => null,
+    };
 
     private static MessageRefusedEvent Refused(DateTimeOffset at, long session, string? sender, IReadOnlyList<string> recipients, SmtpReply reply, string? rule, string point) =>
         new(at, session, sender, recipients, reply.Code, reply.Enhanced, string.Join(" ", reply.Lines), rule, point);

@@ -91,7 +91,7 @@ internal static class RelayOptions
     }
 
     /// <summary>HOST, HOST:PORT, [IPV6] or [IPV6]:PORT, read as the authority of an smtp:// URI; the port 1-65535, 25 when left out.</summary>
-    private static (string Host, int Port)? Parse(string text) =>
+    internal static (string Host, int Port)? Parse(string text) =>
         Uri.TryCreate("smtp://" + text, UriKind.Absolute, out var uri)
             && uri.Authority.Length > 0 && uri.UserInfo.Length == 0 && uri.PathAndQuery == "/" && uri.Fragment.Length == 0
             && !text.EndsWith('/') && uri.Port is -1 or (>= 1 and <= 65535)

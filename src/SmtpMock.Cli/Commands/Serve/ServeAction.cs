@@ -31,6 +31,9 @@ internal static class ServeAction
 
         (options, var tlsProblem) = TlsOptions.Apply(parse, options);
         (options, tlsProblem) = tlsProblem is null ? MailpitOptions.ApplyEnvironment(parse, options) : (options, tlsProblem);
+        (options, var bounceProblem) = BounceToOption.Apply(parse, options);
+        (options, var listenProblem) = ListenOption.Apply(parse, options);
+        tlsProblem ??= bounceProblem ?? listenProblem;
         foreach (var problem in tlsProblem is not null ? [tlsProblem] : options.Validate())
         {
             await error.WriteLineAsync($"smtpmock: {problem}").ConfigureAwait(false);
@@ -120,6 +123,16 @@ internal static class ServeAction
         foreach (var line in SecuritySummary.Smtp(options, server, parse.GetValue(TlsOptions.ExportCertificate)?.FullName))
         {
             await output.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
+        for (var i = 0; i < options.ScenarioListeners.Count; i++)
+        {
+            await output.WriteLineAsync($"Scenario '{options.ScenarioListeners[i].Scenario}' on smtp://{server.ScenarioEndPoints[i]}").ConfigureAwait(false);
+        }
+
+        if (options.BounceTo is { } bounceTo)
+        {
+            await output.WriteLineAsync($"Bounces, auto-replies and complaints are also delivered to smtp://{bounceTo}").ConfigureAwait(false);
         }
 
         await using var control = http is null ? null : await HttpOptions.StartAsync(parse, http, server, loggers, cancellationToken).ConfigureAwait(false);

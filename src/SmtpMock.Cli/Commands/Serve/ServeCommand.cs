@@ -48,7 +48,7 @@ internal static class ServeCommand
                  {
                      Host, Port, Hostname, Store, StoreShared, MaxMessageSize, MaxRecipients, MaxLineLength, MaxDataLineLength,
                      CommandTimeout, DataTimeout, DataDeadline, MaxConnections, MaxConnectionsPerIp, MaxBadCommands, MaxMessages, StrictLineEndings,
-                     BareLineEndings, Scenario, ScenarioName, LogLevel, SimulatorOption.NoSimulator,
+                     BareLineEndings, Scenario, ScenarioName, LogLevel, SimulatorOption.NoSimulator, BounceToOption.BounceTo, ListenOption.Listen,
                  })
         {
             command.Options.Add(option);

@@ -32,8 +32,10 @@ export async function showMessage(id, openSession, onDeleted) {
         // Already deleted elsewhere (404) or refused: the list is read again either way.
         el("button", { type: "button", class: "delete danger", onclick: async () => { await call("DELETE", `messages/${id}`).catch(() => null); onDeleted(); } }, "Delete"))),
     released,
-    el("p", { class: "meta" }, `MAIL FROM <${m.envelope.from}> · RCPT TO ${m.envelope.recipients.map((r) => `<${r.address}>`).join(" ")} · ${m.size} bytes · ${when(m.receivedAt)} · `,
-      el("a", { href: "#", onclick: (e) => { e.preventDefault(); openSession(m.sessionId); } }, `session #${m.sessionId}`)),
+    el("p", { class: "meta" }, `MAIL FROM <${m.envelope.from}> · RCPT TO ${m.envelope.recipients.map((r) => `<${r.address}>`).join(" ")} · ${m.size} bytes · ${when(m.receivedAt)}`,
+      // A generated message (a bounce...) came from no session: it links to the message it is about instead.
+      m.sessionId > 0 ? [" · ", el("a", { href: "#", onclick: (e) => { e.preventDefault(); openSession(m.sessionId); } }, `session #${m.sessionId}`)] : null),
+    origin(m, (other) => showMessage(other, openSession, onDeleted)),
     el("p", { class: "meta security" },
       el("span", { class: "tls" }, m.tls ? `over ${m.tls.protocol} ${m.tls.cipher}` : "no TLS (plaintext)"), " · ",
       el("span", { class: "login" }, m.authenticatedUser ? `logged in as ${m.authenticatedUser} (${m.authMechanism})` : "no login"),
@@ -47,6 +49,14 @@ export async function showMessage(id, openSession, onDeleted) {
     el("details", { class: "raw", ontoggle: async (e) => { if (e.target.open && !raw.textContent) raw.textContent = await rawText(id); } },
       el("summary", {}, "Raw source"), raw),
   ].filter((part) => part !== null));
+}
+
+/** "Generated from <message>" on a bounce, auto-reply or complaint; "Produced: bounce <message>" on its original. */
+function origin(m, open) {
+  const link = (id) => el("a", { href: "#", class: "message-link", onclick: (e) => { e.preventDefault(); open(id); } }, id);
+  if (m.generatedFrom) return el("p", { class: "meta origin" }, `Generated from (${m.generatedFrom.kind}) `, link(m.generatedFrom.id));
+  if (m.produced.length === 0) return null;
+  return el("p", { class: "meta origin" }, "Produced: ", ...m.produced.flatMap((p, i) => [i > 0 ? ", " : "", `${p.kind} `, link(p.id)]));
 }
 
 /** Sends the message on to the relay smtpmock was started with (--relay), to the recipients the user confirms. */

@@ -18,7 +18,7 @@ export async function showSession(id) {
   if (current !== id) return;
   view.replaceChildren(
     el("h2", {}, `Session #${s.id}`),
-    el("p", { class: "meta" }, `${s.client} · HELO ${s.heloName || "-"} · started ${when(s.startedAt)}${s.endedAt ? ` · ended ${time(s.endedAt)} (${s.endReason || ""})` : " · open"}`),
+    el("p", { class: "meta" }, `${s.client} · HELO ${s.heloName || "-"}${s.scenario ? ` · scenario ${s.scenario} (${s.scenarioChosenBy})` : ""} · started ${when(s.startedAt)}${s.endedAt ? ` · ended ${time(s.endedAt)} (${s.endReason || ""})` : " · open"}`),
     el("p", { class: "meta" }, `${count(s.commands, "command")} · ${count(s.messages, "message")} · ${count(s.faults, "injected reply", "injected replies")}`),
     el("div", { id: "transcript", class: "terminal" }, s.transcript.map(line)));
 }

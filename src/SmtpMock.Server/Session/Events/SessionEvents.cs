@@ -33,8 +33,9 @@ internal readonly record struct RecipientAnswered(SessionContext Session, DateTi
 }
 
 /// <summary>A message ended (after the final dot, or the LAST BDAT chunk): kept with its id, or refused with its reply and rule.</summary>
-/// <remarks><c>Message</c>: The stored message, or null when it was refused.</remarks>
-internal readonly record struct MessageAnswered(SessionContext Session, DateTimeOffset At, string Sender, IReadOnlyList<string> Recipients, SmtpReply Reply, string? Rule, CapturedMessage? Message)
+/// <remarks><c>Message</c>: The stored message, or null when it was refused.<br/>
+/// <c>After</c>: What the rule that answered asks to be sent back about the message later (<c>after:</c>), or null.</remarks>
+internal readonly record struct MessageAnswered(SessionContext Session, DateTimeOffset At, string Sender, IReadOnlyList<string> Recipients, SmtpReply Reply, string? Rule, CapturedMessage? Message, Aftermath.AftermathPlan? After = null)
 {
     public bool Accepted => Message is not null;
 }
