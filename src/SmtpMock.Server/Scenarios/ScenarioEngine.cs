@@ -98,6 +98,11 @@ internal sealed class ScenarioEngine
                 Silent = rule.Reply is RuleReply.Silence,
                 Delay = rule.Delay,
                 Close = rule.Close,
+                Hang = rule.Hang,
+                Reset = rule.Reset,
+                Throttle = rule.Throttle,
+                Fragment = rule.Fragment,
+                Tls = rule.Tls,
             };
         }
 

@@ -89,6 +89,12 @@ public sealed class SessionContext
     /// <summary>The connection can be upgraded with STARTTLS (the listener gave the session its transport).</summary>
     internal bool CanStartTls { get; init; }
 
+    /// <summary>Extensions the last EHLO name took away, or null.</summary>
+    internal ExtensionLimits? Limits { get; set; }
+
+    /// <summary>A rule said <c>then: reset</c>: the connection ends with a TCP RST, not an orderly close.</summary>
+    public bool ResetOnClose { get; internal set; }
+
     /// <summary>Who AUTH authenticated (235), or null.</summary>
     public string? AuthenticatedUser { get; internal set; }
 
@@ -114,6 +120,7 @@ public sealed class SessionContext
         ResetTransaction();
         HeloName = null;
         IsExtended = false;
+        Limits = null;
         AuthenticatedUser = null;
         AuthMechanism = null;
         AuthUser = null;
