@@ -86,6 +86,8 @@ internal sealed class ReplyOutput(SessionEvents events, TimeProvider clock)
     /// <summary>A last reply (421) on the way out; the client may already be gone.</summary>
     public async ValueTask SendFinalAsync(SmtpReply reply)
     {
+        // The last word goes out at once, not paced: a stop or a timeout must not wait on a throttle.
+        _pacing = null;
         try
         {
             Write(reply, null, ScenarioPoint.Any);

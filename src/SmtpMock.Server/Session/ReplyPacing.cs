@@ -44,18 +44,24 @@ internal sealed class ReplyPacing(int? rate, bool fragment, TimeProvider clock)
     {
         var held = _held.WrittenMemory;
         var chunk = ChunkOctets;
-        for (var at = 0; at < held.Length; at += chunk)
+        try
         {
-            var part = held.Slice(at, Math.Min(chunk, held.Length - at));
-            output.Write(part.Span);
-            await flush(cancellationToken).ConfigureAwait(false);
-            if (at + part.Length < held.Length || rate is not null)
+            for (var at = 0; at < held.Length; at += chunk)
             {
-                var pause = rate is { } perSecond ? TimeSpan.FromSeconds((double)part.Length / perSecond) : FragmentGap;
-                await Task.Delay(pause, clock, cancellationToken).ConfigureAwait(false);
+                var part = held.Slice(at, Math.Min(chunk, held.Length - at));
+                output.Write(part.Span);
+                await flush(cancellationToken).ConfigureAwait(false);
+                if (at + part.Length < held.Length || rate is not null)
+                {
+                    var pause = rate is { } perSecond ? TimeSpan.FromSeconds((double)part.Length / perSecond) : FragmentGap;
+                    await Task.Delay(pause, clock, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
-
-        _held.ResetWrittenCount();
+        finally
+        {
+            // Sent, or cut short by a stop or a timeout: what was held must never go out twice.
+            _held.ResetWrittenCount();
+        }
     }
 }

@@ -238,6 +238,36 @@ public sealed class NetworkFaultTests
         TestContext.Out.WriteLine(string.Join("\n", session.Notes()));
     }
 
+    /// <summary>
+    /// OpenSSL 3 (here 3.0) refuses TLS 1.0 and 1.1 at its default security level, so <c>tls: old</c> cannot complete a
+    /// TLS 1.0 handshake even with a client that asks for one: the handshake fails as it would against a server that
+    /// offers only what the client refuses (docs/scenarios.md says so). If a platform ever lets it through, this fails
+    /// and the docs must change.
+    /// </summary>
+    [Test]
+    public async Task Tls_old_fails_even_for_a_client_that_still_offers_tls_1_0_because_openssl_refuses_it()
+    {
+        const string yaml = """
+            name: tls-old
+            rules:
+              - on: STARTTLS
+                tls: old
+            """;
+        await using var server = await FaultKit.StartAsync(yaml);
+        await using var client = await TlsLineClient.ConnectAsync(server.EndPoint);
+        await client.ReadReplyAsync();
+        await client.CommandAsync("EHLO client.test");
+        Assert.That(await client.CommandAsync("STARTTLS"), Is.EqualTo(new[] { "220 2.0.0 Ready to start TLS" }));
+#pragma warning disable SYSLIB0039 // TLS 1.0 and 1.1 on purpose: the client an old server would still suit.
+        var old = System.Security.Authentication.SslProtocols.Tls | System.Security.Authentication.SslProtocols.Tls11;
+#pragma warning restore SYSLIB0039
+
+        await ScenarioKit.CatchAsync<System.Security.Authentication.AuthenticationException>(() => client.StartTlsAsync(server.TlsCertificate!, old));
+        var session = await server.WaitForSessionAsync(1);
+        Assert.That(session.EndReason, Is.EqualTo("TLS handshake failed"));
+        Assert.That(session.Notes(), Has.Some.StartsWith("TLS handshake failed: "));
+    }
+
     private static async Task<Exception> CatchAnyAsync(Func<Task> action)
     {
         try
