@@ -21,7 +21,7 @@ internal sealed class FuzzTls(ScriptedPipeReader plain, MemoryStream output, Mem
     /// <summary>The ids of the messages captured in plaintext (null: no upgrade was asked for).</summary>
     public HashSet<string>? CapturedBefore { get; private set; }
 
-    public async Task<TlsConnection> StartTlsAsync(PipeReader plainInput, PipeWriter plainOutput, TimeSpan timeout, CancellationToken shutdown)
+    public async Task<TlsConnection> StartTlsAsync(PipeReader plainInput, PipeWriter plainOutput, TimeSpan timeout, bool oldProtocols, CancellationToken shutdown)
     {
         if (CapturedBefore is not null)
         {

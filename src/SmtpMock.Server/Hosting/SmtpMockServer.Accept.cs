@@ -95,21 +95,15 @@ public sealed partial class SmtpMockServer
             // TLS ends with the server's close_notify (RFC 8446 §6.1), bounded so a client that never reads cannot
             // hold it. Then the socket goes: completing the writer flushes what is left, and a client that never reads
             // would hold that flush (and the session) forever. Every reply that mattered was flushed already.
-            if (tls is not null)
+            if (session.Context.ResetOnClose)
             {
-                await tls.CloseAsync(TlsCloseTimeout).ConfigureAwait(false);
+                Reset(socket);
+            }
+            else
+            {
+                await CloseOrderlyAsync(socket, tls).ConfigureAwait(false);
             }
 
-            try
-            {
-                socket.Shutdown(SocketShutdown.Both);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-                // Already gone.
-            }
-
-            socket.Dispose();
             await CompleteQuietlyAsync(input.CompleteAsync()).ConfigureAwait(false);
             await CompleteQuietlyAsync(output.CompleteAsync()).ConfigureAwait(false);
             if (tls is not null)
@@ -125,6 +119,44 @@ public sealed partial class SmtpMockServer
             events.Ended();
             _registry.Finished();
         }
+    }
+
+    /// <summary>TLS's close_notify (bounded), FIN, then the socket goes.</summary>
+    private static async ValueTask CloseOrderlyAsync(Socket socket, Security.SessionTls? tls)
+    {
+        if (tls is not null)
+        {
+            await tls.CloseAsync(TlsCloseTimeout).ConfigureAwait(false);
+        }
+
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+
+        socket.Dispose();
+    }
+
+    /// <summary>
+    /// <c>then: reset</c>: an abortive close (linger on, zero timeout) sends a TCP RST, not a FIN, and no close_notify.
+    /// <c>Close(0)</c>, not Dispose: on Linux .NET shuts a socket with pending operations down (a FIN) before an orderly close.
+    /// </summary>
+    private static void Reset(Socket socket)
+    {
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already gone: the close below costs nothing.
+        }
+
+        socket.Close(0);
     }
 
     private static EndPoint? RemoteEndPoint(Socket socket)
@@ -177,7 +209,7 @@ public sealed partial class SmtpMockServer
         [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "SmtpMock bound to {EndPoint} as {Hostname}")]
         public static partial void Bound(ILogger logger, string endPoint, string hostname);
 
-        [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "failure addresses on: try 503@smtpmock.test, 552-data@smtpmock.test, greylist@smtpmock.test, delay-10s@smtpmock.test, disconnect@smtpmock.test (--no-simulator to turn off)")]
+        [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "failure addresses on: try 503@smtpmock.test, 552-data@smtpmock.test, greylist@smtpmock.test, delay-10s@smtpmock.test, disconnect@smtpmock.test, hang@smtpmock.test, reset@smtpmock.test, slow-200bps@smtpmock.test, fragment@smtpmock.test; the same as MAIL FROM or AUTH user; EHLO 421.smtpmock.test or noauth.size1000.smtpmock.test (--no-simulator to turn off)")]
         public static partial void SimulatorOn(ILogger logger);
 
         [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "SmtpMock stopped; {Captured} captured")]

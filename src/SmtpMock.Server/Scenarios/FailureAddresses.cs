@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using SmtpMock.Protocol.Grammar;
 using SmtpMock.Protocol.Replies;
@@ -7,22 +6,21 @@ using SmtpMock.Server.Session;
 namespace SmtpMock.Server.Scenarios;
 
 /// <summary>
-/// The zero-config failure simulator: recipients at <c>smtpmock.test</c> ask for a failure by their local part
-/// (<c>503@</c>, <c>552-data@</c>, <c>greylist@</c>, <c>delay-10s@</c>, <c>disconnect@</c>, <c>disconnect-data@</c>),
-/// so an app's error path can be tried without a scenario file. One instance serves every session of a server
-/// (greylisting remembers clients across connections); it keeps no per-session state. Only RCPT and MESSAGE are
-/// looked at, and a recipient at any other domain is dismissed by one comparison of its domain.
+/// The zero-config failure simulator: addresses at <c>smtpmock.test</c> ask for a failure by their local part
+/// (<see cref="FailureForm"/>), so an app's error path can be tried without a scenario file. A recipient fails at RCPT,
+/// the same form as MAIL FROM fails at MAIL (a <c>-data</c> form fails every message of the transaction), an AUTH user
+/// name fails the login, and an EHLO name <c>421.smtpmock.test</c> or <c>noauth.size1000.smtpmock.test</c> refuses
+/// EHLO or takes extensions away (<see cref="EhloWords"/>). One instance serves every session of a server (greylisting
+/// remembers clients across connections); it keeps no per-session state. An address at any other domain is dismissed
+/// by one comparison of its domain.
 /// </summary>
 internal sealed class FailureAddresses : IScenarioSession
 {
     public const string Domain = "smtpmock.test";
 
     /// <summary>The forms, as the 550 for an unknown local part and the start-up line list them.</summary>
-    public const string Forms = "503@, 552-data@ (any 4xx/5xx code), greylist@, greylist-5s@, delay-10s@, disconnect@, disconnect-data@";
+    public const string Forms = FailureForm.List;
 
-    private static readonly TimeSpan DefaultGreylistWindow = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan MaxGreylistWindow = TimeSpan.FromHours(1);
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromMinutes(10);
     private static readonly SmtpReply Unknown = new(550, "5.1.1", $"No such failure address; at {Domain} try {Forms}");
 
     /// <summary>How long a greylisting key is kept after its window: a client that passed keeps passing for a day.</summary>
@@ -40,121 +38,116 @@ internal sealed class FailureAddresses : IScenarioSession
     /// <summary>The simulator for a server with these options, or null when it is turned off.</summary>
     public static FailureAddresses? For(Hosting.SmtpServerOptions options, IScenarioState state) => options.Simulator ? new FailureAddresses(options.TimeProvider, state) : null;
 
-    public static bool IsSimulated(MailPath? path) => path is not null && path.Domain.Equals(Domain, StringComparison.OrdinalIgnoreCase);
+    public static bool IsSimulated(MailPath? path) => path is not null && IsSimulated(path.Domain);
+
+    private static bool IsSimulated(string domain) => domain.Equals(Domain, StringComparison.OrdinalIgnoreCase);
 
     public ValueTask<Intervention?> DecideAsync(ScenarioPoint point, SessionContext session, SmtpCommand? command, bool inSequence, CancellationToken cancellationToken)
     {
-        if (point == ScenarioPoint.Rcpt)
+        switch (point)
         {
-            return inSequence && IsSimulated(command?.Path) ? AtRecipientAsync(command!.Path!, session, cancellationToken) : ValueTask.FromResult<Intervention?>(null);
+            case ScenarioPoint.Rcpt or ScenarioPoint.Mail when inSequence && IsSimulated(command?.Path):
+                return AtPathAsync(point, command!.Path!, session, cancellationToken);
+            case ScenarioPoint.Ehlo or ScenarioPoint.Helo when inSequence:
+                return ValueTask.FromResult(EhloWords.Decide(point, command?.Domain));
+            case ScenarioPoint.Auth when session.AuthUser is { } user && user.LastIndexOf('@') is var at and > 0 && IsSimulated(user[(at + 1)..]):
+                return ValueTask.FromResult(AtAuth(FailureForm.Of(user[..at])));
+            case ScenarioPoint.Data when inSequence:
+                return ValueTask.FromResult(InTransaction(session, FailureKind.ResetData) is { } reset ? new Intervention(RuleName(reset.Name), 0) { Reset = true } : null);
+            case ScenarioPoint.Message:
+                return ValueTask.FromResult(AtMessage(session));
+            default:
+                return ValueTask.FromResult<Intervention?>(null);
         }
-
-        return ValueTask.FromResult(point == ScenarioPoint.Message ? AtMessage(session) : null);
     }
 
-    private ValueTask<Intervention?> AtRecipientAsync(MailPath path, SessionContext session, CancellationToken cancellationToken)
+    private ValueTask<Intervention?> AtPathAsync(ScenarioPoint point, MailPath path, SessionContext session, CancellationToken cancellationToken)
     {
-        var local = path.LocalPart.ToLowerInvariant();
-        return TryGreylistWindow(local, out var window)
-            ? GreylistAsync(local, window, path, session, cancellationToken)
-            : ValueTask.FromResult(AtRecipient(local));
+        var form = FailureForm.Of(path.LocalPart);
+        return form.Kind == FailureKind.Greylist
+            ? GreylistAsync(form, point, path, session, cancellationToken)
+            : ValueTask.FromResult(AtPath(point, form));
     }
 
-    private static Intervention? AtRecipient(string local)
+    /// <summary>At RCPT for a recipient, at MAIL for a sender: the form's failure, or null where it fails later.</summary>
+    private static Intervention? AtPath(ScenarioPoint point, FailureForm form)
     {
-        if (TryCode(local, out var code))
+        var rule = new Intervention(RuleName(form.Name), 0);
+        return form.Kind switch
         {
-            return Fire(local, PointReplies.For(ScenarioPoint.Rcpt, code));
-        }
-
-        if (IsDataForm(local))
-        {
-            return null;
-        }
-
-        if (local == "disconnect")
-        {
-            return new Intervention(RuleName(local), 0) { Silent = true, Close = true };
-        }
-
-        if (local.StartsWith("delay-", StringComparison.Ordinal) && TryDuration(local["delay-".Length..], MaxDelay, out var delay))
-        {
-            return new Intervention(RuleName(local), 0) { Delay = delay };
-        }
-
-        // bounce@, ooto@, complaint@: accepted now, answered later (Aftermath/AftermathService).
-        return Aftermath.AftermathAddresses.IsTrigger(local) ? null : Fire("unknown", Unknown);
+            FailureKind.Code => rule with { Reply = PointReplies.For(point, form.Code) },
+            FailureKind.Disconnect => rule with { Silent = true, Close = true },
+            FailureKind.Hang => rule with { Silent = true, Hang = true },
+            FailureKind.Reset => rule with { Silent = true, Reset = true },
+            FailureKind.Delay => rule with { Delay = form.Duration },
+            FailureKind.Throttle => rule with { Throttle = form.Rate },
+            FailureKind.Fragment => rule with { Fragment = true },
+            FailureKind.DataCode or FailureKind.DisconnectData or FailureKind.ResetData => null,
+            // bounce@, ooto@, complaint@: accepted now, answered later (Aftermath/AftermathService).
+            _ => Aftermath.AftermathAddresses.IsTrigger(form.Name) ? null : Fire("unknown", Unknown),
+        };
     }
 
-    /// <summary>After the final dot (or BDAT LAST): the first accepted recipient that asks for a refusal of the message.</summary>
+    /// <summary>An AUTH user name at smtpmock.test: <c>535@</c> refuses the login whatever the password, <c>slow-3s@</c> logs in late.</summary>
+    private static Intervention? AtAuth(FailureForm form) => form.Kind switch
+    {
+        FailureKind.Code => Fire(form.Name, PointReplies.For(ScenarioPoint.Auth, form.Code)),
+        FailureKind.Delay => new Intervention(RuleName(form.Name), 0) { Delay = form.Duration },
+        _ => null,
+    };
+
+    /// <summary>After the final dot (or BDAT LAST): the sender, else the first accepted recipient, that asks for a refusal of the message.</summary>
     private static Intervention? AtMessage(SessionContext session)
     {
+        if (InTransaction(session, FailureKind.DisconnectData) is { } disconnect)
+        {
+            return new Intervention(RuleName(disconnect.Name), 0) { Silent = true, Close = true };
+        }
+
+        return InTransaction(session, FailureKind.DataCode) is { } refuse ? Fire(refuse.Name, PointReplies.For(ScenarioPoint.Message, refuse.Code)) : null;
+    }
+
+    /// <summary>The first form of this kind among the transaction's sender and accepted recipients.</summary>
+    private static FailureForm? InTransaction(SessionContext session, FailureKind kind)
+    {
+        if (IsSimulated(session.Sender) && FailureForm.Of(session.Sender!.LocalPart) is var sender && sender.Kind == kind)
+        {
+            return sender;
+        }
+
         var recipients = session.Recipients;
         for (var i = 0; i < recipients.Count; i++)
         {
             // An index, not foreach: an enumerator over the interface would allocate for every message.
-            var recipient = recipients[i];
-            if (!IsSimulated(recipient.Path))
+            var path = recipients[i].Path;
+            if (IsSimulated(path) && FailureForm.Of(path.LocalPart) is var form && form.Kind == kind)
             {
-                continue;
-            }
-
-            var local = recipient.Path.LocalPart.ToLowerInvariant();
-            if (local == "disconnect-data")
-            {
-                return new Intervention(RuleName(local), 0) { Silent = true, Close = true };
-            }
-
-            if (local.EndsWith("-data", StringComparison.Ordinal) && TryCode(local[..^"-data".Length], out var code))
-            {
-                return Fire(local, PointReplies.For(ScenarioPoint.Message, code));
+                return form;
             }
         }
 
         return null;
     }
 
-    private async ValueTask<Intervention?> GreylistAsync(string local, TimeSpan window, MailPath recipient, SessionContext session, CancellationToken cancellationToken)
+    private async ValueTask<Intervention?> GreylistAsync(FailureForm form, ScenarioPoint point, MailPath path, SessionContext session, CancellationToken cancellationToken)
     {
         var client = (session.Client as IPEndPoint)?.Address.ToString() ?? session.ClientText;
-        var key = string.Join('\n', "greylist", client, session.Sender?.Address.ToLowerInvariant() ?? string.Empty, recipient.Address.ToLowerInvariant());
-        var first = (await _state.HitAsync(key, window + GreylistKept, cancellationToken).ConfigureAwait(false)).FirstSeen;
+        var sender = point == ScenarioPoint.Mail ? path : session.Sender;
+        var key = string.Join('\n', "greylist", client, sender?.Address.ToLowerInvariant() ?? string.Empty, point == ScenarioPoint.Rcpt ? path.Address.ToLowerInvariant() : string.Empty);
+        var first = (await _state.HitAsync(key, form.Duration + GreylistKept, cancellationToken).ConfigureAwait(false)).FirstSeen;
         var waited = _clock.GetUtcNow() - first;
-        if (waited >= window)
+        if (waited >= form.Duration)
         {
             // The client came back after the window: it passes, now and on later attempts.
             return null;
         }
 
         // What is left of the window, in whole seconds rounded up: a client that waits what it is told is never early.
-        var seconds = (long)Math.Ceiling((window - waited).TotalSeconds);
-        return Fire(local, new SmtpReply(451, "4.7.1", $"Greylisted: try again after {seconds} second{(seconds == 1 ? string.Empty : "s")}"));
+        var seconds = (long)Math.Ceiling((form.Duration - waited).TotalSeconds);
+        return Fire(form.Name, new SmtpReply(451, "4.7.1", $"Greylisted: try again after {seconds} second{(seconds == 1 ? string.Empty : "s")}"));
     }
 
-    private static Intervention Fire(string local, SmtpReply reply) => new(RuleName(local), 0) { Reply = reply };
+    private static Intervention Fire(string name, SmtpReply reply) => new(RuleName(name), 0) { Reply = reply };
 
-    private static string RuleName(string local) => "simulator:" + local;
-
-    /// <summary>A local part that is a 4xx or 5xx reply code.</summary>
-    private static bool TryCode(string local, out int code)
-    {
-        code = 0;
-        return local.Length == 3
-            && int.TryParse(local, NumberStyles.None, CultureInfo.InvariantCulture, out code)
-            && code is >= 400 and <= 599;
-    }
-
-    private static bool IsDataForm(string local) =>
-        local == "disconnect-data" || (local.EndsWith("-data", StringComparison.Ordinal) && TryCode(local[..^"-data".Length], out _));
-
-    private static bool TryDuration(string text, TimeSpan max, out TimeSpan duration) =>
-        Durations.TryParse(text, out duration) && duration > TimeSpan.Zero && duration <= max;
-
-    /// <summary><c>greylist</c> (30 seconds) or <c>greylist-5s</c>.</summary>
-    private static bool TryGreylistWindow(string local, out TimeSpan window)
-    {
-        window = DefaultGreylistWindow;
-        return local == "greylist"
-            || (local.StartsWith("greylist-", StringComparison.Ordinal) && TryDuration(local["greylist-".Length..], MaxGreylistWindow, out window));
-    }
+    private static string RuleName(string name) => "simulator:" + name;
 }

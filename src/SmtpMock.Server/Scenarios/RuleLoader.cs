@@ -11,7 +11,7 @@ namespace SmtpMock.Server.Scenarios;
 internal static partial class RuleLoader
 {
     private const int MaxRawOctets = 64 * 1024;
-    private static readonly string[] RuleKeys = ["name", "on", "when", "reply", "raw", "delay", "then", "times", "key", "for", "after"];
+    private static readonly string[] RuleKeys = ["name", "on", "when", "reply", "raw", "delay", "then", "times", "key", "for", "after", "throttle", "fragment", "tls"];
     private static readonly string[] WhenKeys = ["nth", "per", "session", "argument", "sender", "recipient", "parameter", "probability", "sequence", "mechanism", "user", "tls"];
 
     public static ScenarioRule? Read(YamlReading reading, YamlNode node, int index)
@@ -66,23 +66,7 @@ internal static partial class RuleLoader
         }
 
         var delay = keys.TryGetValue("delay", out var dl) ? reading.Duration(dl, "delay") ?? TimeSpan.Zero : TimeSpan.Zero;
-        var close = false;
-        if (keys.TryGetValue("then", out var then))
-        {
-            switch (reading.String(then, "then"))
-            {
-                case "close":
-                    close = true;
-                    break;
-                case "continue":
-                case null:
-                    break;
-                case var other:
-                    reading.Fail(then, $"then must be 'continue' or 'close', not '{other}'");
-                    break;
-            }
-        }
-
+        var faults = RuleFaults.Read(reading, keys, points);
         var times = keys.TryGetValue("times", out var t) ? reading.Int(t, "times", 1, int.MaxValue) : null;
         var key = new List<KeyPart>();
         if (keys.TryGetValue("key", out var k))
@@ -113,14 +97,14 @@ internal static partial class RuleLoader
         }
 
         var after = keys.TryGetValue("after", out var a) ? AfterLoader.Read(reading, a, name, points) : null;
-        if (reply is RuleReply.Silence && !close)
+        if (reply is RuleReply.Silence && !faults.Ends)
         {
-            reading.Fail(r!, "reply: none says nothing, so it needs 'then: close' (every command gets a reply or a closed connection)");
+            reading.Fail(r!, "reply: none says nothing, so it needs 'then: close', 'then: reset' or 'then: hang' (every command gets a reply, a closed connection or a hang)");
         }
 
-        if (!keys.ContainsKey("reply") && !keys.ContainsKey("raw") && !keys.ContainsKey("delay") && !keys.ContainsKey("after") && !close && keys.Count > 0)
+        if (!keys.ContainsKey("reply") && !keys.ContainsKey("raw") && !keys.ContainsKey("delay") && !keys.ContainsKey("after") && !faults.Acts && keys.Count > 0 && reading.Problems.Count == before)
         {
-            reading.Fail(node, $"rule '{name}' does nothing: give it a reply, raw, delay, after or 'then: close'");
+            reading.Fail(node, $"rule '{name}' does nothing: give it a reply, raw, delay, after, then, throttle, fragment or tls");
         }
 
         if (reading.Problems.Count > before)
@@ -135,7 +119,12 @@ internal static partial class RuleLoader
             When = when,
             Reply = reply,
             Delay = delay,
-            Close = close,
+            Close = faults.Close,
+            Hang = faults.Hang,
+            Reset = faults.Reset,
+            Throttle = faults.Throttle,
+            Fragment = faults.Fragment,
+            Tls = faults.Tls,
             Times = times,
             Key = key,
             RetryWindow = window,

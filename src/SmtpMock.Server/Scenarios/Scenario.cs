@@ -152,6 +152,21 @@ public sealed record ScenarioRule
     /// <summary><c>then: close</c>: close the connection after the reply.</summary>
     public bool Close { get; init; }
 
+    /// <summary><c>then: hang</c>: after the reply (or with <c>reply: none</c>), read and discard, never answer or close.</summary>
+    public bool Hang { get; init; }
+
+    /// <summary><c>then: reset</c>: close with a TCP RST after the reply.</summary>
+    public bool Reset { get; init; }
+
+    /// <summary><c>throttle: 200B/s</c>: the session's replies from this one on, paced to this many octets a second.</summary>
+    public int? Throttle { get; init; }
+
+    /// <summary><c>fragment: true</c>: the session's replies from this one on, a few octets per write.</summary>
+    public bool Fragment { get; init; }
+
+    /// <summary><c>tls: fail</c> or <c>tls: old</c> at STARTTLS.</summary>
+    public TlsFault Tls { get; init; }
+
     /// <summary>Fire at most this many times (for each distinct <see cref="Key"/>).</summary>
     public int? Times { get; init; }
 

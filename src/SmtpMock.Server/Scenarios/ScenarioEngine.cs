@@ -99,6 +99,11 @@ internal sealed class ScenarioEngine
                 Delay = rule.Delay,
                 Close = rule.Close,
                 After = point == ScenarioPoint.Message ? rule.After : null,
+                Hang = rule.Hang,
+                Reset = rule.Reset,
+                Throttle = rule.Throttle,
+                Fragment = rule.Fragment,
+                Tls = rule.Tls,
             };
         }
 

@@ -17,8 +17,8 @@ internal sealed class SessionTls(Stream transport, Func<TlsSettings> settings) :
 
     public PipeWriter? Output => _connection?.Output;
 
-    public async Task<TlsConnection> StartTlsAsync(PipeReader plainInput, PipeWriter plainOutput, TimeSpan timeout, CancellationToken shutdown) =>
-        _connection = await TlsUpgrade.StartTlsAsync(plainInput, plainOutput, transport, settings(), timeout, shutdown).ConfigureAwait(false);
+    public async Task<TlsConnection> StartTlsAsync(PipeReader plainInput, PipeWriter plainOutput, TimeSpan timeout, bool oldProtocols, CancellationToken shutdown) =>
+        _connection = await TlsUpgrade.StartTlsAsync(plainInput, plainOutput, transport, oldProtocols ? settings().OnlyOldProtocols() : settings(), timeout, shutdown).ConfigureAwait(false);
 
     /// <summary>The handshake on connect (RFC 8314), before the greeting.</summary>
     public async Task<TlsConnection> ImplicitAsync(TimeSpan timeout, CancellationToken shutdown) =>

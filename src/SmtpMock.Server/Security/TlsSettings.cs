@@ -30,6 +30,14 @@ public sealed record TlsSettings
     /// <summary><c>--tls-port</c>: a second listener where TLS starts on connect (e.g. 465); null for none, 0 picks one.</summary>
     public int? ImplicitTlsPort { get; init; }
 
+    /// <summary>
+    /// The same settings offering only TLS 1.0 and 1.1 (<c>tls: old</c>): a current client refuses them. The names are
+    /// obsolete in .NET because no one should use them; here that is the point.
+    /// </summary>
+#pragma warning disable SYSLIB0039
+    internal TlsSettings OnlyOldProtocols() => this with { Protocols = SslProtocols.Tls | SslProtocols.Tls11 };
+#pragma warning restore SYSLIB0039
+
     /// <summary>One problem per message, as <see cref="Hosting.SmtpServerOptions.Validate"/>.</summary>
     public IReadOnlyList<string> Validate()
     {

@@ -23,7 +23,7 @@ internal sealed partial class DefaultResponder
             SmtpVerb.Expn => false,
             SmtpVerb.Bdat => HasChunking,
             SmtpVerb.StartTls => _options.TlsEnabled && (!_customExtensions || Advertises("STARTTLS")),
-            SmtpVerb.Auth => AuthAvailable,
+            SmtpVerb.Auth => AuthOffered,
             _ => true,
         };
     }

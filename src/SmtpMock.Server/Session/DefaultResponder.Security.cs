@@ -14,9 +14,12 @@ internal sealed partial class DefaultResponder
     private static readonly HashSet<SmtpVerb> NeedTls = [SmtpVerb.Mail, SmtpVerb.Rcpt, SmtpVerb.Data, SmtpVerb.Bdat, SmtpVerb.Auth];
 
     /// <summary>STARTTLS is implemented for this session: enabled, a transport that can upgrade, and advertised.</summary>
-    private bool TlsAvailable(SessionContext session) => _options.TlsEnabled && session.CanStartTls && (!_customExtensions || Advertises("STARTTLS"));
+    private bool TlsAvailable(SessionContext session) => _options.TlsEnabled && session.CanStartTls && (!_customExtensions || Advertises("STARTTLS")) && session.Limits?.NoStartTls != true;
 
-    private bool AuthAvailable => _options.AuthOffered && (!_customExtensions || Advertises("AUTH"));
+    /// <summary>AUTH is implemented by this server (HELP lists it); a session's EHLO name may still take it away.</summary>
+    private bool AuthOffered => _options.AuthOffered && (!_customExtensions || Advertises("AUTH"));
+
+    private bool AuthAvailable(SessionContext session) => AuthOffered && session.Limits?.NoAuth != true;
 
     /// <summary>The mechanisms this session may use now: PLAIN, LOGIN and XOAUTH2 only over TLS unless allowed in clear.</summary>
     private IEnumerable<SaslMechanism> Mechanisms(SessionContext session) =>
@@ -51,7 +54,7 @@ internal sealed partial class DefaultResponder
             lines.Add("STARTTLS");
         }
 
-        if (AuthAvailable && (session.IsSecure || !_options.RequireTls))
+        if (AuthAvailable(session) && (session.IsSecure || !_options.RequireTls))
         {
             lines.Add(SaslMechanisms.EhloKeyword(Mechanisms(session)));
         }
@@ -65,7 +68,7 @@ internal sealed partial class DefaultResponder
 
     /// <summary>530 5.7.0 for MAIL before AUTH when AUTH is required; null otherwise.</summary>
     private SmtpReply? AuthRequiredFirst(SessionContext session) =>
-        _options.AuthRequired && AuthAvailable && session.AuthenticatedUser is null ? SecurityReplies.AuthRequired : null;
+        _options.AuthRequired && AuthAvailable(session) && session.AuthenticatedUser is null ? SecurityReplies.AuthRequired : null;
 
     private Outcome StartTls(SessionContext session)
     {
@@ -82,7 +85,7 @@ internal sealed partial class DefaultResponder
     /// <summary>The checks before a SASL exchange starts (RFC 4954 §4); the session runs the exchange itself.</summary>
     private Outcome Auth(SessionContext session, SmtpCommand command)
     {
-        if (!AuthAvailable)
+        if (!AuthAvailable(session))
         {
             return Outcome.Refuse(StandardReplies.NotImplemented);
         }

@@ -57,6 +57,9 @@ internal sealed partial class DefaultResponder
 
     private bool HasSize { get; }
 
+    /// <summary>The size limit for this session: the server's, or less when its EHLO name said so (<c>size1000</c>).</summary>
+    public long LimitFor(SessionContext session) => session.Limits?.Size is { } size ? Math.Min(size, MaxMessageSize) : MaxMessageSize;
+
     /// <summary>A scenario gave the EHLO list: STARTTLS and AUTH are implemented only when it lists them.</summary>
     private readonly bool _customExtensions;
 
@@ -132,7 +135,7 @@ internal sealed partial class DefaultResponder
     public Outcome EndOfChunk(SessionContext session, ParseResult parsed, bool allowed, long totalOctets, string messageId)
     {
         var command = parsed.Command;
-        if (!HasChunking)
+        if (!HasChunking || session.Limits?.NoChunking == true)
         {
             return Outcome.Refuse(StandardReplies.NotImplemented);
         }
@@ -153,7 +156,7 @@ internal sealed partial class DefaultResponder
             return Outcome.Refuse(OutOfSequence(session, SmtpVerb.Bdat));
         }
 
-        if (totalOctets > MaxMessageSize)
+        if (totalOctets > LimitFor(session))
         {
             // The transaction is over: later chunks of it are out of sequence.
             return new Outcome(StandardReplies.MessageTooBig, SessionEffect.EndTransaction);
@@ -189,9 +192,9 @@ internal sealed partial class DefaultResponder
             switch (parameter.Keyword)
             {
                 case "SIZE" when !HasSize:
-                case "BODY" when !Has8BitMime:
+                case "BODY" when !Has8BitMime || session.Limits?.No8BitMime == true:
                 case "SMTPUTF8" when !HasSmtpUtf8:
-                case "AUTH" when !AuthAvailable:
+                case "AUTH" when !AuthAvailable(session):
                     return Outcome.Refuse(UnknownParameter(parameter));
                 case "SIZE":
                     if (parameter.Value is null || !parameter.Value.All(char.IsAsciiDigit))
@@ -201,7 +204,7 @@ internal sealed partial class DefaultResponder
 
                     // A value too long for a long is over any limit: compare as text, never overflow.
                     if (!long.TryParse(parameter.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var size)
-                        || size > MaxMessageSize)
+                        || size > LimitFor(session))
                     {
                         return Outcome.Refuse(StandardReplies.MessageTooBig);
                     }

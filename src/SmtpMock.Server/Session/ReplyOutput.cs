@@ -14,11 +14,22 @@ internal sealed class ReplyOutput(SessionEvents events, TimeProvider clock)
     private PipeWriter _output = null!;
     private bool _unflushed;
     private (SmtpReply Reply, Intervention Rule, ScenarioPoint Point)? _delayed;
+    private ReplyPacing? _pacing;
 
     /// <summary>A reply is waiting for its rule's delay.</summary>
     public bool HasDelayed => _delayed is not null;
 
     public void Attach(PipeWriter output) => _output = output;
+
+    /// <summary>From now on replies go out paced (a rate in octets a second) or fragmented, or both.</summary>
+    public void Pace(int? rate, bool fragment)
+    {
+        _pacing = new ReplyPacing(rate ?? _pacing?.Rate, fragment || _pacing?.Fragments == true, clock);
+        events.Note(_pacing.ToString());
+    }
+
+    /// <summary>Where a reply's octets go: the pipe, or the pacing's hold.</summary>
+    private System.Buffers.IBufferWriter<byte> Target => _pacing is { } pacing ? pacing.Buffer : _output;
 
     /// <summary>Writes a reply now, or holds it back when its rule delays it.</summary>
     public void Emit(SmtpReply reply, Intervention? rule, ScenarioPoint point)
@@ -53,13 +64,13 @@ internal sealed class ReplyOutput(SessionEvents events, TimeProvider clock)
         _unflushed = true;
         if (rule?.Raw is { } raw)
         {
-            ReplyWriter.WriteRaw(_output, raw);
+            ReplyWriter.WriteRaw(Target, raw);
             var shown = Encoding.UTF8.GetString(raw).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
             events.Reply(reply, point, rule.Rule, shown);
             return;
         }
 
-        ReplyWriter.Write(_output, reply);
+        ReplyWriter.Write(Target, reply);
         events.Reply(reply, point, rule?.Rule, null);
     }
 
@@ -75,6 +86,8 @@ internal sealed class ReplyOutput(SessionEvents events, TimeProvider clock)
     /// <summary>A last reply (421) on the way out; the client may already be gone.</summary>
     public async ValueTask SendFinalAsync(SmtpReply reply)
     {
+        // The last word goes out at once, not paced: a stop or a timeout must not wait on a throttle.
+        _pacing = null;
         try
         {
             Write(reply, null, ScenarioPoint.Any);
@@ -94,6 +107,17 @@ internal sealed class ReplyOutput(SessionEvents events, TimeProvider clock)
     /// The writer starts a fresh token after such a result, and the bytes are still buffered, so the retry sends them.
     /// </summary>
     private async ValueTask FlushOutputAsync(CancellationToken cancellationToken)
+    {
+        if (_pacing is { HasHeld: true } pacing)
+        {
+            await pacing.FlushAsync(_output, FlushPipeAsync, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await FlushPipeAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask FlushPipeAsync(CancellationToken cancellationToken)
     {
         var result = await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (result.IsCanceled)

@@ -95,6 +95,12 @@ public sealed class SessionContext
     /// <summary>How the session came to run <see cref="Scenario"/>: <c>active</c>, <c>port 2600</c>, <c>EHLO name</c>, <c>AUTH user</c>.</summary>
     public string? ScenarioChosenBy { get; internal set; }
 
+    /// <summary>Extensions the last EHLO name took away, or null.</summary>
+    internal ExtensionLimits? Limits { get; set; }
+
+    /// <summary>A rule said <c>then: reset</c>: the connection ends with a TCP RST, not an orderly close.</summary>
+    public bool ResetOnClose { get; internal set; }
+
     /// <summary>Who AUTH authenticated (235), or null.</summary>
     public string? AuthenticatedUser { get; internal set; }
 
@@ -120,6 +126,7 @@ public sealed class SessionContext
         ResetTransaction();
         HeloName = null;
         IsExtended = false;
+        Limits = null;
         AuthenticatedUser = null;
         AuthMechanism = null;
         AuthUser = null;

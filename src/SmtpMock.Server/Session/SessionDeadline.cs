@@ -62,6 +62,16 @@ internal sealed class SessionDeadline : IDisposable
     /// <summary>The whole-message deadline fired (421 4.4.2 with its own words), not the silence between reads.</summary>
     public bool MessageDeadlineFired => Fired && Label == "message deadline";
 
+    /// <summary>
+    /// A hang: the data timeout, once, from now. Nothing re-arms it, so a client that keeps sending cannot keep a
+    /// hung session open beyond it.
+    /// </summary>
+    public void ArmOnce()
+    {
+        Label = "hang";
+        _source.CancelAfter(_options.DataTimeout);
+    }
+
     /// <summary>Stops the clock while the server delays its own reply.</summary>
     public void Pause() => _source.CancelAfter(Timeout.InfiniteTimeSpan);
 

@@ -66,6 +66,11 @@ internal sealed partial class SmtpSession
     {
         var id = MessageIds.Next(_options.TimeProvider.GetUtcNow());
         var outcome = DefaultResponder.EndOfData(_intake.Summary, id);
+        if (outcome.Reply.IsPositiveCompletion && _intake.Summary.Size > _responder.LimitFor(Context))
+        {
+            // The EHLO name set a lower limit than the server's (size1000): the message is refused as too big.
+            outcome = new Outcome(StandardReplies.MessageTooBig, SessionEffect.EndTransaction);
+        }
         var rule = _scenario is null ? null : await _scenario.DecideAsync(ScenarioPoint.Message, Context, null, true, cancellationToken).ConfigureAwait(false);
         await ApplyAsync(null, ScenarioPoint.Message, outcome, rule, id, cancellationToken).ConfigureAwait(false);
     }
@@ -113,6 +118,7 @@ internal sealed partial class SmtpSession
         {
             _events.Rule(rule!, point, null);
             End(verdict.CloseReason!);
+            _faults.Ending(rule!);
             return;
         }
 
@@ -134,10 +140,18 @@ internal sealed partial class SmtpSession
             _linesAfterRefusedAuth = 2;
         }
 
+        if (verdict.Effect == SessionEffect.Greet)
+        {
+            Context.Limits = rule?.Limits;
+            verdict = rule?.Limits is { } limits && Context.IsExtended ? verdict with { Reply = limits.Filter(verdict.Reply) } : verdict;
+        }
+
+        _faults.BeforeReply(rule, verdict.Effect);
         _output.Emit(verdict.Reply, verdict.Rule, point);
         if (verdict.CloseReason is { } reason)
         {
             End(reason);
+            _faults.Ending(rule);
         }
     }
 

@@ -19,9 +19,16 @@ internal sealed partial class SmtpSession
             Note($"{discarded} plaintext octets sent after STARTTLS discarded unread (RFC 3207 §4.2)");
         }
 
+        if (_faults.Tls == TlsFault.Fail)
+        {
+            await _faults.BreakTlsAsync(output, deadline.Token).ConfigureAwait(false);
+            End("TLS handshake broken on purpose (tls: fail)");
+            return null;
+        }
+
         // The handshake has its own bound (the command timeout); the session's clock waits for it.
         deadline.Pause();
-        var tls = await _tls!.StartTlsAsync(input, output, _options.CommandTimeout, shutdown).ConfigureAwait(false);
+        var tls = await _tls!.StartTlsAsync(input, output, _options.CommandTimeout, _faults.Tls == TlsFault.Old, shutdown).ConfigureAwait(false);
         if (!tls.Handshake.Succeeded || tls.Input is null || tls.Output is null)
         {
             Note(tls.Handshake.ToString());

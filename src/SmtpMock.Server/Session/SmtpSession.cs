@@ -26,6 +26,7 @@ internal sealed partial class SmtpSession
     private readonly ReplyOutput _output;
     private readonly SessionEvents _events;
     private readonly ITlsUpgrader? _tls;
+    private readonly SessionFaults _faults;
 
     private bool _close;
     private bool _bareLfDotNoted;
@@ -47,6 +48,7 @@ internal sealed partial class SmtpSession
         _framer = new LineFramer(Math.Max(options.MaxCommandLineLength + CommandParser.MailLineAllowance, options.AuthOffered ? CommandParser.AuthLineLength : 0));
         _intake = new MessageIntake(options, _responder.MaxMessageSize, store);
         _output = new ReplyOutput(events, options.TimeProvider);
+        _faults = new SessionFaults(context, _output, events);
     }
 
     public SessionContext Context { get; }
@@ -112,6 +114,10 @@ internal sealed partial class SmtpSession
             }
 
             await _output.FlushAsync(deadline.Token).ConfigureAwait(false);
+            if (_faults.Hang)
+            {
+                await _faults.HangAsync(input, deadline).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {

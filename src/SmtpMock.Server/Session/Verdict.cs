@@ -50,7 +50,7 @@ internal readonly record struct Verdict(SmtpReply Reply, SessionEffect Effect)
 
         if (rule.Silent)
         {
-            return new Verdict(server.Reply, SessionEffect.Close) { Rule = rule, Silent = true, CloseReason = $"closed without a reply by rule '{rule.Rule}'" };
+            return new Verdict(server.Reply, SessionEffect.Close) { Rule = rule, Silent = true, CloseReason = RuleEnd(rule, " without a reply") };
         }
 
         var outcome = rule.Reply is { } reply ? Override(server, reply, verb) : server;
@@ -58,7 +58,7 @@ internal readonly record struct Verdict(SmtpReply Reply, SessionEffect Effect)
         {
             Rule = rule,
             Stores = outcome.Effect == SessionEffect.EndTransaction && server.Reply.IsPositiveCompletion && outcome.Reply.IsPositiveCompletion,
-            CloseReason = rule.Close ? $"closed by rule '{rule.Rule}'" : ServerCloseReason(outcome),
+            CloseReason = rule.Close || rule.Hang || rule.Reset ? RuleEnd(rule, string.Empty) : ServerCloseReason(outcome),
         };
     }
 
@@ -93,6 +93,12 @@ internal readonly record struct Verdict(SmtpReply Reply, SessionEffect Effect)
             _ => Outcome.Refuse(reply),
         };
     }
+
+    /// <summary>Why a rule ends the dialog: a close, a reset (TCP RST) or a hang.</summary>
+    private static string RuleEnd(Intervention rule, string how) =>
+        rule.Reset ? $"reset{how} by rule '{rule.Rule}'"
+        : rule.Hang ? $"hung{how} by rule '{rule.Rule}'"
+        : $"closed{how} by rule '{rule.Rule}'";
 
     private static string? ServerCloseReason(Outcome outcome) => outcome.Effect != SessionEffect.Close ? null
         : outcome.Reply.Code == 221 ? "QUIT"

@@ -59,8 +59,21 @@ public class CodesCommandTests
     {
         var (exit, output, _) = await CommandRun.RunAsync("codes", code);
         Assert.That(exit, Is.Zero);
-        Assert.That(output, Does.Contain($"\n  {code}@smtpmock.test ").And.Contain($"\n  {code}-data@smtpmock.test "));
-        Assert.That(output, Does.EndWith("final dot\n"));
+        Assert.That(output, Does.Contain($"\n  RCPT TO:<{code}@smtpmock.test> ").And.Contain($"\n  RCPT TO:<{code}-data@smtpmock.test> "));
+        Assert.That(output, Does.Contain($"\n  MAIL FROM:<{code}@smtpmock.test> ").And.Contain($"\n  AUTH with the user {code}@smtpmock.test "));
+        Assert.That(output, Does.Contain($"\n  EHLO {code}.smtpmock.test "));
+        Assert.That(output, Does.Contain($"{code}+signup@"));
+    }
+
+    [Test]
+    public async Task Codes_lists_the_failure_addresses_that_are_not_a_code()
+    {
+        var (exit, output, _) = await CommandRun.RunAsync("codes");
+        Assert.That(exit, Is.Zero);
+        foreach (var form in new[] { "hang@", "reset@", "reset-data@", "slow-200bps@", "fragment@", "nopipelining.nostarttls.noauth", "slow-3s@smtpmock.test" })
+        {
+            Assert.That(output, Does.Contain(form));
+        }
     }
 
     [TestCase("250")]

@@ -35,11 +35,13 @@ internal sealed class TlsLineClient : IAsyncDisposable
     public static bool Pinned(X509Certificate2 expected, X509Certificate? presented) =>
         presented is not null && presented.GetCertHashString() == expected.GetCertHashString();
 
-    public async Task StartTlsAsync(X509Certificate2 pinned)
+    /// <param name="pinned">The one certificate accepted.</param>
+    /// <param name="protocols">The versions offered; None lets the system choose (TLS 1.2 and 1.3).</param>
+    public async Task StartTlsAsync(X509Certificate2 pinned, System.Security.Authentication.SslProtocols protocols = System.Security.Authentication.SslProtocols.None)
     {
         var tls = new SslStream(_stream, leaveInnerStreamOpen: false, (_, certificate, _, _) => Pinned(pinned, certificate));
         using var timeout = TestServer.Timeout();
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost" }, timeout.Token);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "localhost", EnabledSslProtocols = protocols }, timeout.Token);
         _stream = tls;
     }
 

@@ -21,7 +21,7 @@ internal sealed class FakeTls(IEnumerable<byte[]> secureInput, Stream output, bo
 
     public PipeWriter? Output { get; private set; }
 
-    public async Task<TlsConnection> StartTlsAsync(PipeReader plainInput, PipeWriter plainOutput, TimeSpan timeout, CancellationToken shutdown)
+    public async Task<TlsConnection> StartTlsAsync(PipeReader plainInput, PipeWriter plainOutput, TimeSpan timeout, bool oldProtocols, CancellationToken shutdown)
     {
         Upgrades++;
         await plainInput.CompleteAsync();
