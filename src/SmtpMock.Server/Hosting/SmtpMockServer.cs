@@ -23,6 +23,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     private readonly SessionRegistry _registry;
     private readonly SessionOptions _sessionOptions;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ProxyGate? _proxy;
     private Socket? _listener;
     private Task? _acceptLoop;
 
@@ -44,6 +45,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         Descriptors = DescriptorBudget.For(options.MaxConnections);
         _registry = new SessionRegistry(Descriptors.SmtpConnections, options.MaxConnectionsPerAddress);
         _sessionOptions = options.ForSessions();
+        _proxy = options.ProxyProtocol is { } proxy ? new ProxyGate(proxy, options.TimeProvider, _logger) : null;
         Metrics = new ServerMetrics(this);
         Observers.Add(new SessionLog(_sessionLogger));
         Observers.Add(Metrics);
