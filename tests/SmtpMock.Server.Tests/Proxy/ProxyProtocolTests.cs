@@ -116,6 +116,27 @@ public sealed class ProxyProtocolTests
     }
 
     [Test]
+    public async Task On_the_implicit_tls_port_the_header_comes_before_the_handshake_even_in_the_same_read_as_the_client_hello()
+    {
+        var options = new SmtpServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), ImplicitTlsPort = 0, ProxyProtocol = new ProxyProtocolOptions() };
+        await using var server = new SmtpMockServer(options, _loggers);
+        await server.StartAsync();
+        using var socket = new System.Net.Sockets.TcpClient();
+        using var timeout = new CancellationTokenSource(Deadline);
+        await socket.ConnectAsync(server.TlsEndPoint!, timeout.Token);
+        var header = V2(0x21, 0x11, Ipv4Block("192.0.2.44", 60000, "192.0.2.1", 465));
+        await using var tls = new System.Net.Security.SslStream(new HeaderFirstStream(socket.GetStream(), header), leaveInnerStreamOpen: false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "localhost" }, timeout.Token);
+        using var reader = new StreamReader(tls, Encoding.ASCII);
+
+        Assert.That(await reader.ReadLineAsync(timeout.Token), Does.StartWith("220 "));
+        await tls.WriteAsync("QUIT\r\n"u8.ToArray(), timeout.Token);
+        Assert.That(await reader.ReadLineAsync(timeout.Token), Does.StartWith("221 "));
+        var session = await SessionAsync(server, 1);
+        Assert.That((session.Client, session.Tls?.Succeeded), Is.EqualTo((new IPEndPoint(IPAddress.Parse("192.0.2.44"), 60000), (bool?)true)));
+    }
+
+    [Test]
     public async Task A_v2_local_header_leaves_the_balancer_as_the_client()
     {
         await using var server = await StartAsync(new ProxyProtocolOptions());
