@@ -40,6 +40,13 @@ internal static class ServeAction
             return SmtpMockCli.UsageError;
         }
 
+        options = ProxyOptions.Apply(parse, options, out var proxyError);
+        if (proxyError is not null)
+        {
+            await error.WriteLineAsync(proxyError).ConfigureAwait(false);
+            return SmtpMockCli.UsageError;
+        }
+
         var http = HttpOptions.Read(parse, out var httpError);
         var relay = httpError is null ? RelayOptions.Read(parse, http is not null, out httpError) : null;
         if (httpError is not null)
@@ -111,6 +118,11 @@ internal static class ServeAction
         foreach (var line in SecuritySummary.Smtp(options, server, parse.GetValue(TlsOptions.ExportCertificate)?.FullName))
         {
             await output.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
+        if (ProxyOptions.Summary(options) is { } proxyLine)
+        {
+            await output.WriteLineAsync(proxyLine).ConfigureAwait(false);
         }
 
         await using var control = http is null ? null : await HttpOptions.StartAsync(parse, http, server, loggers, cancellationToken).ConfigureAwait(false);
