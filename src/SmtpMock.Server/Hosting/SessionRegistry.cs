@@ -48,6 +48,19 @@ internal sealed class SessionRegistry(int maxSessions, int maxPerAddress)
         return null;
     }
 
+    /// <summary>
+    /// The per-address cap for a connection admitted without its address (<see cref="Admit"/> with null): behind a
+    /// PROXY-protocol balancer the client is known only from the header. False (nothing counted) past the cap.
+    /// </summary>
+    public bool EnterAddress(IPAddress address) => _perAddress.TryEnter(address);
+
+    /// <summary>An admitted connection that never became a session (its PROXY header was refused): no longer counted.</summary>
+    public void Dropped()
+    {
+        Interlocked.Decrement(ref _active);
+        Finished();
+    }
+
     public void Opened(SessionContext session) => _open[session.Id] = session;
 
     /// <summary>The connection is closed: no longer open, no longer counted (before anyone is told it ended).</summary>

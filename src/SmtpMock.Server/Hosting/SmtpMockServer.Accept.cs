@@ -45,30 +45,63 @@ public sealed partial class SmtpMockServer
                 return;
             }
 
-            var address = (RemoteEndPoint(socket) as IPEndPoint)?.Address;
-            if (_registry.Admit(address) is { } refusal)
+            var peer = RemoteEndPoint(socket);
+            if (_proxy is not null && !_proxy.Admit(socket, peer))
+            {
+                continue;
+            }
+
+            // Behind a PROXY balancer every connection comes from the balancer: the per-address cap waits for the header.
+            if (_registry.Admit(_proxy is null ? (peer as IPEndPoint)?.Address : null) is { } refusal)
             {
                 _ = RefuseAsync(socket, refusal);
                 continue;
             }
 
-            _ = RunSessionAsync(id, socket, implicitTls, address, scenarioPort);
+            _ = _proxy is null
+                ? RunSessionAsync(id, socket, new NetworkStream(socket, ownsSocket: true), implicitTls, peer, note: null, scenarioPort)
+                : RunProxiedAsync(id, socket, implicitTls, peer, scenarioPort);
         }
+    }
+
+    /// <summary>A connection that must start with a PROXY header: read it, then count its real client against the per-address cap.</summary>
+    private async Task RunProxiedAsync(long id, Socket socket, bool implicitTls, EndPoint? peer, ScenarioListener? scenarioPort)
+    {
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        var proxied = await _proxy!.ReadAsync(stream, peer, _stopping.Token).ConfigureAwait(false);
+        var address = (proxied?.Client as IPEndPoint)?.Address;
+        if (proxied is null || (address is not null && !_registry.EnterAddress(address)))
+        {
+            _registry.Dropped();
+            if (proxied is not null)
+            {
+                await RefuseAsync(socket, StandardReplies.TooManyFromAddress).ConfigureAwait(false);
+            }
+
+            await stream.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        await RunSessionAsync(id, socket, proxied.Stream, implicitTls, proxied.Client, proxied.Note, scenarioPort).ConfigureAwait(false);
     }
 
     /// <summary>
     /// One connection, start to end. What stays per open connection is counted (docs/performance.md: idle
     /// connections): shutdown waits on the open-session count, not on a task kept for each session.
     /// </summary>
-    private async Task RunSessionAsync(long id, Socket socket, bool implicitTls, IPAddress? address, ScenarioListener? scenarioPort)
+    private async Task RunSessionAsync(long id, Socket socket, Stream stream, bool implicitTls, EndPoint? client, string? note, ScenarioListener? scenarioPort)
     {
-        var stream = new NetworkStream(socket, ownsSocket: true);
+        var address = (client as IPEndPoint)?.Address;
         var tls = TlsFor(stream);
         var input = PipeReader.Create(stream, PipeShape.Reader);
         var output = PipeWriter.Create(stream, PipeShape.Writer);
-        var (session, events) = SessionFactory.Create(_options, RulesFor(scenarioPort, socket), Messages, id, RemoteEndPoint(socket), _sessionLogger, Observers.Snapshot(), tls: implicitTls ? null : tls, sessionOptions: _sessionOptions);
+        var (session, events) = SessionFactory.Create(_options, RulesFor(scenarioPort, socket), Messages, id, client, _sessionLogger, Observers.Snapshot(), tls: implicitTls ? null : tls, sessionOptions: _sessionOptions);
         _registry.Opened(session.Context);
         events.Started();
+        if (note is not null)
+        {
+            events.Note(note);
+        }
         try
         {
             socket.NoDelay = true;

@@ -29,6 +29,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     private readonly WebhookDispatcher? _webhooks;
     private readonly SessionIds _sessionIds;
     private readonly AftermathService _aftermath;
+    private readonly ProxyGate? _proxy;
     private Socket? _listener;
     private Task? _acceptLoop;
 
@@ -52,6 +53,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         Descriptors = DescriptorBudget.For(options.MaxConnections);
         _registry = new SessionRegistry(Descriptors.SmtpConnections, options.MaxConnectionsPerAddress);
         _sessionOptions = options.ForSessions();
+        _proxy = options.ProxyProtocol is { } proxy ? new ProxyGate(proxy, options.TimeProvider, _logger) : null;
         Metrics = new ServerMetrics(this);
         _aftermath = new AftermathService(Messages, new AftermathHost(options.Hostname, options.TimeProvider), options.Simulator, options.BounceTo, loggers.CreateLogger("SmtpMock.Aftermath"));
         Observers.Add(new SessionLog(_sessionLogger));

@@ -128,6 +128,12 @@ public sealed partial record SmtpServerOptions
     /// <summary>Where to POST JSON events (message captured or refused, session ended), or null for none.</summary>
     public Webhooks.WebhookOptions? Webhooks { get; init; }
 
+    /// <summary>
+    /// When set, every connection must start with a PROXY protocol header from a trusted load balancer, and the
+    /// header's source is the session's client (null: off, the socket's peer is the client).
+    /// </summary>
+    public ProxyProtocolOptions? ProxyProtocol { get; init; }
+
     /// <summary>How long shutdown waits for sessions to take their 421 and close.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -211,6 +217,7 @@ public sealed partial record SmtpServerOptions
         }
 
         ValidateSecurity(problems);
+        ProxyProtocol?.Validate(problems);
         return problems;
     }
 }

@@ -44,6 +44,13 @@ internal static class ServeAction
             return SmtpMockCli.UsageError;
         }
 
+        options = ProxyOptions.Apply(parse, options, out var proxyError);
+        if (proxyError is not null)
+        {
+            await error.WriteLineAsync(proxyError).ConfigureAwait(false);
+            return SmtpMockCli.UsageError;
+        }
+
         var http = HttpOptions.Read(parse, out var httpError);
         var relay = httpError is null ? RelayOptions.Read(parse, http is not null, out httpError) : null;
         if (httpError is not null)
@@ -133,6 +140,11 @@ internal static class ServeAction
         if (options.BounceTo is { } bounceTo)
         {
             await output.WriteLineAsync($"Bounces, auto-replies and complaints are also delivered to smtp://{bounceTo}").ConfigureAwait(false);
+        }
+
+        if (ProxyOptions.Summary(options) is { } proxyLine)
+        {
+            await output.WriteLineAsync(proxyLine).ConfigureAwait(false);
         }
 
         await using var control = http is null ? null : await HttpOptions.StartAsync(parse, http, server, loggers, cancellationToken).ConfigureAwait(false);

@@ -71,6 +71,11 @@ internal static class ServeCommand
             command.Options.Add(option);
         }
 
+        foreach (var option in ProxyOptions.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(ServeAction.RunAsync);
         return command;
     }
