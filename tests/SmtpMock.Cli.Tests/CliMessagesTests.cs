@@ -67,7 +67,7 @@ public class CliMessagesTests
 
     [TestCase("smtpmock: --host is empty: give an address such as 127.0.0.1 or 0.0.0.0 (is a variable unset?)", "--host", "")]
     [TestCase("smtpmock: --http-host is empty: give an address such as 127.0.0.1 or 0.0.0.0 (is a variable unset?)", "--port", "0", "--http-host", "")]
-    [TestCase("smtpmock: --store is empty: give a path (is a variable unset?)", "--store", "")]
+    [TestCase("smtpmock: --store is empty: give a folder or a postgresql:// URI (is a variable unset?)", "--store", "")]
     [TestCase("smtpmock: --tls-cert is empty: give a path (is a variable unset?)", "--tls-cert", "", "--tls-key", "k.pem")]
     [TestCase("smtpmock: --tls-export-cert is empty: give a path (is a variable unset?)", "--tls-export-cert", " ")]
     [TestCase("smtpmock: a scenario path is empty (is a variable unset?): give a file or folder", "--port", "0", "--no-http", "--scenario", "")]
@@ -96,7 +96,7 @@ public class CliMessagesTests
     {
         var (code, output, _) = await RunAsync("--help");
         Assert.That(code, Is.Zero);
-        Assert.That(output, Does.Contain("--store <DIR>").And.Contain("--port <PORT>").And.Contain("--host <ADDRESS>")
+        Assert.That(output, Does.Contain("--store <DIR|URI>").And.Contain("--port <PORT>").And.Contain("--host <ADDRESS>")
             .And.Contain("--scenario <FILE|DIR>").And.Contain("--log-level <Debug|Information|Warning|Error>"));
     }
 

@@ -36,8 +36,8 @@ internal sealed class SessionHistory(int maxSessions, int maxLines)
         }
     }
 
-    /// <summary>Keeps a finished session, then tells whoever waits.</summary>
-    public void Add(SessionContext context)
+    /// <summary>Keeps a finished session, then (unless <paramref name="announce"/> is false: <see cref="Announce"/> later) tells whoever waits.</summary>
+    public void Add(SessionContext context, bool announce = true)
     {
         if (maxSessions > 0)
         {
@@ -52,8 +52,14 @@ internal sealed class SessionHistory(int maxSessions, int maxLines)
             }
         }
 
-        Ended?.Invoke(context);
+        if (announce)
+        {
+            Ended?.Invoke(context);
+        }
     }
+
+    /// <summary>Tells whoever waits that a kept session ended.</summary>
+    public void Announce(SessionContext context) => Ended?.Invoke(context);
 
     /// <summary>Forgets every kept session.</summary>
     public void Clear()

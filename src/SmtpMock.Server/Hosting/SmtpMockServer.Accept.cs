@@ -147,8 +147,10 @@ public sealed partial class SmtpMockServer
             await stream.DisposeAsync().ConfigureAwait(false);
             // Ended before anyone is told: a SessionEnded observer sees it neither open nor counted active.
             _registry.Closed(id, address);
+            // Kept here at once (never neither open nor kept), announced once the archive has it too.
+            _history.Add(session.Context, announce: false);
             await ArchiveAsync(session.Context).ConfigureAwait(false);
-            _history.Add(session.Context);
+            _history.Announce(session.Context);
             events.Ended();
             _registry.Finished();
         }

@@ -60,7 +60,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         Observers.Add(Metrics);
         if (options.Webhooks is { Targets.Count: > 0 } webhooks)
         {
-            _webhooks = new WebhookDispatcher(webhooks, loggers.CreateLogger("SmtpMock.Webhooks"), options.TimeProvider, Metrics.Meter);
+            _webhooks = new WebhookDispatcher(webhooks with { InstanceId = webhooks.InstanceId ?? (options.InstanceId.Length > 0 ? options.InstanceId : null) }, loggers.CreateLogger("SmtpMock.Webhooks"), options.TimeProvider, Metrics.Meter);
             Observers.Add(new WebhookObserver(_webhooks));
             _aftermath.Generated += WebhookObserver.OnGenerated(_webhooks, options.TimeProvider);
         }

@@ -64,6 +64,12 @@ internal sealed class FailureAddresses : IScenarioSession
     private ValueTask<Intervention?> AtPathAsync(ScenarioPoint point, MailPath path, SessionContext session, CancellationToken cancellationToken)
     {
         var form = FailureForm.Of(path.LocalPart);
+        if (form.Kind == FailureKind.Unknown && point == ScenarioPoint.Rcpt && Aftermath.AftermathAddresses.IsTrigger(path.LocalPart.ToLowerInvariant()))
+        {
+            // bounce@, ooto@, complaint@: accepted now, answered later (Aftermath/AftermathService).
+            return ValueTask.FromResult<Intervention?>(null);
+        }
+
         return form.Kind == FailureKind.Greylist
             ? GreylistAsync(form, point, path, session, cancellationToken)
             : ValueTask.FromResult(AtPath(point, form));
@@ -83,8 +89,7 @@ internal sealed class FailureAddresses : IScenarioSession
             FailureKind.Throttle => rule with { Throttle = form.Rate },
             FailureKind.Fragment => rule with { Fragment = true },
             FailureKind.DataCode or FailureKind.DisconnectData or FailureKind.ResetData => null,
-            // bounce@, ooto@, complaint@: accepted now, answered later (Aftermath/AftermathService).
-            _ => Aftermath.AftermathAddresses.IsTrigger(form.Name) ? null : Fire("unknown", Unknown),
+            _ => Fire("unknown", Unknown),
         };
     }
 

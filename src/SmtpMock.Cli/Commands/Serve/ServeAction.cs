@@ -86,6 +86,14 @@ internal static class ServeAction
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
+        var (clustered, backends) = await ClusterOptions.OpenAsync(parse, options, loggers, error, stop.Token).ConfigureAwait(false);
+        await using var engines = backends;
+        if (clustered is null)
+        {
+            return RuntimeError;
+        }
+
+        options = clustered;
         SmtpMockServer created;
         try
         {
@@ -140,6 +148,11 @@ internal static class ServeAction
         if (options.BounceTo is { } bounceTo)
         {
             await output.WriteLineAsync($"Bounces, auto-replies and complaints are also delivered to smtp://{bounceTo}").ConfigureAwait(false);
+        }
+
+        if (ClusterOptions.Summary(options, engines) is { } clusterLine)
+        {
+            await output.WriteLineAsync(clusterLine).ConfigureAwait(false);
         }
 
         if (ProxyOptions.Summary(options) is { } proxyLine)

@@ -19,7 +19,7 @@ internal static class ServeCommand
     public static readonly Option<string> Host = new("--host") { Description = "Address or local host name to listen on (0.0.0.0: every interface)", HelpName = "ADDRESS", DefaultValueFactory = _ => Defaults.EndPoint.Address.ToString() };
     public static readonly Option<int> Port = OptionParsers.Port("--port", "Port to listen on (0 picks a free one)", Defaults.EndPoint.Port, "-p");
     public static readonly Option<string> Hostname = new("--hostname") { Description = "Name in the greeting and EHLO reply", HelpName = "NAME", DefaultValueFactory = _ => Defaults.Hostname };
-    public static readonly Option<DirectoryInfo?> Store = new("--store") { Description = "Also write each message to DIR as <id>.eml and <id>.json (and load those already there); private to you (0700, files 0600)", HelpName = "DIR", CustomParser = OptionParsers.PathOf("--store", text => new DirectoryInfo(text)) };
+    public static readonly Option<string?> Store = new("--store") { Description = "Keep captured mail in DIR as <id>.eml and <id>.json (and load those already there; private to you: 0700, files 0600), or mail and sessions in PostgreSQL shared by every instance pointed at it: postgresql://USER@HOST:PORT/DB (password in the URI or SMTPMOCK_STORE_PASSWORD)", HelpName = "DIR|URI", CustomParser = StorePath };
     public static readonly Option<bool> StoreShared = new("--store-shared") { Description = "Let other local users read the --store folder (0755, files 0644), e.g. a test runner under another user" };
     public static readonly Option<long> MaxMessageSize = OptionParsers.Number("--max-message-size", "OCTETS", "SIZE limit in octets", Defaults.MaxMessageSize, 1, long.MaxValue);
     public static readonly Option<int> MaxRecipients = OptionParsers.Number("--max-recipients", "N", "Recipients per message before 452 4.5.3", Defaults.MaxRecipients, 1, int.MaxValue);
@@ -61,6 +61,11 @@ internal static class ServeCommand
             command.Options.Add(option);
         }
 
+        foreach (var option in ClusterOptions.All)
+        {
+            command.Options.Add(option);
+        }
+
         foreach (var option in WebhookOptions.All)
         {
             command.Options.Add(option);
@@ -78,6 +83,32 @@ internal static class ServeCommand
 
         command.SetAction(ServeAction.RunAsync);
         return command;
+    }
+
+    /// <summary>A PostgreSQL URI as given, or a folder as its full path; an empty value or an unusable path is refused.</summary>
+    private static string? StorePath(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            result.AddError("--store is empty: give a folder or a postgresql:// URI (is a variable unset?)");
+            return null;
+        }
+
+        if (SmtpMock.PostgreSql.PostgresStoreSettings.IsPostgresUri(text))
+        {
+            return text;
+        }
+
+        try
+        {
+            return new DirectoryInfo(text).FullName;
+        }
+        catch (ArgumentException)
+        {
+            result.AddError($"--store '{text}' is not a usable path");
+            return null;
+        }
     }
 }
 

@@ -30,7 +30,7 @@ internal static class ServeOptions
         {
             EndPoint = new IPEndPoint(address, parse.GetValue(ServeCommand.Port)),
             Hostname = parse.GetValue(ServeCommand.Hostname)!,
-            StoreDirectory = parse.GetValue(ServeCommand.Store)?.FullName,
+            StoreDirectory = parse.GetValue(ServeCommand.Store) is { } store && !SmtpMock.PostgreSql.PostgresStoreSettings.IsPostgresUri(store) ? store : null,
             StoreShared = parse.GetValue(ServeCommand.StoreShared),
             MaxMessageSize = parse.GetValue(ServeCommand.MaxMessageSize),
             MaxRecipients = parse.GetValue(ServeCommand.MaxRecipients),
