@@ -4,25 +4,30 @@ using SmtpMock.Server.Capture;
 namespace SmtpMock.PostgreSql;
 
 /// <summary>A message ready to be inserted: its envelope, content and what listing and search read, computed before the queue.</summary>
-internal sealed record MessageRow(MessageEnvelope Envelope, byte[]? Bytes, string? File, long Size, ContentSummary Summary, string BodyText, IReadOnlyList<string> Tags)
+internal sealed record MessageRow(
+    MessageEnvelope Envelope, byte[]? Bytes, string? File, long Size, ContentSummary Summary, string BodyText, IReadOnlyList<string> Tags, string SearchText, string? RawText)
 {
-    /// <summary>Summary, body text and tags of the content, parsed once by MimeKit as the memory store would.</summary>
+    /// <summary>Summary, body text, tags and search text of the content, parsed once by MimeKit as the memory store would.</summary>
     public static MessageRow Of(MessageEnvelope envelope, byte[]? bytes, string? file, long size)
     {
         var parsed = envelope.ToMessage(bytes, file);
-        return new MessageRow(envelope, bytes, file, size, parsed.Summary, parsed.BodyText, parsed.Tags);
+        var raw = file is null ? PostgreSql.RawText.Of(bytes) : PostgreSql.RawText.OfFile(file);
+        return new MessageRow(envelope, bytes, file, size, parsed.Summary, parsed.BodyText, parsed.Tags, Searchable(parsed), raw);
     }
+
+    /// <summary>The <c>search_text</c> column: the message's search text spaced as a Content term compares it.</summary>
+    public static string Searchable(CapturedMessage message) => Server.Capture.SearchText.Spaced(Server.Capture.SearchText.Of(message));
 }
 
 /// <summary>The columns of <c>smtpmock_messages</c> as a <see cref="CapturedMessage"/>, and a row's insert.</summary>
 internal static class MessageRows
 {
     /// <summary>What a list reads: everything but the content and the body text.</summary>
-    public const string Columns = "id, received_at, session_id, client, helo, envelope::text, tls, auth_user, auth_mechanism, summary::text, size, read, tags";
+    public const string Columns = "id, received_at, session_id, client, helo, envelope::text, tls, auth_user, auth_mechanism, summary::text, size, read, tags, origin_kind, origin_id";
 
     public const string Insert =
-        "INSERT INTO smtpmock_messages (id, received_at, session_id, client, helo, sender, recipients, envelope, tls, auth_user, auth_mechanism, subject, message_id, summary, attachments, body_text, size, tags, tag_keys, content) "
-        + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, $17, $18, $19, $20)";
+        "INSERT INTO smtpmock_messages (id, received_at, session_id, client, helo, sender, recipients, envelope, tls, auth_user, auth_mechanism, subject, message_id, summary, attachments, body_text, size, tags, tag_keys, content, search_text, raw_text, origin_kind, origin_id) "
+        + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)";
 
     /// <summary>The insert of one row; a spooled file's stream goes in <paramref name="opened"/> to be closed after.</summary>
     public static NpgsqlBatchCommand InsertCommand(MessageRow row, List<Stream> opened)
@@ -61,6 +66,10 @@ internal static class MessageRows
         command.Parameters.Add(new NpgsqlParameter<string[]>() { TypedValue = [.. row.Tags] });
         command.Parameters.Add(new NpgsqlParameter<string[]>() { TypedValue = Keys(row.Tags) });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea, Value = content });
+        command.Parameters.Add(Text(row.SearchText));
+        command.Parameters.Add(Text(row.RawText));
+        command.Parameters.Add(Text(e.Origin?.Kind));
+        command.Parameters.Add(Text(e.Origin?.OriginalId));
         return command;
     }
 
@@ -77,6 +86,7 @@ internal static class MessageRows
             Tls = NullableText(reader, 6),
             AuthenticatedUser = NullableText(reader, 7),
             AuthMechanism = NullableText(reader, 8),
+            Origin = reader.IsDBNull(14) ? null : new MessageOrigin(NullableText(reader, 13) ?? string.Empty, reader.GetString(14)),
         };
         return new CapturedMessage(envelope, reader.GetInt64(10), () => openContent(id), EnvelopeJson.ReadSummary(reader.GetString(9)))
         {

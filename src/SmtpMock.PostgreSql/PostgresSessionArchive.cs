@@ -13,7 +13,7 @@ namespace SmtpMock.PostgreSql;
 /// </summary>
 public sealed class PostgresSessionArchive : ISessionArchive
 {
-    private const string Columns = "id, instance, client, started_at, ended_at, helo, commands, faults, end_reason, tls, auth_user, messages, attempts::text, line_count";
+    private const string Columns = "id, instance, client, started_at, ended_at, helo, commands, faults, end_reason, tls, auth_user, messages, attempts::text, line_count, scenario, scenario_chosen_by";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly int _maxSessions;
@@ -132,8 +132,8 @@ public sealed class PostgresSessionArchive : ISessionArchive
     private static NpgsqlBatchCommand Insert(SessionRecord s, int lineCount)
     {
         var command = new NpgsqlBatchCommand(
-            "INSERT INTO smtpmock_sessions (id, instance, client, started_at, ended_at, helo, commands, faults, end_reason, tls, auth_user, messages, attempts, line_count, lines) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::jsonb) ON CONFLICT (id) DO NOTHING");
+            "INSERT INTO smtpmock_sessions (id, instance, client, started_at, ended_at, helo, commands, faults, end_reason, tls, auth_user, messages, attempts, line_count, lines, scenario, scenario_chosen_by) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15::jsonb, $16, $17) ON CONFLICT (id) DO NOTHING");
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = s.Id });
         command.Parameters.Add(MessageRows.Text(s.Instance));
         command.Parameters.Add(MessageRows.Text(s.Client));
@@ -149,12 +149,14 @@ public sealed class PostgresSessionArchive : ISessionArchive
         command.Parameters.Add(MessageRows.Text(SessionJson.Attempts(s.Attempts)));
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = lineCount });
         command.Parameters.Add(MessageRows.Text(SessionJson.Lines(s.Lines)));
+        command.Parameters.Add(MessageRows.Text(s.Scenario));
+        command.Parameters.Add(MessageRows.Text(s.ScenarioChosenBy));
         return command;
     }
 
     private ValueTask<List<SessionRecord>> SelectAsync(string rest, IEnumerable<NpgsqlParameter> parameters, bool withLines, CancellationToken cancellationToken) => Guard(async () =>
     {
-        await using var command = _dataSource.CreateCommand($"SELECT {Columns}, {(withLines ? "lines::text" : "'[]'")} FROM smtpmock_sessions {rest}");
+        await using var command = _dataSource.CreateCommand($"SELECT {Columns}, {(withLines ? "lines::text" : "'[]'")} AS lines FROM smtpmock_sessions {rest}");
         command.Parameters.AddAll(parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var sessions = new List<SessionRecord>();
@@ -176,7 +178,9 @@ public sealed class PostgresSessionArchive : ISessionArchive
                 Messages = reader.GetFieldValue<string[]>(11),
                 Attempts = SessionJson.ReadAttempts(reader.GetString(12)),
                 LineCount = reader.GetInt32(13),
-                Lines = SessionJson.ReadLines(reader.GetString(14)),
+                Scenario = reader.IsDBNull(14) ? null : reader.GetString(14),
+                ScenarioChosenBy = reader.IsDBNull(15) ? null : reader.GetString(15),
+                Lines = SessionJson.ReadLines(reader.GetString(16)),
             });
         }
 

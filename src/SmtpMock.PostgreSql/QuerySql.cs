@@ -64,10 +64,10 @@ internal sealed class QuerySql
             QueryField.Sender => $"sender ILIKE {Like(value)}",
             QueryField.Recipient => $"recipients ILIKE {Like(value)}",
             QueryField.From => Any(Like(value), "summary->'from'->>'name'", "summary->'from'->>'address'"),
-            QueryField.To => Addresses("to", value),
-            QueryField.Cc => Addresses("cc", value),
-            QueryField.Bcc => Addresses("bcc", value),
-            QueryField.ReplyTo => Addresses("replyTo", value),
+            QueryField.To => Addresses("to", Like(value)),
+            QueryField.Cc => Addresses("cc", Like(value)),
+            QueryField.Bcc => Addresses("bcc", Like(value)),
+            QueryField.ReplyTo => Addresses("replyTo", Like(value)),
             QueryField.Subject => $"subject ILIKE {Like(value)}",
             QueryField.MessageId => $"message_id ILIKE {Like(value.Trim('<', '>'))}",
             QueryField.Tag => $"tag_keys @> ARRAY[{Add(value.ToLowerInvariant())}]::text[]",
@@ -81,14 +81,28 @@ internal sealed class QuerySql
             QueryField.Mechanism => $"lower(auth_mechanism) = lower({Add(value)})",
             QueryField.Authenticated => $"(auth_user IS NOT NULL) = {Add(IsTrue(value))}",
             QueryField.Id => $"id = {Add(value)}",
+            QueryField.Content => $"search_text ILIKE {Like(SearchText.Spaced(value))}",
+            QueryField.Addressed => AnyAddress(Like(value)),
+            QueryField.Tagged => $"(cardinality(tags) > 0) = {Add(IsTrue(value))}",
+            QueryField.Larger => $"size > {Add(long.Parse(value, CultureInfo.InvariantCulture))}",
+            QueryField.Smaller => $"size < {Add(long.Parse(value, CultureInfo.InvariantCulture))}",
+
+            // raw_text is kept only for content convert_from cannot decode (RawText); COALESCE decodes the rest.
+            QueryField.Raw => $"coalesce(raw_text, convert_from(content, 'UTF8')) ILIKE {Like(value)}",
+            QueryField.GeneratedFrom => $"origin_id = {Add(value)}",
             _ => "false",
         };
     }
 
     private static string Any(string pattern, params string[] columns) => "(" + string.Join(" OR ", columns.Select(c => $"{c} ILIKE {pattern}")) + ")";
 
-    private string Addresses(string key, string value) =>
-        $"EXISTS (SELECT 1 FROM jsonb_array_elements(summary->'{key}') a WHERE {Any(Like(value), "a->>'name'", "a->>'address'")})";
+    private static string Addresses(string key, string pattern) =>
+        $"EXISTS (SELECT 1 FROM jsonb_array_elements(summary->'{key}') a WHERE {Any(pattern, "a->>'name'", "a->>'address'")})";
+
+    /// <summary>From (name or address) or any address of To, Cc, Bcc, Reply-To: a missing From is false, not unknown.</summary>
+    private static string AnyAddress(string pattern) =>
+        $"(coalesce({Any(pattern, "summary->'from'->>'name'", "summary->'from'->>'address'")}, false) OR "
+        + string.Join(" OR ", new[] { "to", "cc", "bcc", "replyTo" }.Select(key => Addresses(key, pattern))) + ")";
 
     private static bool IsTrue(string value) => value.Equals("true", StringComparison.OrdinalIgnoreCase);
 

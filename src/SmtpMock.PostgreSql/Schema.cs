@@ -10,7 +10,7 @@ namespace SmtpMock.PostgreSql;
 internal static class Schema
 {
     /// <summary>The version this binary writes and reads.</summary>
-    public const int Current = 1;
+    public const int Current = 2;
 
     /// <summary>The advisory lock key of migrations (any constant; "smtpmock" in ASCII, truncated).</summary>
     private const long LockKey = 0x736d74706d6f636b;
@@ -101,6 +101,23 @@ internal static class Schema
             "CREATE TABLE smtpmock_session_ids (only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row), next bigint NOT NULL)",
             "INSERT INTO smtpmock_session_ids (next) VALUES (1)",
         ],
+        [
+            // What a Mailpit word search (QueryField.Content) reads: SearchText.Spaced(SearchText.Of(message)), computed
+            // at insert because it needs the parsed content. Rows of version 1 are filled by Backfill after this.
+            "ALTER TABLE smtpmock_messages ADD COLUMN search_text text",
+            // The raw content as text for QueryField.Raw, kept only when the content is not valid UTF-8 or holds NUL
+            // (decoded as .NET decodes it, U+FFFD for bad bytes, NUL removed); otherwise NULL and a Raw term decodes
+            // the content itself with convert_from. Costs: no extra storage for ordinary mail, but a Raw term reads and
+            // decodes every candidate row's content (a sequential scan, detoasting each; no index can help a substring
+            // in any case of the raw bytes).
+            "ALTER TABLE smtpmock_messages ADD COLUMN raw_text text",
+            // A generated message's origin (MessageOrigin): what it is and the id of the message it is about.
+            "ALTER TABLE smtpmock_messages ADD COLUMN origin_kind text",
+            "ALTER TABLE smtpmock_messages ADD COLUMN origin_id text",
+            "CREATE INDEX smtpmock_messages_origin ON smtpmock_messages (origin_id) WHERE origin_id IS NOT NULL",
+            "ALTER TABLE smtpmock_sessions ADD COLUMN scenario text",
+            "ALTER TABLE smtpmock_sessions ADD COLUMN scenario_chosen_by text",
+        ],
     ];
 
     /// <summary>Creates or migrates the schema to <see cref="Current"/>, or refuses a newer one.</summary>
@@ -124,6 +141,11 @@ internal static class Schema
             {
                 await ExecuteAsync(connection, statement, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        if (found is > 0 and < 2)
+        {
+            await SearchBackfill.RunAsync(connection, cancellationToken).ConfigureAwait(false);
         }
 
         if (found < Current)

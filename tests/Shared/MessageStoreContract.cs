@@ -116,6 +116,29 @@ public abstract class MessageStoreContract
         Assert.That(await Ids(new QueryTerm(QueryField.Tagged, "false")), Is.EqualTo(new[] { "html" }));
         Assert.That(await Ids(new QueryTerm(QueryField.Larger, "1000")), Is.EqualTo(new[] { "html" }));
         Assert.That(await Ids(new QueryTerm(QueryField.Smaller, "1000")), Is.EqualTo(new[] { "plain" }));
+        Assert.That(await Ids(new QueryTerm(QueryField.Larger, "1000"), new QueryTerm(QueryField.Smaller, "1000")), Is.Empty);
+        Assert.That(await Ids(new QueryTerm(QueryField.Content, "\"across\nlines\"")), Is.EqualTo(new[] { "plain" }), "quotes and a line break in the word are spaces too");
+    }
+
+    [Test]
+    public async Task A_generated_message_keeps_its_origin_and_is_found_from_the_message_it_is_about()
+    {
+        await using var store = await CreateAsync();
+        await SaveAsync(store, "orig", "app@example.test", ["nobody@example.test"], Mail("Order", "x\r\n"), Start);
+        await SaveAsync(store, "bounce", "mailer-daemon@example.test", ["app@example.test"], Mail("Undelivered", "x\r\n"), Start.AddSeconds(1), new MessageOrigin("bounce", "orig"));
+        await SaveAsync(store, "reply", "nobody@example.test", ["app@example.test"], Mail("Away", "x\r\n"), Start.AddSeconds(2), new MessageOrigin("auto-reply", "orig"));
+        await SaveAsync(store, "other", "app@example.test", ["x@example.test"], Mail("Other", "x\r\n"), Start.AddSeconds(3), new MessageOrigin("complaint", "elsewhere"));
+
+        async Task<string[]> Ids(params QueryTerm[] terms) =>
+            [.. (await store.QueryAsync(new MessageQuery { Terms = terms, OldestFirst = true }, CancellationToken.None)).Items.Select(m => m.Id)];
+
+        Assert.That((await store.GetAsync("bounce", CancellationToken.None))!.Origin, Is.EqualTo(new MessageOrigin("bounce", "orig")));
+        Assert.That((await store.GetAsync("orig", CancellationToken.None))!.Origin, Is.Null, "what a client sent has no origin");
+        Assert.That(await Ids(new QueryTerm(QueryField.GeneratedFrom, "orig")), Is.EqualTo(new[] { "bounce", "reply" }));
+        Assert.That(await Ids(new QueryTerm(QueryField.GeneratedFrom, "ORIG")), Is.Empty, "an id, exactly");
+        Assert.That(await Ids(new QueryTerm(QueryField.GeneratedFrom, "orig", Negated: true)), Is.EqualTo(new[] { "orig", "other" }));
+        var listed = (await store.QueryAsync(new MessageQuery { Terms = [new QueryTerm(QueryField.Id, "reply")] }, CancellationToken.None)).Items.Single();
+        Assert.That(listed.Origin, Is.EqualTo(new MessageOrigin("auto-reply", "orig")), "a list carries the origin too");
     }
 
     [Test]
@@ -229,7 +252,7 @@ public abstract class MessageStoreContract
     }
 
     /// <summary>Writes <paramref name="content"/> through the store's own writer and saves it, as a session does.</summary>
-    protected static async Task<CapturedMessage> SaveAsync(IMessageStore store, string id, string from, string[] to, string content, DateTimeOffset at)
+    protected static async Task<CapturedMessage> SaveAsync(IMessageStore store, string id, string from, string[] to, string content, DateTimeOffset at, MessageOrigin? origin = null)
     {
         var writer = store.CreateWriter();
         var bytes = Encoding.UTF8.GetBytes(content);
@@ -241,7 +264,7 @@ public abstract class MessageStoreContract
             writer.Advance(piece.Length);
         }
 
-        var envelope = new MessageEnvelope(id, 1, at, "127.0.0.1:40000", "client.example.test", PathOf(from), [], [.. to.Select(t => new Recipient(PathOf(t), []))]);
+        var envelope = new MessageEnvelope(id, 1, at, "127.0.0.1:40000", "client.example.test", PathOf(from), [], [.. to.Select(t => new Recipient(PathOf(t), []))]) { Origin = origin };
         var saved = await store.SaveAsync(envelope, writer, CancellationToken.None);
         writer.Dispose();
         return saved;

@@ -23,6 +23,8 @@ internal sealed class PostgresSessionArchiveTests : BackendFixture
             EndReason = "QUIT",
             Tls = "TLSv1.3 TLS_AES_256_GCM_SHA384",
             AuthenticatedUser = "alice",
+            Scenario = "greylist",
+            ScenarioChosenBy = "ehlo",
             Messages = ["m1", "m2"],
             Attempts = [new DeliveryAttempt(Start.AddSeconds(1), "127.0.0.1", "a@example.test", "b@example.test", "451 4.7.1 greylisted", "grey")],
             Lines =
@@ -47,6 +49,8 @@ internal sealed class PostgresSessionArchiveTests : BackendFixture
         Assert.That(listed.Select(s => s.Id), Is.EqualTo(new long[] { 8, 7 }));
         Assert.That(listed[1].Lines, Is.Empty, "a list without lines is cheaper");
         Assert.That(listed[1].LineCount, Is.EqualTo(3));
+        Assert.That((listed[1].Scenario, listed[1].ScenarioChosenBy), Is.EqualTo(("greylist", "ehlo")), "the chosen scenario is listed too");
+        Assert.That((listed[0].Scenario, listed[0].ScenarioChosenBy), Is.EqualTo(((string?)null, (string?)null)), "a session without a scenario keeps none");
         Assert.That((await archive.ListAsync(new SessionQuery { HeloContains = "MX.", WithLines = true }, CancellationToken.None)).Single().Lines, Has.Count.EqualTo(3));
         Assert.That((await archive.ListAsync(new SessionQuery { Since = Start.AddSeconds(30) }, CancellationToken.None)).Select(s => s.Id), Is.EqualTo(new long[] { 8 }));
         Assert.That((await archive.ListAsync(new SessionQuery { Limit = 1 }, CancellationToken.None)).Select(s => s.Id), Is.EqualTo(new long[] { 8 }));
