@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using MimeKit;
+using SmtpMock.Server.Capture;
 
 namespace SmtpMock.Control.Tests;
 
@@ -44,6 +45,24 @@ public sealed class MessagesApiTests : ControlFixture
         Assert.That(await attachment.Content.ReadAsByteArrayAsync(), Is.EqualTo(data));
         using var missing = await Http.GetAsync($"api/v1/messages/{id}/attachments/1");
         Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task Tags_and_read_state_show_in_the_list_and_the_detail_and_follow_a_change_through_the_store()
+    {
+        var message = Message("Tagged", to: "bob+signup@example.test");
+        message.Headers.Add("X-Tags", "onboarding");
+        await SendAsync(message);
+
+        var item = (await GetJsonAsync("api/v1/messages")).GetProperty("items")[0];
+        var id = item.GetProperty("id").GetString()!;
+        Assert.That(item.GetProperty("read").GetBoolean(), Is.False);
+        Assert.That(item.GetProperty("tags").EnumerateArray().Select(t => t.GetString()), Is.SupersetOf(new[] { "onboarding", "signup" }));
+
+        await Server.Messages.SetReadAsync([id], true, CancellationToken.None);
+        var detail = await GetJsonAsync($"api/v1/messages/{id}");
+        Assert.That(detail.GetProperty("read").GetBoolean(), Is.True);
+        Assert.That(detail.GetProperty("tags").EnumerateArray().Select(t => t.GetString()), Does.Contain("onboarding"));
     }
 
     [Test]

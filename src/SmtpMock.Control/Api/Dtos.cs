@@ -20,7 +20,9 @@ internal sealed record MessageSummary(
     string? AuthenticatedUser,
     string? AuthMechanism,
     int? Faults,
-    Generated? GeneratedFrom);
+    Generated? GeneratedFrom,
+    bool Read,
+    string[] Tags);
 
 /// <summary>A message the server generated about another (a bounce, an auto-reply, a complaint): what it is and the other's id.</summary>
 internal sealed record Generated(string Kind, string Id);
@@ -58,7 +60,9 @@ internal sealed record MessageDetail(
     string? AuthMechanism,
     int? Faults,
     Generated? GeneratedFrom,
-    Generated[] Produced);
+    Generated[] Produced,
+    bool Read,
+    string[] Tags);
 
 internal sealed record SessionSummary(long Id, string Client, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, string? HeloName, int Commands, int Messages, int Faults, string? EndReason, string Instance, string? Scenario, string? ScenarioChosenBy);
 

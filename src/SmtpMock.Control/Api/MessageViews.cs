@@ -24,7 +24,9 @@ internal static class MessageViews
         message.AuthenticatedUser,
         message.AuthMechanism,
         faults,
-        Origin(message));
+        Origin(message),
+        message.Read,
+        [.. message.Tags]);
 
     /// <summary>The detail view; <paramref name="produced"/> lists what the server generated about it (bounces...).</summary>
     public static MessageDetail Detail(CapturedMessage message, int? faults, Generated[] produced)
@@ -52,7 +54,9 @@ internal static class MessageViews
             message.AuthMechanism,
             faults,
             Origin(message),
-            produced);
+            produced,
+            message.Read,
+            [.. message.Tags]);
     }
 
     private static Generated? Origin(CapturedMessage message) =>
