@@ -51,14 +51,7 @@ internal sealed class ClusterScenarioTests : ClusterFixture
     public async Task The_third_rcpt_across_the_instances_fails_whichever_takes_it()
     {
         await using var cluster = await StartClusterAsync();
-        await PutScenarioAsync(cluster.B, """
-            name: third-rcpt
-            rules:
-              - name: third
-                on: RCPT
-                when: { nth: 3, per: server }
-                reply: { code: 452, enhanced: 4.5.3, text: "Third recipient refused" }
-            """);
+        await PutScenarioAsync(cluster.B, NthRcptPerServer("third-rcpt", 3));
         await FollowedEverywhereAsync(cluster, "third-rcpt");
 
         // Round robin: a, b, c, then a again; one recipient per connection.
@@ -78,14 +71,7 @@ internal sealed class ClusterScenarioTests : ClusterFixture
     {
         await using var cluster = await StartClusterAsync();
         var put = Stopwatch.StartNew();
-        await PutScenarioAsync(cluster.A, """
-            name: second-rcpt
-            rules:
-              - name: second
-                on: RCPT
-                when: { nth: 2, per: server }
-                reply: { code: 452, enhanced: 4.5.3, text: "Second recipient refused" }
-            """);
+        await PutScenarioAsync(cluster.A, NthRcptPerServer("second-rcpt", 2));
         await FollowedEverywhereAsync(cluster, "second-rcpt");
         Assert.That(put.Elapsed, Is.LessThan(WithinASecond + TimeSpan.FromMilliseconds(500)), "followed within a second of the PUT (and its answer)");
 
@@ -99,6 +85,16 @@ internal sealed class ClusterScenarioTests : ClusterFixture
         Assert.That((await ClusterMail.SendAsync(cluster.Haproxy.PortOf(2), ClusterMail.Message("three@example.org", "second since"))).Code, Is.EqualTo(452), "on c, the second since the reset");
         Assert.That(cluster.B.Server.Scenarios.Active?.Name, Is.EqualTo("second-rcpt"), "the reset keeps the scenario");
     }
+
+    /// <summary>A scenario refusing the <paramref name="nth"/> RCPT counted over every connection (452 4.5.3).</summary>
+    private static string NthRcptPerServer(string name, int nth) => $$"""
+        name: {{name}}
+        rules:
+          - name: nth-rcpt
+            on: RCPT
+            when: { nth: {{nth}}, per: server }
+            reply: { code: 452, enhanced: 4.5.3, text: "Recipient {{nth}} refused" }
+        """;
 
     private static async Task PutScenarioAsync(ClusterInstance instance, string yaml)
     {
