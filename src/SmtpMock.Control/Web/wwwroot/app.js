@@ -54,7 +54,8 @@ function marks(m) {
     m.authenticatedUser ? el("span", { class: "mark login", title: `logged in as ${m.authenticatedUser} with ${m.authMechanism}` }, `AUTH ${m.authenticatedUser}`) : null,
     m.hasHtml ? el("span", { class: "mark html", title: "has an HTML part" }, "HTML") : null,
     m.attachments ? el("span", { class: "mark attachments" }, count(m.attachments, "attachment")) : null,
-    ...(m.tags || []).map(t => el("span", { class: "mark tag", title: `tag ${t}: the API finds it with ?tag=${t}` }, `#${t}`)),
+    // The login is a tag too (the API filters by it); its own mark already shows it.
+    ...(m.tags || []).filter(t => t.toLowerCase() !== (m.authenticatedUser || "").toLowerCase()).map(t => el("span", { class: "mark tag", title: `tag ${t}: the API finds it with ?tag=${t}` }, `#${t}`)),
     m.faults ? el("span", { class: "mark bad", title: "replies a scenario rule wrote in this message's transaction (a refused recipient, a replaced or delayed reply)" }, `⚠ ${m.faults} injected`) : null,
   ].filter(Boolean);
   return all.length ? el("div", { class: "marks" }, all) : null;
