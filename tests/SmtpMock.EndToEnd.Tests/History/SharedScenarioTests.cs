@@ -1,4 +1,5 @@
 using SmtpMock.Server.Hosting;
+using SmtpMock.EndToEnd.Tests.Scenarios;
 using SmtpMock.Server.Scenarios;
 
 namespace SmtpMock.EndToEnd.Tests.History;
@@ -30,7 +31,7 @@ public class SharedScenarioTests
         var (scenario, problems) = ScenarioLoader.Parse(ThirdRcpt, "third-rcpt.yaml");
         Assert.That(problems, Is.Empty);
         a.Scenarios.Activate(scenario);
-        await UntilAsync(() => b.Scenarios.Active?.Name == "third-rcpt-anywhere" && b.Scenarios.SharedVersion == a.Scenarios.SharedVersion, "B follows A's scenario");
+        await FaultKit.UntilAsync(() => b.Scenarios.Active?.Name == "third-rcpt-anywhere" && b.Scenarios.SharedVersion == a.Scenarios.SharedVersion, "B follows A's scenario");
 
         var replies = new List<string>();
         foreach (var server in new[] { a, b, b, a })
@@ -62,25 +63,9 @@ public class SharedScenarioTests
         await using var state = new MemoryScenarioState(TimeProvider.System);
         await using var a = await TestServer.StartAsync(o => o with { ScenarioState = state });
         a.Scenarios.Activate(ScenarioLoader.Parse(ThirdRcpt, "third-rcpt.yaml").Scenario);
-        await UntilAsync(() => a.Scenarios.SharedVersion > 0, "A shared its scenario");
+        await FaultKit.UntilAsync(() => a.Scenarios.SharedVersion > 0, "A shared its scenario");
 
         await using var late = await TestServer.StartAsync(o => o with { ScenarioState = state });
         Assert.That((late.Scenarios.Active?.Name, late.Scenarios.SharedVersion), Is.EqualTo(("third-rcpt-anywhere", a.Scenarios.SharedVersion)));
-    }
-
-    private static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            try
-            {
-                await Task.Delay(10, deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"{what}: not within 10 s");
-            }
-        }
     }
 }
