@@ -3,6 +3,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Time.Testing;
 using SmtpMock.EndToEnd.Tests.Security;
+using SmtpMock.Server.Session;
 using SmtpMock.Tests.Shared;
 
 namespace SmtpMock.EndToEnd.Tests.Scenarios;
@@ -196,23 +197,29 @@ public sealed class NetworkFaultTests
 
     private static readonly TimeSpan ReplyPacingGap = TimeSpan.FromMilliseconds(1);
 
-    [Test]
-    public async Task Tls_fail_breaks_the_handshake_after_220_and_MailKit_reports_it()
+    /// <summary>MailKit's STARTTLS against a server whose STARTTLS rule says <c>tls: FAULT</c>: what MailKit threw, and the session.</summary>
+    private static async Task<(Exception Failure, SessionContext Session)> StartTlsWithFaultAsync(string fault)
     {
-        const string yaml = """
-            name: tls-fail
+        var yaml = $"""
+            name: tls-{fault}
             rules:
               - on: STARTTLS
-                tls: fail
+                tls: {fault}
             """;
         await using var server = await FaultKit.StartAsync(yaml);
         using var timeout = TestServer.Timeout();
         using var client = ScenarioKit.NewClient();
         client.ServerCertificateValidationCallback = (_, certificate, _, _) => TlsLineClient.Pinned(server.TlsCertificate!, certificate);
         var failure = await CatchAnyAsync(() => client.ConnectAsync(server.EndPoint.Address.ToString(), server.EndPoint.Port, SecureSocketOptions.StartTls, timeout.Token));
+        return (failure, await server.WaitForSessionAsync(1));
+    }
+
+    [Test]
+    public async Task Tls_fail_breaks_the_handshake_after_220_and_MailKit_reports_it()
+    {
+        var (failure, session) = await StartTlsWithFaultAsync("fail");
 
         Assert.That(failure, Is.TypeOf<SslHandshakeException>(), failure.ToString());
-        var session = await server.WaitForSessionAsync(1);
         Assert.That(session.Replies(), Does.Contain("220 2.0.0 Ready to start TLS"));
         Assert.That(session.EndReason, Is.EqualTo("TLS handshake broken on purpose (tls: fail)"));
     }
@@ -220,20 +227,9 @@ public sealed class NetworkFaultTests
     [Test]
     public async Task Tls_old_offers_only_tls_1_0_and_1_1_which_MailKit_refuses()
     {
-        const string yaml = """
-            name: tls-old
-            rules:
-              - on: STARTTLS
-                tls: old
-            """;
-        await using var server = await FaultKit.StartAsync(yaml);
-        using var timeout = TestServer.Timeout();
-        using var client = ScenarioKit.NewClient();
-        client.ServerCertificateValidationCallback = (_, certificate, _, _) => TlsLineClient.Pinned(server.TlsCertificate!, certificate);
-        var failure = await CatchAnyAsync(() => client.ConnectAsync(server.EndPoint.Address.ToString(), server.EndPoint.Port, SecureSocketOptions.StartTls, timeout.Token));
+        var (failure, session) = await StartTlsWithFaultAsync("old");
 
         Assert.That(failure, Is.TypeOf<SslHandshakeException>(), failure.ToString());
-        var session = await server.WaitForSessionAsync(1);
         Assert.That(session.EndReason, Is.EqualTo("TLS handshake failed"));
         TestContext.Out.WriteLine(string.Join("\n", session.Notes()));
     }
