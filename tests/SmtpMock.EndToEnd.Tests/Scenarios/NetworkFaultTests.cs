@@ -195,6 +195,55 @@ public sealed class NetworkFaultTests
         Assert.That(reads, Is.GreaterThan(2), "the line came in pieces");
     }
 
+    [TestCase("1B/s")]
+    [TestCase("10B/s")]
+    public async Task A_stop_cuts_a_throttled_reply_short_and_nothing_of_it_trickles_out_after_the_stop(string rate)
+    {
+        // On the real clock the EHLO reply would take 15 s at 10 octets a second, minutes at one.
+        var yaml = $"""
+            name: crawl
+            rules:
+              - on: EHLO
+                throttle: {rate}
+            """;
+        var server = await FaultKit.StartAsync(yaml);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = TestServer.Timeout();
+        await socket.ConnectAsync(server.EndPoint, timeout.Token);
+        var buffer = new byte[4096];
+        var received = 0;
+        while (!System.Text.Encoding.ASCII.GetString(buffer, 0, received).Contains('\n', StringComparison.Ordinal))
+        {
+            received += await socket.ReceiveAsync(buffer.AsMemory(received), SocketFlags.None, timeout.Token);
+        }
+
+        await socket.SendAsync("EHLO crawler.test\r\n"u8.ToArray(), SocketFlags.None, timeout.Token);
+        var greeting = received;
+        while (received == greeting)
+        {
+            received += await socket.ReceiveAsync(buffer.AsMemory(received), SocketFlags.None, timeout.Token);
+        }
+
+        await server.DisposeAsync();
+
+        // After the stop: what is still in flight, then the end of the connection, within a few seconds (not 15).
+        var stopped = received;
+        int read;
+        using (var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            // A connection still open 5 s after the stop fails here (the receive is cancelled).
+            while ((read = await socket.ReceiveAsync(buffer.AsMemory(received), SocketFlags.None, bounded.Token)) > 0)
+            {
+                received += read;
+            }
+        }
+
+        var after = System.Text.Encoding.ASCII.GetString(buffer, stopped, received - stopped);
+        TestContext.Out.WriteLine($"before the stop: {System.Text.Encoding.ASCII.GetString(buffer, greeting, stopped - greeting)}; after: {after}");
+        Assert.That(after, Does.Not.Contain("250 "), "the rest of the EHLO reply never goes out after the stop: " + after);
+        Assert.That(after, Does.EndWith("421 4.3.2 Server shutting down, closing connection\r\n").Or.Empty, after);
+    }
+
     private static readonly TimeSpan ReplyPacingGap = TimeSpan.FromMilliseconds(1);
 
     /// <summary>MailKit's STARTTLS against a server whose STARTTLS rule says <c>tls: FAULT</c>: what MailKit threw, and the session.</summary>
