@@ -44,9 +44,10 @@ internal sealed class ClusterRedisOutageTests : ClusterFixture
         var stopped = Stopwatch.GetTimestamp();
         var acknowledgedBefore = load.Accepted;
         await Poll.UntilAsync(
-            () => load.Attempts.Count(a => a.Started > stopped && a.Outcome == AttemptOutcome.Refused) >= RefusalsDuringOutage || running.IsCompleted,
+            () => (load.Attempts.Count(a => a.Started > stopped && a.Outcome == AttemptOutcome.Refused) >= RefusalsDuringOutage
+                && cluster.Replicas.All(r => r.Log.Contains(" unreachable ("))) || running.IsCompleted,
             Deadline,
-            cluster.Failure($"{RefusalsDuringOutage} refusals while Redis is down"));
+            cluster.Failure($"{RefusalsDuringOutage} refusals while Redis is down, and each replica's line for the outage"));
         var restarting = Stopwatch.GetTimestamp();
         await Redis.StartAgainAsync();
         var restarted = Stopwatch.GetTimestamp();
