@@ -35,4 +35,7 @@ internal sealed class EngineLog
     }
 
     public bool Contains(string text) => _lines.Any(line => line.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>How many kept lines contain <paramref name="text"/>.</summary>
+    public int Count(string text) => _lines.Count(line => line.Contains(text, StringComparison.Ordinal));
 }
