@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using SmtpMock.Server.Scenarios;
-using SmtpMock.Server.Session;
 
 namespace SmtpMock.Server.Hosting;
 
@@ -28,7 +27,7 @@ public sealed partial class SmtpMockServer
     {
         foreach (var port in _options.ScenarioListeners)
         {
-            var listener = Listen(port.EndPoint);
+            var listener = ServerSockets.Listen(port.EndPoint);
             _scenarioPorts.Add((listener, AcceptLoopAsync(listener, implicitTls: false, port)));
         }
     }
@@ -42,10 +41,4 @@ public sealed partial class SmtpMockServer
 
         await Task.WhenAll(_scenarioPorts.Select(p => p.Loop)).ConfigureAwait(false);
     }
-
-    /// <summary>The rules a new session starts with: its port's scenario, or the active one.</summary>
-    private SessionRules RulesFor(ScenarioListener? port, Socket socket) =>
-        port is not null && Scenarios.RulesFor(port.Scenario) is { } rules
-            ? rules with { ChosenBy = $"port {((IPEndPoint?)socket.LocalEndPoint)?.Port}" }
-            : Scenarios.Current;
 }

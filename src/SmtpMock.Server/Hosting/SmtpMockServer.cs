@@ -6,6 +6,7 @@ using SmtpMock.Server.Aftermath;
 using SmtpMock.Server.Capture;
 using SmtpMock.Server.History;
 using SmtpMock.Server.Scenarios;
+using SmtpMock.Server.Security;
 using SmtpMock.Server.Session;
 using SmtpMock.Server.Session.Events;
 using SmtpMock.Server.Webhooks;
@@ -24,12 +25,12 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     private readonly ILogger _sessionLogger;
     private readonly SessionHistory _history;
     private readonly SessionRegistry _registry;
-    private readonly SessionOptions _sessionOptions;
     private readonly CancellationTokenSource _stopping = new();
     private readonly WebhookDispatcher? _webhooks;
     private readonly SessionIds _sessionIds;
     private readonly AftermathService _aftermath;
-    private readonly ProxyGate? _proxy;
+    private readonly ServerCertificate _certificate;
+    private readonly Connections _connections;
     private Socket? _listener;
     private Task? _acceptLoop;
 
@@ -52,8 +53,8 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         Messages = options.MessageStore ?? MemoryMessageStore.Open(options.StoreDirectory, options.MaxStoredMessages, options.MaxStoredBytes, loggers.CreateLogger("SmtpMock.Store"), options.StoreShared);
         Descriptors = DescriptorBudget.For(options.MaxConnections);
         _registry = new SessionRegistry(Descriptors.SmtpConnections, options.MaxConnectionsPerAddress);
-        _sessionOptions = options.ForSessions();
-        _proxy = options.ProxyProtocol is { } proxy ? new ProxyGate(proxy, options.TimeProvider, _logger) : null;
+        _certificate = new ServerCertificate(options, _logger);
+        _connections = new Connections(options, Messages, Scenarios, _registry, _history, new SessionArchiver(Sessions, options.InstanceId, _logger), Observers, _certificate, _logger, _sessionLogger, _stopping.Token);
         Metrics = new ServerMetrics(this);
         _aftermath = new AftermathService(Messages, new AftermathHost(options.Hostname, options.TimeProvider), options.Simulator, options.BounceTo, loggers.CreateLogger("SmtpMock.Aftermath"));
         Observers.Add(new SessionLog(_sessionLogger));
@@ -146,7 +147,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         await Scenarios.JoinAsync(cancellationToken).ConfigureAwait(false);
-        var listener = Listen(_options.EndPoint);
+        var listener = ServerSockets.Listen(_options.EndPoint);
         _listener = listener;
         Scenarios.Watch();
         Log.Bound(_logger, EndPoint.ToString(), _options.Hostname);
@@ -211,30 +212,5 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         Scenarios.Dispose();
         Metrics.Dispose();
         _stopping.Dispose();
-    }
-
-    /// <summary>A listening socket on <paramref name="endPoint"/> (dual-stack on [::]).</summary>
-    private static Socket Listen(IPEndPoint endPoint)
-    {
-        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6 && endPoint.Address.Equals(IPAddress.IPv6Any))
-            {
-                listener.DualMode = true;
-            }
-
-            // No ReuseAddress: on Linux .NET maps it to SO_REUSEPORT as well, which lets a second server share the
-            // port and take half the connections. .NET already sets SO_REUSEADDR on every TCP socket it binds on
-            // Unix, so a restart on a port left in TIME_WAIT still binds at once (PortTests prove both).
-            listener.Bind(endPoint);
-            listener.Listen(512);
-            return listener;
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
     }
 }
