@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmtpMock.Server.Aftermath;
@@ -30,9 +30,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     private readonly SessionIds _sessionIds;
     private readonly AftermathService _aftermath;
     private readonly ServerCertificate _certificate;
-    private readonly Connections _connections;
-    private Socket? _listener;
-    private Task? _acceptLoop;
+    private readonly Listeners _listeners;
 
     public SmtpMockServer(SmtpServerOptions options, ILoggerFactory? loggers = null)
     {
@@ -54,7 +52,8 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         Descriptors = DescriptorBudget.For(options.MaxConnections);
         _registry = new SessionRegistry(Descriptors.SmtpConnections, options.MaxConnectionsPerAddress);
         _certificate = new ServerCertificate(options, _logger);
-        _connections = new Connections(options, Messages, Scenarios, _registry, _history, new SessionArchiver(Sessions, options.InstanceId, _logger), Observers, _certificate, _logger, _sessionLogger, _stopping.Token);
+        var connections = new Connections(options, Messages, Scenarios, _registry, _history, new SessionArchiver(Sessions, options.InstanceId, _logger), Observers, _certificate, _logger, _sessionLogger, _stopping.Token);
+        _listeners = new Listeners(options, _sessionIds, connections, _logger, _stopping.Token);
         Metrics = new ServerMetrics(this);
         _aftermath = new AftermathService(Messages, new AftermathHost(options.Hostname, options.TimeProvider), options.Simulator, options.BounceTo, loggers.CreateLogger("SmtpMock.Aftermath"));
         Observers.Add(new SessionLog(_sessionLogger));
@@ -91,7 +90,22 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     public ServerMetrics Metrics { get; }
 
     /// <summary>Where the server listens (with the real port when port 0 was asked for).</summary>
-    public IPEndPoint EndPoint => (IPEndPoint?)_listener?.LocalEndPoint ?? throw new InvalidOperationException("The server is not started.");
+    public IPEndPoint EndPoint => _listeners.EndPoint ?? throw new InvalidOperationException("The server is not started.");
+
+    /// <summary>Where the implicit TLS listener is (with the real port when 0 was asked for), or null.</summary>
+    public IPEndPoint? TlsEndPoint => _listeners.TlsEndPoint;
+
+    /// <summary>Where each <see cref="SmtpServerOptions.ScenarioListeners"/> port listens (real ports when 0 was asked for), in their order.</summary>
+    public IReadOnlyList<IPEndPoint> ScenarioEndPoints => _listeners.ScenarioEndPoints;
+
+    /// <summary>The certificate STARTTLS and the TLS port present (generated when none was given), or null with TLS off.</summary>
+    public X509Certificate2? TlsCertificate => _options.EnableTls ? _certificate.Settings().Certificate : null;
+
+    /// <summary>
+    /// Where the certificate came from, for the console: given (<c>--tls-cert</c>), kept in a file (reused or new), or
+    /// made in memory. Known once <see cref="TlsCertificate"/> was first asked for.
+    /// </summary>
+    public string? TlsCertificateOrigin => _certificate.Origin;
 
     /// <summary>How the process's file descriptors are shared between SMTP and HTTP connections.</summary>
     public DescriptorBudget Descriptors { get; }
@@ -147,8 +161,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         await Scenarios.JoinAsync(cancellationToken).ConfigureAwait(false);
-        var listener = ServerSockets.Listen(_options.EndPoint);
-        _listener = listener;
+        _listeners.Bind();
         Scenarios.Watch();
         Log.Bound(_logger, EndPoint.ToString(), _options.Hostname);
         if (_options.Simulator)
@@ -161,9 +174,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
             Log.ConnectionsCapped(_logger, Descriptors.Limit ?? 0, Descriptors.SmtpConnections, _options.MaxConnections);
         }
 
-        _acceptLoop = AcceptLoopAsync(listener, implicitTls: false);
-        StartImplicitTls();
-        StartScenarioListeners();
+        _listeners.Start();
     }
 
     /// <summary>
@@ -178,21 +189,14 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener?.Dispose();
-        if (_acceptLoop is not null)
-        {
-            await _acceptLoop.ConfigureAwait(false);
-        }
-
-        await StopImplicitTlsAsync().ConfigureAwait(false);
-        await StopScenarioListenersAsync().ConfigureAwait(false);
+        await _listeners.StopAsync().ConfigureAwait(false);
 
         // No accept loop runs any more: the count only falls, and the session that takes it to zero says so.
         await Task.WhenAny(_registry.DrainedAsync(), Task.Delay(_options.ShutdownTimeout, _options.TimeProvider)).ConfigureAwait(false);
 
         // Bounces and replies not yet due are dropped; one being captured or delivered finishes.
         await _aftermath.StopAsync().ConfigureAwait(false);
-        if (_listener is not null)
+        if (_listeners.Bound)
         {
             // Only a server that started has stopped: a failed start says why, not "stopped".
             var count = Messages.TotalCaptured;
@@ -212,5 +216,32 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         Scenarios.Dispose();
         Metrics.Dispose();
         _stopping.Dispose();
+    }
+
+    /// <summary>A port for a scenario no file loaded is a mistake at start, not a surprise in a test later.</summary>
+    private void CheckScenarioListeners()
+    {
+        var missing = _options.ScenarioListeners.Where(l => !Scenarios.IsLoaded(l.Scenario)).Select(l => $"{l.EndPoint.Port}={l.Scenario}").ToList();
+        if (missing.Count > 0)
+        {
+            var loaded = Scenarios.Loaded.Count == 0 ? "no scenario files are loaded" : "the loaded ones are: " + string.Join(", ", Scenarios.Loaded.Select(s => s.Name));
+            throw new ScenarioException($"no scenario for port {string.Join(", ", missing)}; {loaded}");
+        }
+    }
+
+    private static partial class Log
+    {
+        // Debug: a host announces where it listens in its own words (the CLI prints smtp://HOST:PORT), once.
+        [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "SmtpMock bound to {EndPoint} as {Hostname}")]
+        public static partial void Bound(ILogger logger, string endPoint, string hostname);
+
+        [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "failure addresses on: try 503@smtpmock.test, 552-data@smtpmock.test, greylist@smtpmock.test, delay-10s@smtpmock.test, disconnect@smtpmock.test, hang@smtpmock.test, reset@smtpmock.test, slow-200bps@smtpmock.test, fragment@smtpmock.test; the same as MAIL FROM or AUTH user; EHLO 421.smtpmock.test or noauth.size1000.smtpmock.test (--no-simulator to turn off)")]
+        public static partial void SimulatorOn(ILogger logger);
+
+        [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "SmtpMock stopped; {Captured} captured")]
+        public static partial void Stopped(ILogger logger, string captured);
+
+        [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "only {Limit} file descriptors (ulimit -n): SMTP serves {Capped} connections at once instead of --max-connections {Asked}, so HTTP keeps its share")]
+        public static partial void ConnectionsCapped(ILogger logger, long limit, int capped, int asked);
     }
 }
