@@ -12,11 +12,8 @@ internal sealed partial class DefaultResponder
     /// </summary>
     private SmtpReply Help()
     {
-        var verbs = SmtpVerbs.Known.Where(Answers).Select(v => v.Keyword()).ToList();
-        var lines = new List<string> { $"SmtpMock {ServerVersion.Text}, commands:" };
-        lines.AddRange(verbs.Chunk(7).Select(chunk => string.Join(' ', chunk)));
-        lines.Add("See RFC 5321");
-        return new SmtpReply(214, "2.0.0", lines);
+        var verbs = SmtpVerbs.Known.Where(Answers).Select(v => v.Keyword());
+        return StandardReplies.Help(ServerVersion.Text, verbs.Chunk(7).Select(chunk => string.Join(' ', chunk)));
 
         bool Answers(SmtpVerb verb) => verb switch
         {

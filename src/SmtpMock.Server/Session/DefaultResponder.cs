@@ -25,7 +25,7 @@ internal sealed partial class DefaultResponder
     {
         _options = options;
         _hostname = hostname ?? options.Hostname;
-        _greeting = new SmtpReply(220, null, greeting ?? $"{_hostname} ESMTP SmtpMock {ServerVersion.Text} ready");
+        _greeting = greeting is null ? StandardReplies.Greeting(_hostname, ServerVersion.Text) : StandardReplies.Greeting(greeting);
         _customExtensions = extensions is not null;
         Extensions = extensions ??
         [
@@ -106,7 +106,7 @@ internal sealed partial class DefaultResponder
             SmtpVerb.StartTls => StartTls(session),
             SmtpVerb.Auth => Auth(session, command),
             SmtpVerb.Ehlo => Ehlo(session, command),
-            SmtpVerb.Helo => new Outcome(new SmtpReply(250, null, $"{_hostname} Hello {Echo(command.Domain)}"), SessionEffect.Greet),
+            SmtpVerb.Helo => new Outcome(StandardReplies.HeloOk(_hostname, Echo(command.Domain)), SessionEffect.Greet),
             SmtpVerb.Mail => Mail(session, command),
             SmtpVerb.Rcpt => Rcpt(session, command),
             SmtpVerb.Data => new Outcome(StandardReplies.StartData, SessionEffect.BeginData),
@@ -169,16 +169,16 @@ internal sealed partial class DefaultResponder
 
     private Outcome Ehlo(SessionContext session, SmtpCommand command)
     {
-        var lines = new List<string>(Extensions.Count + 3) { $"{_hostname} greets {Echo(command.Domain)}" };
+        var lines = new List<string>(Extensions.Count + 3) { StandardReplies.EhloGreets(_hostname, Echo(command.Domain)) };
         lines.AddRange(EhloExtensions(session));
-        return new Outcome(new SmtpReply(250, null, lines), SessionEffect.Greet);
+        return new Outcome(StandardReplies.EhloOk(lines), SessionEffect.Greet);
     }
 
     private Outcome Mail(SessionContext session, SmtpCommand command)
     {
         if (!session.IsExtended && command.Parameters.Count > 0)
         {
-            return Outcome.Refuse(new SmtpReply(555, "5.5.4", "ESMTP parameters need EHLO, not HELO"));
+            return Outcome.Refuse(StandardReplies.ParametersNeedEhlo);
         }
 
         if (AuthRequiredFirst(session) is { } authFirst)
@@ -268,7 +268,7 @@ internal sealed partial class DefaultResponder
     }
 
     private static SmtpReply UnknownParameter(EsmtpParameter parameter) =>
-        new(555, "5.5.4", $"Unsupported parameter {Echo(parameter.Keyword)}");
+        StandardReplies.UnsupportedParameter(Echo(parameter.Keyword));
 
     /// <summary>
     /// Client text quoted in a reply, cut short: a reply line may not pass 512 octets whatever the client sent
