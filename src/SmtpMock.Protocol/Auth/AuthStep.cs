@@ -17,7 +17,7 @@ public abstract record AuthStep
     /// <param name="Text">The base64 challenge text (may be empty: <c>334 </c>).</param>
     public sealed record Challenge(string Text) : AuthStep
     {
-        public SmtpReply Reply { get; } = new(334, null, Text);
+        public SmtpReply Reply { get; } = SecurityReplies.AuthChallenge(Text);
     }
 
     /// <summary>Check <see cref="Credential"/> and pass the verdict to <see cref="AuthExchange.Complete"/>.</summary>

@@ -3,7 +3,7 @@ namespace SmtpMock.Protocol.Replies;
 /// <summary>
 /// The default replies for STARTTLS (RFC 3207) and AUTH (RFC 4954 §4, §6), kept apart from
 /// <see cref="StandardReplies"/> so the two can change without touching each other. Each code and enhanced code is
-/// the one the RFC names for the situation.
+/// the one the RFC names for the situation, and a row of <see cref="ReplyCatalog"/> (a test holds them to it).
 /// </summary>
 public static class SecurityReplies
 {
@@ -28,4 +28,7 @@ public static class SecurityReplies
     public static readonly SmtpReply ReadyToStartTls = new(220, "2.0.0", "Ready to start TLS");
     public static readonly SmtpReply TlsNotAvailable = new(454, "4.7.0", "TLS not available due to temporary reason");
     public static readonly SmtpReply AlreadyUsingTls = new(503, "5.5.1", "Bad sequence of commands: TLS already active");
+
+    /// <summary>A step of an AUTH exchange: <c>334</c> and the base64 challenge (may be empty), no enhanced code.</summary>
+    public static SmtpReply AuthChallenge(string text) => new(334, null, text);
 }

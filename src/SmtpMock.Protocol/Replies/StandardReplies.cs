@@ -1,7 +1,9 @@
 namespace SmtpMock.Protocol.Replies;
 
 /// <summary>
-/// The default reply for every situation the server answers on its own, in one place (as Garnet's CmdStrings).
+/// The default reply for every situation the server answers on its own, in one place (as Garnet's CmdStrings); with
+/// <see cref="SecurityReplies"/> the only place a reply is made from a literal (a test fails on one anywhere else in
+/// the server), and each one's code and enhanced code a row of <see cref="ReplyCatalog"/> (a test holds them to it).
 /// Codes and enhanced codes follow the usual pairings (Postfix's): 500 5.5.2, 501 5.5.4, 502 5.5.1, 503 5.5.1,
 /// 504 5.5.4, 452 4.5.3, 552 5.3.4, 554 5.5.1, 421 4.4.2.
 /// </summary>
@@ -67,7 +69,47 @@ public static class StandardReplies
     public static readonly SmtpReply TooManyFromAddress = new(421, "4.7.0", "Too many connections from your address, try again later");
     public static readonly SmtpReply ShuttingDown = new(421, "4.3.2", "Server shutting down, closing connection");
 
+    public static readonly SmtpReply ParametersNeedEhlo = new(555, "5.5.4", "ESMTP parameters need EHLO, not HELO");
+
     public static SmtpReply MessageAccepted(string id) => new(250, "2.0.0", $"OK: queued as {id}");
+
+    /// <summary>The 220 greeting (no enhanced code: none is negotiated yet), with a scenario's text.</summary>
+    public static SmtpReply Greeting(string text) => new(220, null, text);
+
+    /// <summary>The server's own 220 greeting.</summary>
+    public static SmtpReply Greeting(string hostname, string version) => Greeting($"{hostname} ESMTP SmtpMock {version} ready");
+
+    /// <summary>The 250 to HELO (no enhanced code before EHLO, RFC 2034 §3); <paramref name="client"/> as it may be shown.</summary>
+    public static SmtpReply HeloOk(string hostname, string client) => new(250, null, $"{hostname} Hello {client}");
+
+    /// <summary>The first line of the 250 to EHLO; the extensions follow it.</summary>
+    public static string EhloGreets(string hostname, string client) => $"{hostname} greets {client}";
+
+    /// <summary>The 250 to EHLO: the greeting line and the extension keywords.</summary>
+    public static SmtpReply EhloOk(IReadOnlyList<string> lines) => new(250, null, lines);
+
+    /// <summary>The 214 to HELP: the verbs answered, a line each of <paramref name="verbLines"/>.</summary>
+    public static SmtpReply Help(string version, IEnumerable<string> verbLines) =>
+        new(214, "2.0.0", [$"SmtpMock {version}, commands:", .. verbLines, "See RFC 5321"]);
+
+    /// <summary>The 555 to a MAIL or RCPT parameter the server does not know, naming it (as it may be shown).</summary>
+    public static SmtpReply UnsupportedParameter(string keyword) => new(555, "5.5.4", $"Unsupported parameter {keyword}");
+
+    /// <summary>The 550 to an EHLO name or AUTH user that asks for a scenario no file loaded (the name as it may be shown).</summary>
+    public static SmtpReply NoSuchScenario(string name) => new(550, "5.7.0", $"No scenario named '{name}' is loaded here");
+
+    /// <summary>At the greeting, when the scenario state does not answer: the session closes.</summary>
+    public static SmtpReply ScenarioStateClosing(string state) => new(421, null, $"Scenario state {state} unavailable; closing, try again later");
+
+    /// <summary>At a command, when the scenario state does not answer (no enhanced code where none is negotiated yet).</summary>
+    public static SmtpReply ScenarioStateUnavailable(string state, bool enhanced) =>
+        new(451, enhanced ? "4.3.0" : null, $"Scenario state {state} unavailable; try again later");
+
+    /// <summary>The 550 to a failure address whose local part is no form; it lists the forms.</summary>
+    public static SmtpReply NoSuchFailureAddress(string domain, string forms) => new(550, "5.1.1", $"No such failure address; at {domain} try {forms}");
+
+    /// <summary>The greylisting 451 of a failure address, with what is left of its window.</summary>
+    public static SmtpReply Greylisted(long seconds) => new(451, "4.7.1", $"Greylisted: try again after {seconds} second{(seconds == 1 ? string.Empty : "s")}");
 
     public static SmtpReply ChunkReceived(long octets) => new(250, "2.0.0", $"{octets} octets received");
 }

@@ -1,11 +1,12 @@
 using System.Net;
-using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmtpMock.Server.Aftermath;
 using SmtpMock.Server.Capture;
 using SmtpMock.Server.History;
 using SmtpMock.Server.Scenarios;
+using SmtpMock.Server.Security;
 using SmtpMock.Server.Session;
 using SmtpMock.Server.Session.Events;
 using SmtpMock.Server.Webhooks;
@@ -24,14 +25,12 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     private readonly ILogger _sessionLogger;
     private readonly SessionHistory _history;
     private readonly SessionRegistry _registry;
-    private readonly SessionOptions _sessionOptions;
     private readonly CancellationTokenSource _stopping = new();
     private readonly WebhookDispatcher? _webhooks;
     private readonly SessionIds _sessionIds;
     private readonly AftermathService _aftermath;
-    private readonly ProxyGate? _proxy;
-    private Socket? _listener;
-    private Task? _acceptLoop;
+    private readonly ServerCertificate _certificate;
+    private readonly Listeners _listeners;
 
     public SmtpMockServer(SmtpServerOptions options, ILoggerFactory? loggers = null)
     {
@@ -52,8 +51,9 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         Messages = options.MessageStore ?? MemoryMessageStore.Open(options.StoreDirectory, options.MaxStoredMessages, options.MaxStoredBytes, loggers.CreateLogger("SmtpMock.Store"), options.StoreShared);
         Descriptors = DescriptorBudget.For(options.MaxConnections);
         _registry = new SessionRegistry(Descriptors.SmtpConnections, options.MaxConnectionsPerAddress);
-        _sessionOptions = options.ForSessions();
-        _proxy = options.ProxyProtocol is { } proxy ? new ProxyGate(proxy, options.TimeProvider, _logger) : null;
+        _certificate = new ServerCertificate(options, _logger);
+        var connections = new Connections(options, Messages, Scenarios, _registry, _history, new SessionArchiver(Sessions, options.InstanceId, _logger), Observers, _certificate, _logger, _sessionLogger, _stopping.Token);
+        _listeners = new Listeners(options, _sessionIds, connections, _logger, _stopping.Token);
         Metrics = new ServerMetrics(this);
         _aftermath = new AftermathService(Messages, new AftermathHost(options.Hostname, options.TimeProvider), options.Simulator, options.BounceTo, loggers.CreateLogger("SmtpMock.Aftermath"));
         Observers.Add(new SessionLog(_sessionLogger));
@@ -90,7 +90,22 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     public ServerMetrics Metrics { get; }
 
     /// <summary>Where the server listens (with the real port when port 0 was asked for).</summary>
-    public IPEndPoint EndPoint => (IPEndPoint?)_listener?.LocalEndPoint ?? throw new InvalidOperationException("The server is not started.");
+    public IPEndPoint EndPoint => _listeners.EndPoint ?? throw new InvalidOperationException("The server is not started.");
+
+    /// <summary>Where the implicit TLS listener is (with the real port when 0 was asked for), or null.</summary>
+    public IPEndPoint? TlsEndPoint => _listeners.TlsEndPoint;
+
+    /// <summary>Where each <see cref="SmtpServerOptions.ScenarioListeners"/> port listens (real ports when 0 was asked for), in their order.</summary>
+    public IReadOnlyList<IPEndPoint> ScenarioEndPoints => _listeners.ScenarioEndPoints;
+
+    /// <summary>The certificate STARTTLS and the TLS port present (generated when none was given), or null with TLS off.</summary>
+    public X509Certificate2? TlsCertificate => _options.EnableTls ? _certificate.Settings().Certificate : null;
+
+    /// <summary>
+    /// Where the certificate came from, for the console: given (<c>--tls-cert</c>), kept in a file (reused or new), or
+    /// made in memory. Known once <see cref="TlsCertificate"/> was first asked for.
+    /// </summary>
+    public string? TlsCertificateOrigin => _certificate.Origin;
 
     /// <summary>How the process's file descriptors are shared between SMTP and HTTP connections.</summary>
     public DescriptorBudget Descriptors { get; }
@@ -146,8 +161,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         await Scenarios.JoinAsync(cancellationToken).ConfigureAwait(false);
-        var listener = Listen(_options.EndPoint);
-        _listener = listener;
+        _listeners.Bind();
         Scenarios.Watch();
         Log.Bound(_logger, EndPoint.ToString(), _options.Hostname);
         if (_options.Simulator)
@@ -160,9 +174,7 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
             Log.ConnectionsCapped(_logger, Descriptors.Limit ?? 0, Descriptors.SmtpConnections, _options.MaxConnections);
         }
 
-        _acceptLoop = AcceptLoopAsync(listener, implicitTls: false);
-        StartImplicitTls();
-        StartScenarioListeners();
+        _listeners.Start();
     }
 
     /// <summary>
@@ -177,21 +189,14 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener?.Dispose();
-        if (_acceptLoop is not null)
-        {
-            await _acceptLoop.ConfigureAwait(false);
-        }
-
-        await StopImplicitTlsAsync().ConfigureAwait(false);
-        await StopScenarioListenersAsync().ConfigureAwait(false);
+        await _listeners.StopAsync().ConfigureAwait(false);
 
         // No accept loop runs any more: the count only falls, and the session that takes it to zero says so.
         await Task.WhenAny(_registry.DrainedAsync(), Task.Delay(_options.ShutdownTimeout, _options.TimeProvider)).ConfigureAwait(false);
 
         // Bounces and replies not yet due are dropped; one being captured or delivered finishes.
         await _aftermath.StopAsync().ConfigureAwait(false);
-        if (_listener is not null)
+        if (_listeners.Bound)
         {
             // Only a server that started has stopped: a failed start says why, not "stopped".
             var count = Messages.TotalCaptured;
@@ -213,28 +218,30 @@ public sealed partial class SmtpMockServer : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    /// <summary>A listening socket on <paramref name="endPoint"/> (dual-stack on [::]).</summary>
-    private static Socket Listen(IPEndPoint endPoint)
+    /// <summary>A port for a scenario no file loaded is a mistake at start, not a surprise in a test later.</summary>
+    private void CheckScenarioListeners()
     {
-        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
+        var missing = _options.ScenarioListeners.Where(l => !Scenarios.IsLoaded(l.Scenario)).Select(l => $"{l.EndPoint.Port}={l.Scenario}").ToList();
+        if (missing.Count > 0)
         {
-            if (endPoint.AddressFamily == AddressFamily.InterNetworkV6 && endPoint.Address.Equals(IPAddress.IPv6Any))
-            {
-                listener.DualMode = true;
-            }
+            var loaded = Scenarios.Loaded.Count == 0 ? "no scenario files are loaded" : "the loaded ones are: " + string.Join(", ", Scenarios.Loaded.Select(s => s.Name));
+            throw new ScenarioException($"no scenario for port {string.Join(", ", missing)}; {loaded}");
+        }
+    }
 
-            // No ReuseAddress: on Linux .NET maps it to SO_REUSEPORT as well, which lets a second server share the
-            // port and take half the connections. .NET already sets SO_REUSEADDR on every TCP socket it binds on
-            // Unix, so a restart on a port left in TIME_WAIT still binds at once (PortTests prove both).
-            listener.Bind(endPoint);
-            listener.Listen(512);
-            return listener;
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
+    private static partial class Log
+    {
+        // Debug: a host announces where it listens in its own words (the CLI prints smtp://HOST:PORT), once.
+        [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "SmtpMock bound to {EndPoint} as {Hostname}")]
+        public static partial void Bound(ILogger logger, string endPoint, string hostname);
+
+        [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "failure addresses on: try 503@smtpmock.test, 552-data@smtpmock.test, greylist@smtpmock.test, delay-10s@smtpmock.test, disconnect@smtpmock.test, hang@smtpmock.test, reset@smtpmock.test, slow-200bps@smtpmock.test, fragment@smtpmock.test; the same as MAIL FROM or AUTH user; EHLO 421.smtpmock.test or noauth.size1000.smtpmock.test (--no-simulator to turn off)")]
+        public static partial void SimulatorOn(ILogger logger);
+
+        [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "SmtpMock stopped; {Captured} captured")]
+        public static partial void Stopped(ILogger logger, string captured);
+
+        [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "only {Limit} file descriptors (ulimit -n): SMTP serves {Capped} connections at once instead of --max-connections {Asked}, so HTTP keeps its share")]
+        public static partial void ConnectionsCapped(ILogger logger, long limit, int capped, int asked);
     }
 }

@@ -21,7 +21,7 @@ internal sealed class FailureAddresses : IScenarioSession
     /// <summary>The forms, as the 550 for an unknown local part and the start-up line list them.</summary>
     public const string Forms = FailureForm.List;
 
-    private static readonly SmtpReply Unknown = new(550, "5.1.1", $"No such failure address; at {Domain} try {Forms}");
+    private static readonly SmtpReply Unknown = StandardReplies.NoSuchFailureAddress(Domain, Forms);
 
     /// <summary>How long a greylisting key is kept after its window: a client that passed keeps passing for a day.</summary>
     private static readonly TimeSpan GreylistKept = TimeSpan.FromDays(1);
@@ -149,7 +149,7 @@ internal sealed class FailureAddresses : IScenarioSession
 
         // What is left of the window, in whole seconds rounded up: a client that waits what it is told is never early.
         var seconds = (long)Math.Ceiling((form.Duration - waited).TotalSeconds);
-        return Fire(form.Name, new SmtpReply(451, "4.7.1", $"Greylisted: try again after {seconds} second{(seconds == 1 ? string.Empty : "s")}"));
+        return Fire(form.Name, StandardReplies.Greylisted(seconds));
     }
 
     private static Intervention Fire(string name, SmtpReply reply) => new(RuleName(name), 0) { Reply = reply };

@@ -5,26 +5,18 @@ using SmtpMock.Server.Session;
 namespace SmtpMock.Server.Scenarios;
 
 /// <summary>
-/// Which scenario is active and the rules new sessions run with. The loaded files are <see cref="ScenarioFiles"/>'
-/// (watched; a changed active file is activated again, and the first file saved into an empty folder becomes active);
-/// what scenarios remember across sessions is the <see cref="IScenarioState"/>'s. <see cref="Changed"/> is raised
-/// outside the lock.
+/// The scenarios of a server, in three parts: the catalog of loaded files (<see cref="ScenarioFiles"/>: folders,
+/// watching, renames), the activation (<see cref="ScenarioActivation"/>: which scenario is active and the rules new
+/// sessions run with; a changed active file is activated again, and the first file saved into an empty folder becomes
+/// active) and the sharing of the active scenario between instances (<see cref="ScenarioSharing"/>). What scenarios
+/// remember across sessions is the <see cref="IScenarioState"/>'s. <see cref="Changed"/> is raised outside the lock.
 /// </summary>
 public sealed partial class ScenarioHost : IDisposable
 {
-    private readonly SmtpServerOptions _options;
     private readonly ILogger _logger;
-    private readonly Lock _gate = new();
     private readonly ScenarioFiles _files;
-    private readonly FailureAddresses? _simulator;
-    private long _activations;
-
-    // Whether a scenario (or none) was chosen: at start, or by Activate. Until then the first file saved into a
-    // watched folder becomes active, as the first file's would have at start.
-    private bool _chosen;
-    private volatile Scenario? _active;
-    private volatile SessionRules _current;
-    private volatile ScenarioEngine? _engine;
+    private readonly ScenarioActivation _activation;
+    private readonly ScenarioSharing _sharing;
 
     /// <summary>Loads every file; throws <see cref="ScenarioException"/> listing every problem of every file.</summary>
     public ScenarioHost(SmtpServerOptions options, ILogger logger)
@@ -36,15 +28,13 @@ public sealed partial class ScenarioHost : IDisposable
     public ScenarioHost(SmtpServerOptions options, ILogger logger, IScenarioState state)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = options;
         _logger = logger;
         State = state;
-        _simulator = FailureAddresses.For(options, state);
-        _current = Choosing(ScenarioRules.Plain(options, _simulator));
-        _files = new ScenarioFiles(options.ScenarioPaths, options.TimeProvider, logger, s => ReferenceEquals(_active, s));
+        _activation = new ScenarioActivation(options, state, FailureAddresses.For(options, state), Find, logger);
+        _files = new ScenarioFiles(options.ScenarioPaths, options.TimeProvider, logger, s => ReferenceEquals(_activation.Active, s));
         _files.Changed += OnFileChanged;
-        _self = $"{options.InstanceId}/{Guid.NewGuid():N}";
-        State.ScenarioChanged += OnShared;
+        _sharing = new ScenarioSharing(state, _activation, Find, $"{options.InstanceId}/{Guid.NewGuid():N}", s => Changed?.Invoke(s), logger);
+        State.ScenarioChanged += _sharing.OnShared;
         var active = options.ActiveScenario ?? _files.First?.Name;
         if (active is not null)
         {
@@ -63,16 +53,35 @@ public sealed partial class ScenarioHost : IDisposable
     public IScenarioState State { get; }
 
     /// <summary>The rules a session starting now runs with.</summary>
-    internal SessionRules Current => _current;
+    internal SessionRules Current => _activation.Current;
 
     /// <summary>The active scenario, or null when the server behaves correctly.</summary>
-    public Scenario? Active => _active;
+    public Scenario? Active => _activation.Active;
 
     /// <summary>How many times each rule of the active scenario fired (by its index in the file), since it became active.</summary>
-    public IReadOnlyDictionary<int, int> FiredCounts => _engine?.Fired ?? new Dictionary<int, int>();
+    public IReadOnlyDictionary<int, int> FiredCounts => _activation.Engine?.Fired ?? new Dictionary<int, int>();
 
     /// <summary>Every loaded scenario, by name.</summary>
     public IReadOnlyList<Scenario> Loaded => _files.Loaded;
+
+    /// <summary>The version of the shared scenario this instance follows (0 before any was shared).</summary>
+    public long SharedVersion => _activation.SharedVersion;
+
+    /// <summary>Whether a scenario with this name is loaded (for a port that must run it).</summary>
+    public bool IsLoaded(string name) => _files.Find(name) is not null;
+
+    /// <summary>
+    /// The rules of the loaded scenario <paramref name="name"/>, for the sessions that ask for one (an EHLO name, an AUTH
+    /// user) and the ports that run one (<c>--listen PORT=SCENARIO</c>); null when none is loaded with that name.
+    /// </summary>
+    internal SessionRules? RulesFor(string name) => _activation.RulesFor(name);
+
+    /// <summary>
+    /// Joins the instances sharing the state (the server does at start): follows the scenario they share, or, when none
+    /// has been shared yet, shares this one's. Before this, activations stay local (so a starting instance never
+    /// overrides the scenario the others run).
+    /// </summary>
+    public Task JoinAsync(CancellationToken cancellationToken) => _sharing.JoinAsync(cancellationToken);
 
     /// <summary>Makes the loaded scenario with this name active for new sessions.</summary>
     public void Activate(string name)
@@ -87,21 +96,14 @@ public sealed partial class ScenarioHost : IDisposable
     /// <summary>Makes this scenario active (for example one parsed from text in a test), or none with null.</summary>
     public void Activate(Scenario? scenario)
     {
-        Scenario? was;
-        lock (_gate)
-        {
-            _chosen = true;
-            was = _active;
-            Use(scenario);
-        }
-
+        var was = _activation.Choose(scenario);
         if (scenario is null && was is not null)
         {
             Log.Cleared(_logger, was.Name);
         }
 
         Changed?.Invoke(scenario);
-        Share(scenario);
+        _sharing.Share(scenario);
     }
 
     /// <summary>
@@ -114,17 +116,8 @@ public sealed partial class ScenarioHost : IDisposable
     public async ValueTask ResetAsync(CancellationToken cancellationToken)
     {
         await State.ResetAsync(cancellationToken).ConfigureAwait(false);
-        lock (_gate)
-        {
-            if (_active is { } scenario)
-            {
-                // A fresh engine with its own fired counts. A shared scenario keeps its activation (every instance
-                // counts under it, and the state itself was just emptied); a local one takes a new one.
-                Use(scenario, announce: false, activation: _sharedActivation);
-            }
-        }
-
-        Log.Reset(_logger, _active?.Name is { } name ? $"scenario '{name}'" : "no scenario active");
+        _activation.Restart();
+        Log.Reset(_logger, _activation.Active?.Name is { } name ? $"scenario '{name}'" : "no scenario active");
     }
 
     /// <summary>Loads one scenario file now (what the file watcher does once a change has settled).</summary>
@@ -136,56 +129,24 @@ public sealed partial class ScenarioHost : IDisposable
     public void Dispose()
     {
         _files.Changed -= OnFileChanged;
-        State.ScenarioChanged -= OnShared;
+        State.ScenarioChanged -= _sharing.OnShared;
         _files.Dispose();
     }
+
+    private Scenario? Find(string name) => _files.Find(name);
 
     /// <summary>A file changed: the active scenario's new version becomes active, or the first file saved into an empty folder.</summary>
     private void OnFileChanged(FileChange change)
     {
-        bool activate;
-        lock (_gate)
-        {
-            activate = (change.Replaced is { } replaced && ReferenceEquals(_active, replaced)) || !_chosen;
-            if (activate)
-            {
-                _chosen = true;
-                Use(change.Scenario);
-            }
-        }
-
-        if (activate)
+        if (_activation.FileChanged(change))
         {
             Changed?.Invoke(change.Scenario);
-            Share(change.Scenario);
-        }
-    }
-
-    /// <summary>Under the lock: the rules new sessions get, with a new activation name (so its counters start at zero).</summary>
-    private void Use(Scenario? scenario, bool announce = true, string? activation = null)
-    {
-        _active = scenario;
-        if (scenario is null)
-        {
-            _engine = null;
-            _current = Choosing(ScenarioRules.Plain(_options, _simulator));
-            return;
-        }
-
-        activation ??= $"{scenario.Name}#{Interlocked.Increment(ref _activations)}";
-        _current = Choosing(ScenarioRules.For(_options, scenario, State, _simulator, activation, out var engine) with { Scenario = scenario.Name });
-        _engine = engine;
-        if (announce)
-        {
-            Log.Active(_logger, scenario.Name, scenario.Rules.Count == 1 ? "1 rule" : $"{scenario.Rules.Count} rules", scenario.SourcePath ?? "(inline)");
+            _sharing.Share(change.Scenario);
         }
     }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "Scenario '{Name}' active ({Rules}, from {Source})")]
-        public static partial void Active(ILogger logger, string name, string rules, string source);
-
         [LoggerMessage(EventId = 207, Level = LogLevel.Information, Message = "Scenario '{Name}' cleared: the server answers correctly for new sessions")]
         public static partial void Cleared(ILogger logger, string name);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using SmtpMock.Protocol.Framing;
 using SmtpMock.Protocol.Grammar;
@@ -25,52 +24,22 @@ internal sealed partial class DefaultResponder
     {
         _options = options;
         _hostname = hostname ?? options.Hostname;
-        _greeting = new SmtpReply(220, null, greeting ?? $"{_hostname} ESMTP SmtpMock {ServerVersion.Text} ready");
-        _customExtensions = extensions is not null;
-        Extensions = extensions ??
-        [
-            "PIPELINING",
-            "SIZE " + options.MaxMessageSize.ToString(CultureInfo.InvariantCulture),
-            "8BITMIME",
-            "SMTPUTF8",
-            "ENHANCEDSTATUSCODES",
-            "CHUNKING",
-        ];
-
-        // What is advertised is what is implemented: an extension left out of a scenario's list is refused.
-        var size = Extensions.FirstOrDefault(e => e.StartsWith("SIZE", StringComparison.OrdinalIgnoreCase));
-        HasSize = size is not null;
-        MaxMessageSize = size is not null && long.TryParse(size.AsSpan(4).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var advertised) && advertised > 0
-            ? advertised
-            : options.MaxMessageSize;
-        Has8BitMime = Advertises("8BITMIME");
-        HasSmtpUtf8 = Advertises("SMTPUTF8");
-        HasChunking = Advertises("CHUNKING");
-        _help = Help();
+        _greeting = greeting is null ? StandardReplies.Greeting(_hostname, ServerVersion.Text) : StandardReplies.Greeting(greeting);
+        Offer = new EsmtpOffer(options, extensions);
+        _help = Offer.Help();
     }
 
+    /// <summary>The ESMTP extensions this responder offers, and so implements.</summary>
+    public EsmtpOffer Offer { get; }
+
     /// <summary>What EHLO advertises after its first line. Nothing that answers 502 is here (RFC 5321 §4.2.4).</summary>
-    public IReadOnlyList<string> Extensions { get; }
+    public IReadOnlyList<string> Extensions => Offer.Extensions;
 
     /// <summary>The message size limit: the advertised SIZE value, else the option.</summary>
-    public long MaxMessageSize { get; }
-
-    private bool HasSize { get; }
+    public long MaxMessageSize => Offer.MaxMessageSize;
 
     /// <summary>The size limit for this session: the server's, or less when its EHLO name said so (<c>size1000</c>).</summary>
-    public long LimitFor(SessionContext session) => session.Limits?.Size is { } size ? Math.Min(size, MaxMessageSize) : MaxMessageSize;
-
-    /// <summary>A scenario gave the EHLO list: STARTTLS and AUTH are implemented only when it lists them.</summary>
-    private readonly bool _customExtensions;
-
-    private bool Advertises(string keyword) =>
-        Extensions.Any(e => e.Split(' ')[0].Equals(keyword, StringComparison.OrdinalIgnoreCase));
-
-    private bool Has8BitMime { get; }
-
-    private bool HasSmtpUtf8 { get; }
-
-    private bool HasChunking { get; }
+    public long LimitFor(SessionContext session) => Offer.LimitFor(session);
 
     public SmtpReply Greeting => _greeting;
 
@@ -106,7 +75,7 @@ internal sealed partial class DefaultResponder
             SmtpVerb.StartTls => StartTls(session),
             SmtpVerb.Auth => Auth(session, command),
             SmtpVerb.Ehlo => Ehlo(session, command),
-            SmtpVerb.Helo => new Outcome(new SmtpReply(250, null, $"{_hostname} Hello {Echo(command.Domain)}"), SessionEffect.Greet),
+            SmtpVerb.Helo => new Outcome(StandardReplies.HeloOk(_hostname, Echo(command.Domain)), SessionEffect.Greet),
             SmtpVerb.Mail => Mail(session, command),
             SmtpVerb.Rcpt => Rcpt(session, command),
             SmtpVerb.Data => new Outcome(StandardReplies.StartData, SessionEffect.BeginData),
@@ -135,7 +104,7 @@ internal sealed partial class DefaultResponder
     public Outcome EndOfChunk(SessionContext session, ParseResult parsed, bool allowed, long totalOctets, string messageId)
     {
         var command = parsed.Command;
-        if (!HasChunking || session.Limits?.NoChunking == true)
+        if (!Offer.HasChunking || session.Limits?.NoChunking == true)
         {
             return Outcome.Refuse(StandardReplies.NotImplemented);
         }
@@ -169,16 +138,16 @@ internal sealed partial class DefaultResponder
 
     private Outcome Ehlo(SessionContext session, SmtpCommand command)
     {
-        var lines = new List<string>(Extensions.Count + 3) { $"{_hostname} greets {Echo(command.Domain)}" };
-        lines.AddRange(EhloExtensions(session));
-        return new Outcome(new SmtpReply(250, null, lines), SessionEffect.Greet);
+        var lines = new List<string>(Extensions.Count + 3) { StandardReplies.EhloGreets(_hostname, Echo(command.Domain)) };
+        lines.AddRange(Offer.EhloLines(session));
+        return new Outcome(StandardReplies.EhloOk(lines), SessionEffect.Greet);
     }
 
     private Outcome Mail(SessionContext session, SmtpCommand command)
     {
         if (!session.IsExtended && command.Parameters.Count > 0)
         {
-            return Outcome.Refuse(new SmtpReply(555, "5.5.4", "ESMTP parameters need EHLO, not HELO"));
+            return Outcome.Refuse(StandardReplies.ParametersNeedEhlo);
         }
 
         if (AuthRequiredFirst(session) is { } authFirst)
@@ -186,57 +155,9 @@ internal sealed partial class DefaultResponder
             return Outcome.Refuse(authFirst);
         }
 
-        var utf8 = false;
-        foreach (var parameter in command.Parameters)
+        if (Offer.RefuseMailParameters(session, command.Parameters, UnknownParameter, out var utf8) is { } refused)
         {
-            switch (parameter.Keyword)
-            {
-                case "SIZE" when !HasSize:
-                case "BODY" when !Has8BitMime || session.Limits?.No8BitMime == true:
-                case "SMTPUTF8" when !HasSmtpUtf8:
-                case "AUTH" when !AuthAvailable(session):
-                    return Outcome.Refuse(UnknownParameter(parameter));
-                case "SIZE":
-                    if (parameter.Value is null || !parameter.Value.All(char.IsAsciiDigit))
-                    {
-                        return Outcome.Refuse(StandardReplies.BadSizeValue);
-                    }
-
-                    // A value too long for a long is over any limit: compare as text, never overflow.
-                    if (!long.TryParse(parameter.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var size)
-                        || size > LimitFor(session))
-                    {
-                        return Outcome.Refuse(StandardReplies.MessageTooBig);
-                    }
-
-                    break;
-                case "BODY":
-                    if (!string.Equals(parameter.Value, "7BIT", StringComparison.OrdinalIgnoreCase)
-                        && !string.Equals(parameter.Value, "8BITMIME", StringComparison.OrdinalIgnoreCase))
-                    {
-                        return Outcome.Refuse(StandardReplies.BadBodyValue);
-                    }
-
-                    break;
-                case "SMTPUTF8":
-                    if (parameter.Value is not null)
-                    {
-                        return Outcome.Refuse(StandardReplies.ParameterSyntax);
-                    }
-
-                    utf8 = true;
-                    break;
-                case "AUTH":
-                    // RFC 4954 §5: the submitter's identity (xtext), or <> for unknown: noted, never checked.
-                    if (string.IsNullOrEmpty(parameter.Value))
-                    {
-                        return Outcome.Refuse(StandardReplies.ParameterSyntax);
-                    }
-
-                    break;
-                default:
-                    return Outcome.Refuse(UnknownParameter(parameter));
-            }
+            return Outcome.Refuse(refused);
         }
 
         if (command.Path!.IsInternational && !utf8)
@@ -268,7 +189,7 @@ internal sealed partial class DefaultResponder
     }
 
     private static SmtpReply UnknownParameter(EsmtpParameter parameter) =>
-        new(555, "5.5.4", $"Unsupported parameter {Echo(parameter.Keyword)}");
+        StandardReplies.UnsupportedParameter(Echo(parameter.Keyword));
 
     /// <summary>
     /// Client text quoted in a reply, cut short: a reply line may not pass 512 octets whatever the client sent

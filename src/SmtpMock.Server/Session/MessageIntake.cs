@@ -38,6 +38,30 @@ internal sealed class MessageIntake(SessionOptions options, long maxMessageSize,
 
     public void BeginData() => Clear();
 
+    /// <summary>
+    /// Hands the content to the store with the session's envelope; the message is kept once this returns. An
+    /// <see cref="IOException"/> from the store leaves no content behind (the caller answers 451).
+    /// </summary>
+    public async ValueTask<CapturedMessage> SaveAsync(SessionContext context, string id, CancellationToken cancellationToken)
+    {
+        var envelope = new MessageEnvelope(id, context.Id, options.TimeProvider.GetUtcNow(), context.ClientText, context.HeloName ?? string.Empty,
+            context.Sender ?? MailPath.Null, context.SenderParameters, [.. context.Recipients])
+        {
+            Tls = context.Tls?.ToString(),
+            AuthenticatedUser = context.AuthenticatedUser,
+            AuthMechanism = context.AuthenticatedUser is null ? null : context.AuthMechanism,
+        };
+        try
+        {
+            return await store.SaveAsync(envelope, Content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            Content.Clear();
+            throw;
+        }
+    }
+
     /// <summary>Takes content; true once CRLF.CRLF arrived.</summary>
     public bool ReadData(ref ReadOnlySequence<byte> buffer) =>
         Reader.Read(ref buffer, Reader.SizeExceeded ? null : Content) == DataStatus.Complete;

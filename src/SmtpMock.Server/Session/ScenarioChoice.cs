@@ -26,5 +26,5 @@ internal static class ScenarioChoice
 
     /// <summary>The reply to an EHLO that names a scenario no file loaded: the client's mistake, said plainly.</summary>
     public static SmtpReply Unknown(string name) =>
-        new(550, "5.7.0", $"No scenario named '{(name.Length <= 60 ? name : name[..60] + "...")}' is loaded here");
+        StandardReplies.NoSuchScenario(name.Length <= 60 ? name : name[..60] + "...");
 }

@@ -25,8 +25,8 @@ internal sealed class ScenarioStateGuard(IScenarioSession inner) : IScenarioSess
     public static Intervention Refusal(ScenarioPoint point, string state) => new(RuleName, 0)
     {
         Reply = point == ScenarioPoint.Connect
-            ? new SmtpReply(421, null, $"Scenario state {state} unavailable; closing, try again later")
-            : new SmtpReply(451, PointReplies.CarriesNoEnhancedCode(point) ? null : "4.3.0", $"Scenario state {state} unavailable; try again later"),
+            ? StandardReplies.ScenarioStateClosing(state)
+            : StandardReplies.ScenarioStateUnavailable(state, enhanced: !PointReplies.CarriesNoEnhancedCode(point)),
     };
 
     private static async ValueTask<Intervention?> GuardAsync(ValueTask<Intervention?> decision, ScenarioPoint point)

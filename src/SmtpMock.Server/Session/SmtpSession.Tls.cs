@@ -36,11 +36,7 @@ internal sealed partial class SmtpSession
             return null;
         }
 
-        Context.ForgetForTls(tls.Handshake);
-        Context.State = StateTable.Next(Context.State, SessionEffect.TlsStarted);
-        EndAuth();
-        Note($"TLS started: {tls.Handshake}");
-        _events.Tls(tls.Handshake);
+        _dialog.TlsStarted(tls.Handshake);
         _output.Attach(tls.Output);
         deadline.Arm(data: false);
         return (tls.Input, tls.Output);

@@ -1,54 +1,41 @@
 using System.IO.Pipelines;
-using SmtpMock.Protocol.Framing;
-using SmtpMock.Protocol.Grammar;
 using SmtpMock.Protocol.Replies;
 using SmtpMock.Server.Capture;
-using SmtpMock.Server.Session.Events;
 
 namespace SmtpMock.Server.Session;
 
 /// <summary>
-/// Runs one SMTP dialog over a pipe pair, no sockets, so tests and fuzzers drive it directly. Data flows one way:
-/// bytes, framing, parsing (each read framed synchronously into steps), then for each step the decisions that may need
-/// I/O are awaited (the scenario's, the store's save at the end of a message) and <see cref="Verdict"/> merges them;
-/// <see cref="ReplyOutput"/> writes, and every reply of one read goes out in one flush (PIPELINING). The state machine is
-/// <see cref="StateTable"/>'s alone. What happens is told to observers as typed events (<see cref="Events"/>).
+/// Runs one SMTP dialog over a pipe pair, no sockets, so tests and fuzzers drive it directly. Data flows one way: each
+/// read is cut synchronously into steps by <see cref="StepReader"/> (framing, parsing), each step is decided and carried
+/// out by <see cref="SessionDialog"/> (the awaited decisions, <see cref="Verdict"/>, state from <see cref="StateTable"/>
+/// alone), and <see cref="ReplyOutput"/> writes, every reply of one read in one flush (PIPELINING). This loop owns what is
+/// left: the pipes, the client's clock (<see cref="SessionDeadline"/>), STARTTLS's switch to encrypted pipes and the
+/// last reply on a timeout or the server's stop. What happens is told to observers as typed events (<see cref="Events"/>).
 /// </summary>
 internal sealed partial class SmtpSession
 {
     private readonly SessionOptions _options;
-    private SessionRules _rules;
-    private DefaultResponder _responder;
-    private IScenarioSession? _scenario;
-    private readonly IMessageStore _store;
-    private readonly LineFramer _framer;
+    private readonly StepReader _reader;
+    private readonly SessionDialog _dialog;
     private readonly MessageIntake _intake;
     private readonly ReplyOutput _output;
     private readonly SessionEvents _events;
     private readonly ITlsUpgrader? _tls;
     private readonly SessionFaults _faults;
 
-    private bool _close;
-    private bool _bareLfDotNoted;
-
     public SmtpSession(SessionOptions options, SessionRules rules, IMessageStore store, SessionContext context, SessionEvents events, ITlsUpgrader? tls = null)
     {
         _tls = tls;
         _options = options;
-        _rules = rules;
-        _responder = rules.Responder;
-        // The one place decisions meet the scenario state: a state that cannot answer refuses that command (451), no more.
-        _scenario = rules.OpenScenario?.Invoke() is { } opened ? new ScenarioStateGuard(opened) : null;
-        context.Scenario = rules.Scenario;
-        context.ScenarioChosenBy = rules.Scenario is null ? null : rules.ChosenBy ?? "active";
-        _store = store;
         _events = events;
         Context = context;
-        // RFC 4954 §4: AUTH lines and their continuations may be 12288 octets; the parser holds other verbs to less.
-        _framer = new LineFramer(Math.Max(options.MaxCommandLineLength + CommandParser.MailLineAllowance, options.AuthOffered ? CommandParser.AuthLineLength : 0));
-        _intake = new MessageIntake(options, _responder.MaxMessageSize, store);
+        var scenario = new SessionScenario(rules, context, events);
+        var auth = new SessionAuth(context, options, events);
+        _intake = new MessageIntake(options, rules.Responder.MaxMessageSize, store);
         _output = new ReplyOutput(events, options.TimeProvider);
         _faults = new SessionFaults(context, _output, events);
+        _dialog = new SessionDialog(options, scenario, context, _intake, _output, _faults, auth, events);
+        _reader = new StepReader(options, context, _intake, auth, events);
     }
 
     public SessionContext Context { get; }
@@ -63,25 +50,25 @@ internal sealed partial class SmtpSession
         using var deadline = new SessionDeadline(_options, shutdown);
         try
         {
-            await GreetAsync(shutdown).ConfigureAwait(false);
+            await _dialog.GreetAsync(shutdown).ConfigureAwait(false);
             await WriteDelayedAsync(deadline, shutdown).ConfigureAwait(false);
             await _output.FlushAsync(deadline.Token).ConfigureAwait(false);
             deadline.Arm(data: false);
-            while (!_close)
+            while (!_dialog.Closed)
             {
                 var result = await input.ReadAsync(deadline.Token).ConfigureAwait(false);
                 var buffer = result.Buffer;
                 var commandsBefore = Context.Commands + Context.AuthResponses;
                 var contentBefore = ReadingContent;
-                while (!_close && Context.State != SessionState.StartingTls && TryTake(ref buffer, out var step))
+                while (!_dialog.Closed && Context.State != SessionState.StartingTls && _reader.TryTake(ref buffer, out var step))
                 {
-                    await ApplyStepAsync(step, deadline.Token).ConfigureAwait(false);
+                    await _dialog.ApplyStepAsync(step, deadline.Token).ConfigureAwait(false);
                     await WriteDelayedAsync(deadline, shutdown).ConfigureAwait(false);
                 }
 
                 var unread = buffer.Length;
                 input.AdvanceTo(buffer.Start, buffer.End);
-                if (_close)
+                if (_dialog.Closed)
                 {
                     break;
                 }
@@ -157,7 +144,7 @@ internal sealed partial class SmtpSession
 
     private async ValueTask SendFinalAsync(SmtpReply reply, string reason)
     {
-        if (_close)
+        if (_dialog.Closed)
         {
             // The session had already said its last word (221, a 421): nothing may follow it.
             Note($"{reason} while the last replies were being sent");
@@ -168,12 +155,7 @@ internal sealed partial class SmtpSession
         await _output.SendFinalAsync(reply).ConfigureAwait(false);
     }
 
-    private void End(string reason)
-    {
-        _close = true;
-        Context.EndReason ??= reason;
-        Note($"session ended: {reason}");
-    }
+    private void End(string reason) => _dialog.End(reason);
 
     private void Note(string text) => _events.Note(text);
 }

@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using SmtpMock.Cli.Commands.Codes;
+using SmtpMock.Protocol.Replies;
 using SmtpMock.Server.Scenarios;
 
 namespace SmtpMock.Cli.Tests.Commands;
@@ -21,6 +24,23 @@ public class CodesCommandTests
         Assert.That(ReplyCodeReference.All.Select(c => c.Code), Is.EqualTo(EveryServerCode));
     }
 
+    [Test]
+    public void The_reference_explains_every_code_of_the_reply_table_and_no_other()
+    {
+        Assert.That(ReplyCodeReference.All.Select(c => c.Code), Is.EqualTo(ReplyCatalog.Rows.Select(r => r.Code)));
+    }
+
+    [TestCaseSource(nameof(Entries))]
+    public async Task Codes_CODE_prints_the_row_of_the_reply_table(int code)
+    {
+        var row = ReplyCatalog.Find(code)!;
+        var (exit, output, _) = await CommandRun.RunAsync("codes", code.ToString(CultureInfo.InvariantCulture));
+        Assert.That(exit, Is.Zero);
+        Assert.That(output, Does.StartWith($"{code} {row.Text}\n"));
+        Assert.That(output, Does.Contain(row.Enhanced.Count == 0 ? "Enhanced codes: none" : $"Enhanced codes: {string.Join(", ", row.Enhanced)}\n"));
+        Assert.That(Regex.Replace(output, @"\s+", " "), Does.Contain(row.Meaning), "the meaning, however it is wrapped");
+    }
+
     [TestCaseSource(nameof(Entries))]
     public void Each_scenario_snippet_loads_without_problems_and_replies_with_its_code(int code)
     {
@@ -34,7 +54,9 @@ public class CodesCommandTests
     public void Each_entry_is_complete_and_its_enhanced_codes_match_its_class(int code)
     {
         var entry = ReplyCodeReference.Find(code)!;
-        Assert.That(new[] { entry.Title, entry.Meaning, entry.WhenSent, entry.Clients }, Has.All.Length.GreaterThan(10));
+        // The title is the text the server sends with the bare code (250's is "OK"); the explanations say more.
+        Assert.That(entry.Title, Is.Not.Empty.And.EqualTo(ReplyCatalog.TextFor(code)));
+        Assert.That(new[] { entry.Meaning, entry.WhenSent, entry.Clients }, Has.All.Length.GreaterThan(10));
         Assert.That(entry.Action, Is.AnyOf(ReplyCodeReference.Success, ReplyCodeReference.Continue, ReplyCodeReference.Retry, ReplyCodeReference.GiveUp));
         Assert.That(entry.Enhanced, code / 100 == 3 ? Is.Empty : Has.All.StartsWith($"{code / 100}."));
         var expected = (code / 100) switch { 4 => ReplyCodeReference.Retry, 5 => ReplyCodeReference.GiveUp, _ => entry.Action };

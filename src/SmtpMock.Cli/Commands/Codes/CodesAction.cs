@@ -58,7 +58,7 @@ internal static class CodesAction
         return string.Join('\n', lines);
     }
 
-    private static string Enhanced(ReplyCode code) => code.Enhanced.Length == 0 ? "-" : code.Enhanced[0];
+    private static string Enhanced(ReplyCode code) => code.Enhanced.Count == 0 ? "-" : code.Enhanced[0];
 
     /// <summary>The failure addresses and names for a 4xx/5xx code (on unless serve has --no-simulator), or nothing.</summary>
     private static string ZeroConfig(ReplyCode c) => c.ZeroConfig is [var atRcpt, var afterData]
@@ -91,7 +91,7 @@ internal static class CodesAction
 
     private static string Describe(ReplyCode c)
     {
-        var enhanced = c.Enhanced.Length == 0 ? "none (3xx replies carry no enhanced code)" : string.Join(", ", c.Enhanced);
+        var enhanced = c.Enhanced.Count == 0 ? "none (3xx replies carry no enhanced code)" : string.Join(", ", c.Enhanced);
         var scenario = string.Join('\n', c.Scenario.TrimEnd('\n').Split('\n').Select(line => "  " + line));
         return $"""
             {c.Code} {c.Title}

@@ -4,27 +4,29 @@ using SmtpMock.Server.Session;
 
 namespace SmtpMock.Server.Hosting;
 
-/// <summary>Finished sessions into the archive: a snapshot each, kept before anyone is told the session ended.</summary>
-public sealed partial class SmtpMockServer
+/// <summary>
+/// Finished sessions into the archive, a snapshot each. An archive that does not answer costs the record, never the
+/// session: one log line when it goes away and one when it is back, not one per session.
+/// </summary>
+internal sealed partial class SessionArchiver(ISessionArchive archive, string instanceId, ILogger logger)
 {
-    private int _archiveDown;
+    private int _down;
 
-    private async ValueTask ArchiveAsync(SessionContext session)
+    public async ValueTask SaveAsync(SessionContext session)
     {
         try
         {
-            await Sessions.SaveAsync(SessionRecords.From(session, _options.InstanceId), CancellationToken.None).ConfigureAwait(false);
-            if (Interlocked.Exchange(ref _archiveDown, 0) == 1)
+            await archive.SaveAsync(SessionRecords.From(session, instanceId), CancellationToken.None).ConfigureAwait(false);
+            if (Interlocked.Exchange(ref _down, 0) == 1)
             {
-                Log.ArchiveBack(_logger, Sessions.Description);
+                Log.ArchiveBack(logger, archive.Description);
             }
         }
         catch (Exception e) when (e is IOException or TimeoutException or InvalidOperationException)
         {
-            // The session is over either way; one line per outage, not one per session.
-            if (Interlocked.Exchange(ref _archiveDown, 1) == 0)
+            if (Interlocked.Exchange(ref _down, 1) == 0)
             {
-                Log.ArchiveDown(_logger, Sessions.Description, e.Message);
+                Log.ArchiveDown(logger, archive.Description, e.Message);
             }
         }
     }

@@ -1,21 +1,78 @@
+using SmtpMock.Protocol.Auth;
 using SmtpMock.Protocol.Grammar;
 using SmtpMock.Protocol.Replies;
 using SmtpMock.Server.Capture;
+using SmtpMock.Server.Security;
 
 namespace SmtpMock.Server.Session;
 
 /// <summary>
-/// The asynchronous half of a step: the server's outcome, the decisions that may need I/O (the scenario's, an AUTH
-/// check, the store's save), the verdict, then carrying it out: state (from the table), effects, the reply. With
-/// everything in memory every await completes at once, and nothing is allocated for it.
+/// The deciding half of a session, one step at a time: the server's outcome, the decisions that may need I/O (the
+/// scenario's, an AUTH check, the store's save), the <see cref="Verdict"/>, then carrying it out: state (from
+/// <see cref="StateTable"/>), effects on <see cref="SessionContext"/>, the reply to <see cref="ReplyOutput"/>. It never
+/// reads or flushes the connection (that is <see cref="SmtpSession"/>'s loop). With everything in memory every await
+/// completes at once, and nothing is allocated for it.
 /// </summary>
-internal sealed partial class SmtpSession
+internal sealed class SessionDialog
 {
-    /// <summary>The greeting: the server's 220, or a rule's refusal (554: only QUIT served from now on; 421: closed).</summary>
-    private async ValueTask GreetAsync(CancellationToken cancellationToken)
+    private readonly SessionOptions _options;
+    private readonly MessageIntake _intake;
+    private readonly ReplyOutput _output;
+    private readonly SessionFaults _faults;
+    private readonly SessionAuth _auth;
+    private readonly SessionEvents _events;
+    private readonly Func<AuthCredential, bool> _checkCredential;
+    private readonly SessionScenario _rules;
+
+    public SessionDialog(SessionOptions options, SessionScenario rules, SessionContext context, MessageIntake intake, ReplyOutput output, SessionFaults faults, SessionAuth auth, SessionEvents events)
     {
-        var greeting = new Outcome(_responder.Greeting);
-        var rule = _scenario is null ? null : await _scenario.DecideAsync(ScenarioPoint.Connect, Context, null, true, cancellationToken).ConfigureAwait(false);
+        _options = options;
+        _rules = rules;
+        _intake = intake;
+        _output = output;
+        _faults = faults;
+        _auth = auth;
+        _events = events;
+        _checkCredential = CheckCredential;
+        Context = context;
+    }
+
+    public SessionContext Context { get; }
+
+    /// <summary>The session has said or done its last word: the loop stops reading.</summary>
+    public bool Closed { get; private set; }
+
+    /// <summary>Ends the session with <paramref name="reason"/> (the first reason given is kept).</summary>
+    public void End(string reason)
+    {
+        Closed = true;
+        Context.EndReason ??= reason;
+        Note($"session ended: {reason}");
+    }
+
+    /// <summary>STARTTLS's handshake succeeded: the session starts over on the encrypted connection (RFC 3207 §4.2).</summary>
+    public void TlsStarted(TlsHandshake handshake)
+    {
+        Context.ForgetForTls(handshake);
+        Context.State = StateTable.Next(Context.State, SessionEffect.TlsStarted);
+        _auth.End();
+        Note($"TLS started: {handshake}");
+        _events.Tls(handshake);
+    }
+
+    public ValueTask ApplyStepAsync(Step step, CancellationToken cancellationToken) => step.Kind switch
+    {
+        StepKind.EndOfData => EndOfDataAsync(cancellationToken),
+        StepKind.Chunk => EndOfChunkAsync(step, cancellationToken),
+        StepKind.AuthLine => AuthLineAsync(step, cancellationToken),
+        _ => CommandAsync(step, cancellationToken),
+    };
+
+    /// <summary>The greeting: the server's 220, or a rule's refusal (554: only QUIT served from now on; 421: closed).</summary>
+    public async ValueTask GreetAsync(CancellationToken cancellationToken)
+    {
+        var greeting = new Outcome(_rules.Responder.Greeting);
+        var rule = await _rules.DecideAsync(ScenarioPoint.Connect, null, true, cancellationToken).ConfigureAwait(false);
         if (rule?.Reply is { IsPositiveCompletion: false } refusal)
         {
             // RFC 5321 §3.1: after a refusing greeting the server serves only QUIT (or closes, with 421).
@@ -26,13 +83,6 @@ internal sealed partial class SmtpSession
         await ApplyAsync(null, ScenarioPoint.Connect, greeting, rule, string.Empty, cancellationToken).ConfigureAwait(false);
     }
 
-    private ValueTask ApplyStepAsync(Step step, CancellationToken cancellationToken) => step.Kind switch
-    {
-        StepKind.EndOfData => EndOfDataAsync(cancellationToken),
-        StepKind.Chunk => EndOfChunkAsync(step, cancellationToken),
-        StepKind.AuthLine => AuthLineAsync(step, cancellationToken),
-        _ => CommandAsync(step, cancellationToken),
-    };
 
     private async ValueTask CommandAsync(Step step, CancellationToken cancellationToken)
     {
@@ -43,22 +93,21 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        if (command is { Verb: SmtpVerb.Ehlo or SmtpVerb.Helo } && ScenarioChoice.FromHelo(command.Domain) is { } chosen && !Choose(chosen, "EHLO name"))
+        if (command is { Verb: SmtpVerb.Ehlo or SmtpVerb.Helo } && ScenarioChoice.FromHelo(command.Domain) is { } chosen && !_rules.Choose(chosen, "EHLO name"))
         {
             await ApplyAsync(command, ScenarioPoints.Of(command.Verb), Outcome.Refuse(ScenarioChoice.Unknown(chosen)), null, string.Empty, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var outcome = _responder.Respond(Context, step.Parsed!.Value, step.InSequence);
+        var outcome = _rules.Responder.Respond(Context, step.Parsed!.Value, step.InSequence);
         if (outcome.Effect == SessionEffect.BeginAuth)
         {
-            outcome = BeginAuth(command!);
+            outcome = _auth.Begin(command!, _checkCredential);
         }
 
         // After a refusing greeting no scenario speaks: only QUIT is served.
         var point = ScenarioPoints.Of(command!.Verb);
-        var rule = Context.State == SessionState.Refused || _scenario is null ? null
-            : await _scenario.DecideAsync(point, Context, command, step.InSequence, cancellationToken).ConfigureAwait(false);
+        var rule = Context.State == SessionState.Refused ? null : await _rules.DecideAsync(point, command, step.InSequence, cancellationToken).ConfigureAwait(false);
         await ApplyAsync(command, point, outcome, rule, string.Empty, cancellationToken).ConfigureAwait(false);
     }
 
@@ -66,12 +115,12 @@ internal sealed partial class SmtpSession
     {
         var id = MessageIds.Next(_options.TimeProvider.GetUtcNow());
         var outcome = DefaultResponder.EndOfData(_intake.Summary, id);
-        if (outcome.Reply.IsPositiveCompletion && _intake.Summary.Size > _responder.LimitFor(Context))
+        if (outcome.Reply.IsPositiveCompletion && _intake.Summary.Size > _rules.Responder.LimitFor(Context))
         {
             // The EHLO name set a lower limit than the server's (size1000): the message is refused as too big.
             outcome = new Outcome(StandardReplies.MessageTooBig, SessionEffect.EndTransaction);
         }
-        var rule = _scenario is null ? null : await _scenario.DecideAsync(ScenarioPoint.Message, Context, null, true, cancellationToken).ConfigureAwait(false);
+        var rule = await _rules.DecideAsync(ScenarioPoint.Message, null, true, cancellationToken).ConfigureAwait(false);
         await ApplyAsync(null, ScenarioPoint.Message, outcome, rule, id, cancellationToken).ConfigureAwait(false);
     }
 
@@ -81,14 +130,14 @@ internal sealed partial class SmtpSession
         var command = parsed.Command;
         var last = step.InSequence && command.IsLastChunk;
         var id = last ? MessageIds.Next(_options.TimeProvider.GetUtcNow()) : string.Empty;
-        var outcome = _responder.EndOfChunk(Context, parsed, StateTable.IsAllowed(Context.State, SmtpVerb.Bdat), Context.ChunkedOctets, id);
+        var outcome = _rules.Responder.EndOfChunk(Context, parsed, StateTable.IsAllowed(Context.State, SmtpVerb.Bdat), Context.ChunkedOctets, id);
 
         // The LAST chunk is where the message is judged: MESSAGE rules first, then BDAT rules.
-        var rule = last && _scenario is not null ? await _scenario.DecideAsync(ScenarioPoint.Message, Context, command, true, cancellationToken).ConfigureAwait(false) : null;
+        var rule = last ? await _rules.DecideAsync(ScenarioPoint.Message, command, true, cancellationToken).ConfigureAwait(false) : null;
         var point = rule is null ? ScenarioPoint.Bdat : ScenarioPoint.Message;
-        if (rule is null && _scenario is not null)
+        if (rule is null && _rules.Running)
         {
-            rule = await _scenario.DecideAsync(ScenarioPoint.Bdat, Context, command, StateTable.IsAllowed(Context.State, SmtpVerb.Bdat), cancellationToken).ConfigureAwait(false);
+            rule = await _rules.DecideAsync(ScenarioPoint.Bdat, command, StateTable.IsAllowed(Context.State, SmtpVerb.Bdat), cancellationToken).ConfigureAwait(false);
         }
 
         await ApplyAsync(command, point, outcome, rule, id, cancellationToken).ConfigureAwait(false);
@@ -122,7 +171,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        verdict = LimitAuthFailures(verdict);
+        verdict = _auth.Limit(verdict);
         if (rule is not null)
         {
             _events.Rule(rule, point, verdict.Reply);
@@ -134,10 +183,9 @@ internal sealed partial class SmtpSession
             _events.Recipient(Context.Sender?.Address ?? string.Empty, recipient.Address, verdict.Reply, verdict.Rule?.Rule);
         }
 
-        if (command?.Verb == SmtpVerb.Auth && _exchange is null && !verdict.Reply.IsPositive)
+        if (command?.Verb == SmtpVerb.Auth)
         {
-            // LOGIN sends two lines (user, password), PLAIN one: watch as many as the longest.
-            _linesAfterRefusedAuth = 2;
+            _auth.Answered(verdict.Reply);
         }
 
         if (verdict.Effect == SessionEffect.Greet)
@@ -186,7 +234,7 @@ internal sealed partial class SmtpSession
                 _intake.BeginData();
                 break;
             case SessionEffect.AuthContinue or SessionEffect.Authenticated or SessionEffect.AuthFailed or SessionEffect.AuthEnded:
-                ApplyAuth(verdict);
+                _auth.Apply(verdict);
                 break;
         }
     }
@@ -197,22 +245,14 @@ internal sealed partial class SmtpSession
         CapturedMessage? message = null;
         if (verdict.Stores)
         {
-            var envelope = new MessageEnvelope(id, Context.Id, _options.TimeProvider.GetUtcNow(), Context.ClientText, Context.HeloName ?? string.Empty,
-                Context.Sender ?? MailPath.Null, Context.SenderParameters, [.. Context.Recipients])
-            {
-                Tls = Context.Tls?.ToString(),
-                AuthenticatedUser = Context.AuthenticatedUser,
-                AuthMechanism = Context.AuthenticatedUser is null ? null : Context.AuthMechanism,
-            };
             try
             {
-                message = await _store.SaveAsync(envelope, _intake.Content, cancellationToken).ConfigureAwait(false);
+                message = await _intake.SaveAsync(Context, id, cancellationToken).ConfigureAwait(false);
                 Context.AddAcceptedMessage(id);
                 Note($"message {id} stored");
             }
             catch (IOException e)
             {
-                _intake.Content.Clear();
                 SessionLog.StoreFailed(_events.Logger, Context.Id, id, e.Message);
                 Note($"message {id} not stored: {e.Message}");
                 verdict = verdict.WithServerReply(StandardReplies.LocalError);
@@ -222,4 +262,19 @@ internal sealed partial class SmtpSession
         _events.Message(Context.Sender?.Address ?? string.Empty, [.. Context.Recipients.Select(r => r.Address)], verdict.Reply, verdict.Rule, message);
         return verdict;
     }
+
+    /// <summary>A line in answer to a 334: the exchange's next step, decided and applied as a command at AUTH.</summary>
+    private async ValueTask AuthLineAsync(Step step, CancellationToken cancellationToken)
+    {
+        var command = _auth.Command!;
+        var outcome = step.Refusal ?? _auth.Next(step.AuthText!, _checkCredential);
+        var rule = step.Refusal is not null ? null : await _rules.DecideAsync(ScenarioPoint.Auth, command, true, cancellationToken).ConfigureAwait(false);
+        await ApplyAsync(command, ScenarioPoint.Auth, outcome, rule, string.Empty, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An AUTH user can choose the session's scenario; any other is checked against the responder's credentials.</summary>
+    private bool CheckCredential(AuthCredential credential) =>
+        ScenarioChoice.FromUser(credential.User) is { } chosen ? _rules.Choose(chosen, "AUTH user") : _rules.Responder.Credentials.Check(credential);
+
+    private void Note(string text) => _events.Note(text);
 }
