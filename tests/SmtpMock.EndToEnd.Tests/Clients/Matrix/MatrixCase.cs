@@ -8,6 +8,9 @@ namespace SmtpMock.EndToEnd.Tests.Clients.Matrix;
 /// </summary>
 internal sealed record MatrixCase(string? Scenario, string Client, ClientRequest Request, string Verdict)
 {
+    /// <summary>For a zero-config case, the form tried ("RCPT TO:&lt;reset@smtpmock.test&gt;"): the test's name and the docs' row.</summary>
+    public string? Form { get; init; }
+
     /// <summary>A reply line (or its beginning) the client must have read, and the server's transcript must hold as sent.</summary>
     public string? Heard { get; init; }
 
@@ -32,7 +35,7 @@ internal sealed record MatrixCase(string? Scenario, string Client, ClientRequest
     /// <summary>Anything else to check, once the server has stopped and every session is finished.</summary>
     public Action<SmtpMockServer, ClientReport>? Check { get; init; }
 
-    public override string ToString() => $"{Scenario ?? "zero-config"} / {Client}";
+    public override string ToString() => $"{Scenario ?? Form} / {Client}";
 }
 
 /// <summary>A second attempt: <see cref="After"/> on the server's fake clock, then <see cref="Request"/>, reported as <see cref="Verdict"/>.</summary>

@@ -13,6 +13,7 @@ internal static class ZeroConfigMatrix
     {
         var sender = new MatrixCase(null, "", new ClientRequest("503@smtpmock.test", [To]), "")
         {
+            Form = "MAIL FROM:<503@smtpmock.test>",
             Heard = "503 5.5.1 Bad sequence of commands",
             Rule = "simulator:503",
         };
@@ -21,6 +22,7 @@ internal static class ZeroConfigMatrix
 
         var afterData = new MatrixCase(null, "", ClientRequest.Sending("552-data@smtpmock.test"), "")
         {
+            Form = "RCPT TO:<552-data@smtpmock.test>",
             Heard = "552 5.3.4 Requested mail action aborted: exceeded storage allocation",
             Rule = "simulator:552-data",
         };
@@ -30,6 +32,7 @@ internal static class ZeroConfigMatrix
         // Accepted with 250, then a DSN to the sender is captured beside the message.
         var bounce = new MatrixCase(null, "", ClientRequest.Sending("bounce@smtpmock.test"), "")
         {
+            Form = "RCPT TO:<bounce@smtpmock.test>",
             Heard = "250 2.0.0 OK: queued as ",
             Captured = 2,
             Check = (server, _) =>
@@ -46,6 +49,7 @@ internal static class ZeroConfigMatrix
         // (smtplib announces SIZE= at MAIL and is refused there; swaks sends no SIZE= and is refused after the dot).
         var words = new MatrixCase(null, "", ClientRequest.Sending(To) with { Helo = Features, BodyLines = 200 }, "")
         {
+            Form = "EHLO " + Features,
             Heard = "552 5.3.4 Message size exceeds fixed maximum message size",
             Check = (_, report) => Assert.Multiple(() =>
             {
@@ -59,6 +63,7 @@ internal static class ZeroConfigMatrix
         // A TCP reset at RCPT: no reply code, the client reports a lost connection.
         var reset = new MatrixCase(null, "", ClientRequest.Sending("reset@smtpmock.test"), "")
         {
+            Form = "RCPT TO:<reset@smtpmock.test>",
             Heard = "250 2.1.0 Sender OK",
             Rule = "simulator:reset",
             Check = (server, report) =>
