@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using MimeKit;
 using SmtpMock.Control.Api;
+using SmtpMock.Control.Model;
 using SmtpMock.Protocol.Grammar;
 using SmtpMock.Server.Capture;
 
@@ -65,7 +66,7 @@ public static class HttpTarget
     private static void Scenario(byte[] body)
     {
         var context = Request(body, "application/yaml");
-        var text = ScenarioApi.ReadBodyAsync(context).GetAwaiter().GetResult();
+        var text = ScenarioApi.ReadBodyAsync(context.Request.Body, CancellationToken.None).GetAwaiter().GetResult();
         if (text is null || text.Length == 0)
         {
             if (text is null && body.Length <= SmtpMock.Server.Scenarios.YamlLimits.MaxOctets)
@@ -168,6 +169,12 @@ public static class HttpTarget
             throw new OracleViolation("a refusal without a reason");
         }
 
-        JsonSerializer.Serialize(Stream.Null, new Problem(Http.ProblemType, "Bad request", 400, detail, items), ControlJson.Readable.Problem);
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Type = Problems.Type, Title = "Bad request", Status = 400, Detail = detail };
+        if (items is not null)
+        {
+            problem.Extensions[Problems.ItemsExtension] = items;
+        }
+
+        JsonSerializer.Serialize(Stream.Null, problem, ControlJson.Readable.ProblemDetails);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using SmtpMock.Control.Api;
+using SmtpMock.Control.Model;
 using SmtpMock.Protocol.Grammar;
 using SmtpMock.Server.Capture;
 
@@ -41,9 +42,12 @@ public static class MimeTarget
         for (var n = 0; n < parts.Count; n++)
         {
             _ = MessageViews.AttachmentBytes(parts[n]);
-            var (declaredType, disposition) = MessageViews.AttachmentHeaders(parts[n], n);
+            var (declaredType, fileName) = MessageViews.AttachmentFile(parts[n], n);
             CheckHeaderValue("X-Attachment-Content-Type", declaredType);
-            CheckHeaderValue("Content-Disposition", disposition);
+            // The header the framework's file result writes for that download name.
+            var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
+            disposition.SetHttpFileName(fileName);
+            CheckHeaderValue("Content-Disposition", disposition.ToString());
         }
 
         JsonSerializer.Serialize(Stream.Null, new MessagePage([listed], null), ControlJson.Readable.MessagePage);

@@ -1,17 +1,23 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+using SmtpMock.Control.Model;
 
 namespace SmtpMock.Control.Api;
 
-/// <summary>Source-generated JSON (camelCase, no reflection) so the CLI stays Native AOT.</summary>
+/// <summary>
+/// Source-generated JSON (camelCase, no reflection) so the CLI stays Native AOT: first in the HTTP JSON options'
+/// resolver chain (<see cref="Configure"/>), so typed results and problems are written with it.
+/// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never, WriteIndented = false)]
 [JsonSerializable(typeof(MessagePage))]
 [JsonSerializable(typeof(MessageDetail))]
 [JsonSerializable(typeof(SessionSummary[]))]
 [JsonSerializable(typeof(SessionDetail))]
 [JsonSerializable(typeof(ScenarioView))]
-[JsonSerializable(typeof(Problem))]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(ProblemItem[]))]
 [JsonSerializable(typeof(Health))]
 [JsonSerializable(typeof(ServerEvent))]
 [JsonSerializable(typeof(MessageSummary[]))]
@@ -29,9 +35,18 @@ internal sealed partial class ControlJson : JsonSerializerContext
     /// responses (nosniff) that the page reads as data and only ever puts in text nodes, so they are written as
     /// they are; control characters are still escaped, which keeps each event on its one SSE data line.
     /// </summary>
-    public static ControlJson Readable { get; } = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    public static ControlJson Readable { get; } = new(Readably(new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+
+    /// <summary>
+    /// The HTTP JSON options (<c>ConfigureHttpJsonOptions</c>) as <see cref="Readable"/> writes: readable text, every
+    /// property written, and this context first in the resolver chain.
+    /// </summary>
+    public static void Configure(JsonSerializerOptions options) => Readably(options).TypeInfoResolverChain.Insert(0, Default);
+
+    private static JsonSerializerOptions Readably(JsonSerializerOptions options)
     {
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        return options;
+    }
 }

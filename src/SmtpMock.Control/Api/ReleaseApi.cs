@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using MimeKit;
@@ -25,21 +26,22 @@ internal sealed record ReleaseResult(string Relay, bool Accepted, string[] Recip
 /// </summary>
 internal sealed class ReleaseApi(ControlState state)
 {
-    public void Map(IEndpointRouteBuilder api) => api.MapPost("/messages/{id}/release", new RequestDelegate(ReleaseAsync));
+    public void Map(IEndpointRouteBuilder api) => api.MapPost("/messages/{id}/release", ReleaseAsync);
 
-    private async Task ReleaseAsync(HttpContext context)
+    /// <summary>
+    /// The optional body is read here rather than bound: no relay (409) and an unknown message (404) are said before
+    /// anything about the body, and a body that is not JSON is refused (415) instead of being taken for no body.
+    /// </summary>
+    private async Task<Results<JsonHttpResult<ReleaseResult>, ProblemHttpResult>> ReleaseAsync(string id, HttpContext context, CancellationToken aborted)
     {
         if (state.Options.Relay is not { } relay)
         {
-            await Http.Problem(context, StatusCodes.Status409Conflict, "No relay", "releasing needs a relay: start smtpmock with --relay HOST[:PORT]").ConfigureAwait(false);
-            return;
+            return Problems.Of(StatusCodes.Status409Conflict, "No relay", "releasing needs a relay: start smtpmock with --relay HOST[:PORT]");
         }
 
-        var id = Http.Route(context, "id")!;
-        if (await state.Server.Messages.GetAsync(id, context.RequestAborted).ConfigureAwait(false) is not { } message)
+        if (await state.Server.Messages.GetAsync(id, aborted).ConfigureAwait(false) is not { } message)
         {
-            await Http.NotFound(context, $"no kept message has the id {id}").ConfigureAwait(false);
-            return;
+            return Problems.NotFound($"no kept message has the id {id}");
         }
 
         // A body that is not JSON (curl -d without the header sends a form type) would be dropped, and the message
@@ -47,8 +49,7 @@ internal sealed class ReleaseApi(ControlState state)
         var hasBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody is true;
         if (hasBody && !context.Request.HasJsonContentType())
         {
-            await Http.Problem(context, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "send the body {to[]} as Content-Type: application/json, or no body for the message's own recipients").ConfigureAwait(false);
-            return;
+            return Problems.Of(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "send the body {to[]} as Content-Type: application/json, or no body for the message's own recipients");
         }
 
         ReleaseRequest? request = null;
@@ -56,24 +57,22 @@ internal sealed class ReleaseApi(ControlState state)
         {
             if (hasBody)
             {
-                request = await context.Request.ReadFromJsonAsync(ControlJson.Readable.ReleaseRequest, context.RequestAborted).ConfigureAwait(false);
+                request = await context.Request.ReadFromJsonAsync(ControlJson.Readable.ReleaseRequest, aborted).ConfigureAwait(false);
             }
         }
         catch (JsonException e)
         {
-            await Http.BadRequest(context, $"send nothing, or a JSON object {{to[]}}: {e.Message}").ConfigureAwait(false);
-            return;
+            return Problems.BadRequest($"send nothing, or a JSON object {{to[]}}: {e.Message}");
         }
 
         if (!TryRecipients(request, message, out var recipients, out var error))
         {
-            await Http.BadRequest(context, error).ConfigureAwait(false);
-            return;
+            return Problems.BadRequest(error);
         }
 
         // The envelope sender goes on as it came; the null path of a bounce (<>) stays null.
         var sender = new MailboxAddress(string.Empty, message.Sender.Address);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         timeout.CancelAfter(TimeSpan.FromMinutes(1));
         var outcome = await RelayClient.SendAsync(relay, sender, recipients, message, timeout.Token).ConfigureAwait(false);
         var result = new ReleaseResult(relay.ToString(), outcome.Accepted, [.. recipients.Select(r => r.Address)], [.. outcome.Lines]) { Detail = outcome.Hint };
@@ -86,7 +85,8 @@ internal sealed class ReleaseApi(ControlState state)
             ReleaseLog.Failed(state.Logger, message.Id, relay.ToString(), outcome.Hint ?? outcome.Lines.LastOrDefault() ?? "no dialog");
         }
 
-        await Http.Json(context, result, ControlJson.Readable.ReleaseResult, outcome.Accepted ? StatusCodes.Status200OK : StatusCodes.Status502BadGateway).ConfigureAwait(false);
+        // 502 with the dialog when the relay did not take it: the body says what happened either way.
+        return TypedResults.Json(result, ControlJson.Readable.ReleaseResult, statusCode: outcome.Accepted ? StatusCodes.Status200OK : StatusCodes.Status502BadGateway);
     }
 
     /// <summary>

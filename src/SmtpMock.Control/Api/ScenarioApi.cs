@@ -1,8 +1,10 @@
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using SmtpMock.Control.Hosting;
+using SmtpMock.Control.Model;
 using SmtpMock.Server.Scenarios;
 using SmtpMock.Server.Session;
 
@@ -20,74 +22,67 @@ internal sealed class ScenarioApi(ControlState state)
 
     public void Map(IEndpointRouteBuilder api)
     {
-        api.MapGet("/scenario", new RequestDelegate(GetAsync));
-        api.MapPut("/scenario", new RequestDelegate(PutAsync));
-        api.MapPost("/scenario/reset", new RequestDelegate(ResetAsync));
-        api.MapDelete("/scenario", new RequestDelegate(ClearAsync));
+        api.MapGet("/scenario", Get);
+        api.MapPut("/scenario", PutAsync);
+        api.MapPost("/scenario/reset", Reset);
+        api.MapDelete("/scenario", Clear);
     }
 
-    private Task GetAsync(HttpContext context) => Http.Json(context, View(), ControlJson.Readable.ScenarioView);
+    private Ok<ScenarioView> Get() => TypedResults.Ok(View());
 
-    private async Task PutAsync(HttpContext context)
+    /// <summary>
+    /// Switches to a loaded scenario (<c>?name=</c>) or to the YAML in the body. The body is read here, not bound: it
+    /// is YAML, and one over the cap is refused after <see cref="MaxYaml"/> octets instead of being read whole.
+    /// </summary>
+    private async Task<Results<Ok<ScenarioView>, ProblemHttpResult>> PutAsync(string? name, HttpRequest request, CancellationToken aborted)
     {
-        if (Http.Query(context, "name") is { } name)
+        if (QueryValues.Text(name) is { } wanted)
         {
-            if (!Host.Loaded.Any(s => s.Name == name))
+            if (!Host.Loaded.Any(s => s.Name == wanted))
             {
-                await Http.NotFound(context, Host.Loaded.Count == 0
-                    ? $"no loaded scenario named '{name}': none were loaded (start serve with --scenario FILE|DIR, or PUT the YAML itself)"
-                    : $"no loaded scenario named '{name}' (loaded: {string.Join(", ", Host.Loaded.Select(s => s.Name))})").ConfigureAwait(false);
-                return;
+                return Problems.NotFound(Host.Loaded.Count == 0
+                    ? $"no loaded scenario named '{wanted}': none were loaded (start serve with --scenario FILE|DIR, or PUT the YAML itself)"
+                    : $"no loaded scenario named '{wanted}' (loaded: {string.Join(", ", Host.Loaded.Select(s => s.Name))})");
             }
 
-            Host.Activate(name);
-            await GetAsync(context).ConfigureAwait(false);
-            return;
+            Host.Activate(wanted);
+            return Get();
         }
 
-        var text = await ReadBodyAsync(context).ConfigureAwait(false);
+        var text = await ReadBodyAsync(request.Body, aborted).ConfigureAwait(false);
         if (text is null)
         {
-            await Http.Problem(context, StatusCodes.Status413PayloadTooLarge, "Too large", $"a scenario is at most {MaxYaml} bytes").ConfigureAwait(false);
-            return;
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, "Too large", $"a scenario is at most {MaxYaml} bytes");
         }
 
         if (text.Length == 0)
         {
-            await Http.BadRequest(context, "send the scenario's YAML as the body, or ?name= of a loaded scenario").ConfigureAwait(false);
-            return;
+            return Problems.BadRequest("send the scenario's YAML as the body, or ?name= of a loaded scenario");
         }
 
         var (scenario, problems) = ScenarioLoader.Parse(text, BodyFile);
         if (scenario is null)
         {
-            await Http.Problem(
-                context,
-                StatusCodes.Status400BadRequest,
-                "Invalid scenario",
-                $"{problems.Count} problem(s); the previous scenario stays active",
-                ProblemItems(problems)).ConfigureAwait(false);
-            return;
+            return Problems.Of(StatusCodes.Status400BadRequest, "Invalid scenario", $"{problems.Count} problem(s); the previous scenario stays active", ProblemItems(problems));
         }
 
         state.RememberYaml(scenario, text);
         Host.Activate(scenario);
-        await GetAsync(context).ConfigureAwait(false);
+        return Get();
     }
 
     /// <summary>A fresh engine for the same scenario: counters, keys and remembered clients start again.</summary>
-    private Task ResetAsync(HttpContext context)
+    private Ok<ScenarioView> Reset()
     {
         Host.Reset();
         state.ClientsSince = state.Server.Options.TimeProvider.GetUtcNow();
-
-        return GetAsync(context);
+        return Get();
     }
 
-    private Task ClearAsync(HttpContext context)
+    private Ok<ScenarioView> Clear()
     {
         Host.Activate((Scenario?)null);
-        return GetAsync(context);
+        return Get();
     }
 
     private ScenarioView View()
@@ -112,12 +107,12 @@ internal sealed class ScenarioApi(ControlState state)
     }
 
     /// <summary>The body as text, or null past the size cap.</summary>
-    internal static async Task<string?> ReadBodyAsync(HttpContext context)
+    internal static async Task<string?> ReadBodyAsync(Stream body, CancellationToken aborted)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted).ConfigureAwait(false)) > 0)
+        while ((read = await body.ReadAsync(chunk, aborted).ConfigureAwait(false)) > 0)
         {
             if (buffer.Length + read > MaxYaml)
             {

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using MimeKit;
 using SmtpMock.Control.Hosting;
@@ -18,33 +19,35 @@ internal sealed record SendResult(long? SessionId, string[] Replies);
 /// </summary>
 internal sealed class SendApi(ControlState state)
 {
-    public void Map(IEndpointRouteBuilder api) => api.MapPost("/send", new RequestDelegate(SendAsync));
+    public void Map(IEndpointRouteBuilder api) => api.MapPost("/send", SendAsync);
 
-    private async Task SendAsync(HttpContext context)
+    /// <summary>
+    /// The body is read here rather than bound: a body that is not JSON, or not JSON of this shape, gets a 400 that
+    /// says what to send instead of the framework's bare one.
+    /// </summary>
+    private async Task<Results<Ok<SendResult>, ProblemHttpResult>> SendAsync(HttpRequest http, CancellationToken aborted)
     {
         SendRequest? request;
         try
         {
-            request = await context.Request.ReadFromJsonAsync(ControlJson.Readable.SendRequest, context.RequestAborted).ConfigureAwait(false);
+            request = await http.ReadFromJsonAsync(ControlJson.Readable.SendRequest, aborted).ConfigureAwait(false);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            await Http.BadRequest(context, $"send a JSON object {{from, to[], subject, text}}: {e.Message}").ConfigureAwait(false);
-            return;
+            return Problems.BadRequest($"send a JSON object {{from, to[], subject, text}}: {e.Message}");
         }
 
         if (!TryCompose(request, state.Server.Options.MaxRecipients, out var from, out var message, out var error))
         {
-            await Http.BadRequest(context, error).ConfigureAwait(false);
-            return;
+            return Problems.BadRequest(error);
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
         var (local, replies) = await SelfSmtp.SendAsync(SelfSmtp.Target(state.Server), from.Address, [.. message.To.Mailboxes.Select(m => m.Address)], message, timeout.Token).ConfigureAwait(false);
         var session = local is null ? null
             : state.Server.OpenSessions.Concat(state.Server.FinishedSessions).FirstOrDefault(s => s.ClientText == local.ToString());
-        await Http.Json(context, new SendResult(session?.Id, [.. replies]), ControlJson.Readable.SendResult).ConfigureAwait(false);
+        return TypedResults.Ok(new SendResult(session?.Id, [.. replies]));
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using SmtpMock.Server.Hosting;
 using SmtpMock.Server.Security;
@@ -12,16 +13,10 @@ namespace SmtpMock.Control.Api;
 /// </summary>
 internal sealed class TlsApi(SmtpMockServer server)
 {
-    public void Map(IEndpointRouteBuilder api) => api.MapGet("/tls/certificate", new RequestDelegate(CertificateAsync));
+    public void Map(IEndpointRouteBuilder api) => api.MapGet("/tls/certificate", Certificate);
 
-    private Task CertificateAsync(HttpContext context)
-    {
-        if (server.TlsCertificate is not { } certificate)
-        {
-            return Http.NotFound(context, "TLS is off on this server (--no-tls)");
-        }
-
-        context.Response.ContentType = "application/x-pem-file";
-        return context.Response.WriteAsync(TlsCertificates.ExportPem(certificate), context.RequestAborted);
-    }
+    private Results<ContentHttpResult, ProblemHttpResult> Certificate() =>
+        server.TlsCertificate is { } certificate
+            ? TypedResults.Text(TlsCertificates.ExportPem(certificate), "application/x-pem-file")
+            : Problems.NotFound("TLS is off on this server (--no-tls)");
 }

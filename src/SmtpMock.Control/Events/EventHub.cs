@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using SmtpMock.Control.Api;
 using SmtpMock.Control.Hosting;
+using SmtpMock.Control.Model;
 using SmtpMock.Server.Capture;
 using SmtpMock.Server.Cluster;
 using SmtpMock.Server.Hosting;
@@ -191,19 +192,19 @@ internal sealed class EventHub : IDisposable, ISessionObserver
     // capturing the event would allocate on entry), hence the check before Publish.
     void ISessionObserver.OnSessionStarted(in SessionStarted e)
     {
-        PublishEverywhere(new ServerEvent("session-opened", Http.Utc(e.Session.StartedAt), e.Session.Id, Line: e.Session.ClientText, Instance: Instance));
+        PublishEverywhere(new ServerEvent("session-opened", ApiTime.Utc(e.Session.StartedAt), e.Session.Id, Line: e.Session.ClientText, Instance: Instance));
     }
 
     void ISessionObserver.OnSessionEnded(in SessionEnded e)
     {
-        PublishEverywhere(new ServerEvent("session-closed", Http.Utc(e.Session.EndedAt ?? e.At), e.Session.Id, Line: e.Session.EndReason, Instance: Instance));
+        PublishEverywhere(new ServerEvent("session-closed", ApiTime.Utc(e.Session.EndedAt ?? e.At), e.Session.Id, Line: e.Session.EndReason, Instance: Instance));
     }
 
     void ISessionObserver.OnCommandReceived(in CommandReceived e)
     {
         if (_readers.Length > 0)
         {
-            Publish(e, static e => new ServerEvent("line", Http.Utc(e.At), e.Session.Id, "in", e.Shown));
+            Publish(e, static e => new ServerEvent("line", ApiTime.Utc(e.At), e.Session.Id, "in", e.Shown));
         }
     }
 
@@ -216,14 +217,14 @@ internal sealed class EventHub : IDisposable, ISessionObserver
 
         if (e.Raw is { } raw)
         {
-            Publish((e, raw), static r => new ServerEvent("line", Http.Utc(r.e.At), r.e.Session.Id, "out", "(raw) " + r.raw, r.e.Rule));
+            Publish((e, raw), static r => new ServerEvent("line", ApiTime.Utc(r.e.At), r.e.Session.Id, "out", "(raw) " + r.raw, r.e.Rule));
             return;
         }
 
         var lines = e.Reply.WireLines;
         for (var i = 0; i < lines.Count; i++)
         {
-            Publish((e, line: lines[i]), static r => new ServerEvent("line", Http.Utc(r.e.At), r.e.Session.Id, "out", r.line, r.e.Rule));
+            Publish((e, line: lines[i]), static r => new ServerEvent("line", ApiTime.Utc(r.e.At), r.e.Session.Id, "out", r.line, r.e.Rule));
         }
     }
 
@@ -231,7 +232,7 @@ internal sealed class EventHub : IDisposable, ISessionObserver
     {
         if (_readers.Length > 0)
         {
-            Publish(e, static e => new ServerEvent("line", Http.Utc(e.At), e.Session.Id, "note", e.Text));
+            Publish(e, static e => new ServerEvent("line", ApiTime.Utc(e.At), e.Session.Id, "note", e.Text));
         }
     }
 
@@ -241,7 +242,7 @@ internal sealed class EventHub : IDisposable, ISessionObserver
         switch (change)
         {
             case { Kind: StoreChangeKind.Added, Message: { } m }:
-                Publish(m, static m => new ServerEvent("message-captured", Http.Utc(m.ReceivedAt), m.SessionId, MessageId: m.Id));
+                Publish(m, static m => new ServerEvent("message-captured", ApiTime.Utc(m.ReceivedAt), m.SessionId, MessageId: m.Id));
                 break;
             case { Kind: StoreChangeKind.Updated, Message: { } m }:
                 Publish(m, static m => new ServerEvent("message-updated", DateTimeOffset.UtcNow, m.SessionId, MessageId: m.Id));

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SmtpMock.Control.Api;
 using SmtpMock.Control.Events;
+using SmtpMock.Control.Model;
 using SmtpMock.Control.Web;
 using SmtpMock.Server.Hosting;
 
@@ -45,14 +46,9 @@ public sealed class ControlServer : IAsyncDisposable
         app.UseRouting();
         app.Use(gate.AfterRoutingAsync);
 
-        app.MapGet("/healthz", new RequestDelegate(context => Http.Json(
-            context, new Health("ok", SmtpServerOptions.Version, server.EndPoint.Port, server.ActiveSessions, options.Relay is not null), ControlJson.Readable.Health)))
+        app.MapGet("/healthz", () => TypedResults.Ok(new Health("ok", SmtpServerOptions.Version, server.EndPoint.Port, server.ActiveSessions, options.Relay is not null)))
             .WithMetadata(OpenEndpoint.Instance);
-        app.MapGet("/metrics", new RequestDelegate(async context =>
-        {
-            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-            await context.Response.WriteAsync(metrics.Render(), context.RequestAborted).ConfigureAwait(false);
-        }));
+        app.MapGet("/metrics", () => TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
 
         var api = app.MapGroup("/api/v1");
         new MessagesApi(state).Map(api);
@@ -63,7 +59,7 @@ public sealed class ControlServer : IAsyncDisposable
         new ReleaseApi(state).Map(api);
         new ClientsApi(state).Map(api);
         new TlsApi(server).Map(api);
-        api.Map("/{**rest}", new RequestDelegate(context => Http.NotFound(context, $"no endpoint {context.Request.Method} {context.Request.Path}: see docs/api.md")));
+        api.Map("/{**rest}", (HttpRequest request) => Problems.NotFound($"no endpoint {request.Method} {request.Path}: see docs/api.md"));
         StaticFiles.Map(app);
 
         var control = new ControlServer(app, state, metrics);

@@ -40,6 +40,10 @@ internal static class KestrelApp
             k.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, options.SlowBodyGrace);
         });
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
+        // Typed results are written with the source-generated contexts (no reflection: Native AOT), and every problem
+        // answer, ours or the framework's, goes through one problem details writer.
+        builder.Services.ConfigureHttpJsonOptions(json => Api.ControlJson.Configure(json.SerializerOptions));
+        builder.Services.AddProblemDetails();
         return builder.Build();
     }
 

@@ -1,9 +1,15 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 
 namespace SmtpMock.Control.Web;
 
-/// <summary>The web page: a few files embedded in this assembly (no CDN, nothing fetched from the internet).</summary>
+/// <summary>
+/// The web page: a few files embedded in this assembly (no CDN, nothing fetched from the internet). Each is served
+/// with a strong ETag (a hash of its bytes) and <c>no-cache</c>: a browser asks again on every load and gets a 304
+/// without the body while the file is the one it has, and the new file at once after an upgrade.
+/// </summary>
 internal static class StaticFiles
 {
     private static readonly Dictionary<string, string> Types = new(StringComparer.Ordinal)
@@ -22,21 +28,25 @@ internal static class StaticFiles
             using var stream = assembly.GetManifestResourceStream(resource)!;
             using var copy = new MemoryStream();
             stream.CopyTo(copy);
-            var bytes = copy.ToArray();
+            var file = new PageFile(copy.ToArray(), Types.GetValueOrDefault(Path.GetExtension(resource), "application/octet-stream"));
             var name = resource["wwwroot/".Length..];
-            var type = Types.GetValueOrDefault(Path.GetExtension(name), "application/octet-stream");
-            var handler = new RequestDelegate(context =>
-            {
-                context.Response.ContentType = type;
-                context.Response.Headers.CacheControl = "no-cache";
-                context.Response.ContentLength = bytes.Length;
-                return context.Response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
-            });
-            app.MapGet("/" + name, handler).WithMetadata(Hosting.OpenEndpoint.Instance);
+            app.MapGet("/" + name, file.Serve).WithMetadata(Hosting.OpenEndpoint.Instance);
             if (name == "index.html")
             {
-                app.MapGet("/", handler).WithMetadata(Hosting.OpenEndpoint.Instance);
+                app.MapGet("/", file.Serve).WithMetadata(Hosting.OpenEndpoint.Instance);
             }
+        }
+    }
+
+    /// <summary>One file of the page; the framework's file result answers If-None-Match with 304.</summary>
+    private sealed class PageFile(byte[] bytes, string type)
+    {
+        private readonly EntityTagHeaderValue _tag = new($"\"{Convert.ToHexStringLower(SHA256.HashData(bytes).AsSpan(0, 16))}\"");
+
+        public IResult Serve(HttpResponse response)
+        {
+            response.Headers.CacheControl = "no-cache";
+            return TypedResults.Bytes(bytes, type, entityTag: _tag);
         }
     }
 }

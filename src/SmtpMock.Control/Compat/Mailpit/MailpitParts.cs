@@ -11,7 +11,7 @@ internal sealed record MailpitPart(string PartID, MimeEntity Entity, MailpitPart
     public string ContentId => Entity.ContentId ?? string.Empty;
 
     /// <summary>The decoded content (a forwarded message part is its whole message).</summary>
-    public byte[] Bytes() => Api.MessageViews.AttachmentBytes(Entity);
+    public byte[] Bytes() => Model.MessageViews.AttachmentBytes(Entity);
 
     public MailpitAttachment ToAttachment()
     {

@@ -1,7 +1,7 @@
 using MimeKit;
 using SmtpMock.Server.Capture;
 
-namespace SmtpMock.Control.Api;
+namespace SmtpMock.Control.Model;
 
 /// <summary>
 /// What the API shows of a captured message: the list's summary (from the kept <see cref="ContentSummary"/>) and the
@@ -17,7 +17,7 @@ internal static class MessageViews
         [.. message.Recipients.Select(r => r.Address)],
         message.Summary.Subject,
         message.Size,
-        Http.Utc(message.ReceivedAt),
+        ApiTime.Utc(message.ReceivedAt),
         message.Summary.Attachments,
         message.Summary.HasHtml,
         Tls(message),
@@ -36,7 +36,7 @@ internal static class MessageViews
         return new MessageDetail(
             message.Id,
             message.SessionId,
-            Http.Utc(message.ReceivedAt),
+            ApiTime.Utc(message.ReceivedAt),
             message.Client,
             message.HeloName,
             new Envelope(
@@ -85,15 +85,11 @@ internal static class MessageViews
     }
 
     /// <summary>
-    /// The headers attachment <paramref name="n"/> is served with: its declared type (for the X- header; the response
-    /// itself is always application/octet-stream) and a Content-Disposition with its file name.
+    /// What attachment <paramref name="n"/> is served as: its declared type (for the X- header; the response itself is
+    /// always application/octet-stream) and the file name it downloads as (<c>attachment-N</c> when it names none).
     /// </summary>
-    public static (string DeclaredType, string Disposition) AttachmentHeaders(MimeEntity part, int n)
-    {
-        var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
-        disposition.SetHttpFileName(FileName(part) ?? $"attachment-{n}");
-        return (part.ContentType.MimeType, disposition.ToString());
-    }
+    public static (string DeclaredType, string FileName) AttachmentFile(MimeEntity part, int n) =>
+        (part.ContentType.MimeType, FileName(part) is { Length: > 0 } name ? name : $"attachment-{n}");
 
     private static TlsView? Tls(CapturedMessage message) =>
         message.TlsProtocol is { } protocol ? new TlsView(protocol, message.TlsCipherSuite ?? string.Empty) : null;

@@ -1,6 +1,4 @@
-using System.Text.Json.Serialization;
-
-namespace SmtpMock.Control.Api;
+namespace SmtpMock.Control.Model;
 
 /// <summary>
 /// A message in the list: what the page marks it with (attachments, an HTML part, TLS, a login, injected faults)
@@ -90,10 +88,9 @@ internal sealed record RuleView(string Name, int Line, string[] On, int Fired);
 
 internal sealed record ScenarioView(string? Name, string? Description, string? Source, string? Yaml, RuleView[] Rules, string[] Loaded);
 
+/// <summary>One problem of a refused scenario, at its place in the body (a problem answer's <c>problems</c> extension).</summary>
 internal sealed record ProblemItem(string File, int Line, int Column, string Message);
 
-/// <summary>RFC 7807 problem details, with the scenario validator's problems when there are some.</summary>
-internal sealed record Problem(string Type, string Title, int Status, string? Detail, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ProblemItem[]? Problems = null);
 
 /// <summary>/healthz: also whether a relay was named (--relay), so the page offers "Release…" only when it can work.</summary>
 internal sealed record Health(string Status, string Version, int SmtpPort, int ActiveSessions, bool Relay);

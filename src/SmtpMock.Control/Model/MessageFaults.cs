@@ -2,7 +2,7 @@ using SmtpMock.Server.Capture;
 using SmtpMock.Server.Hosting;
 using SmtpMock.Server.Session;
 
-namespace SmtpMock.Control.Api;
+namespace SmtpMock.Control.Model;
 
 /// <summary>
 /// How many replies a scenario rule (or the failure simulator) wrote during one message's own transaction, from its
