@@ -48,6 +48,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--searches", type=int, help="requests of search_recipient (default: --requests)")
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--recipients", required=True, help="a file of recipient addresses, one a line")
     parser.add_argument("--broad", type=int, default=5, help="requests of the search every message matches (0: none)")
@@ -62,8 +63,10 @@ def main():
     conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
     total = args.requests + args.warmup
     errors = run(conn, "list_newest_50", ["/api/v1/messages?limit=50"] * total, args.warmup)
-    searches = [f"/api/v1/messages?to={urllib.parse.quote(recipients[i % len(recipients)])}&limit=50" for i in range(total)]
-    errors += run(conn, "search_recipient", searches, args.warmup)
+    searches = args.requests if args.searches is None else args.searches
+    warm = min(args.warmup, searches)
+    paths = [f"/api/v1/messages?to={urllib.parse.quote(recipients[i % len(recipients)])}&limit=50" for i in range(searches + warm)]
+    errors += run(conn, "search_recipient", paths, warm)
     if args.broad > 0:
         errors += run(conn, "search_broad", ["/api/v1/messages?to=example.com&limit=50"] * (args.broad + 1), 1)
     conn.close()

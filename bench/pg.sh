@@ -12,7 +12,7 @@
 #   capture  REPS times, alternating: `smtpmock serve` with the in-memory store, then with --store postgresql://...,
 #            each driven by `smtpmock-bench throughput` (N messages of SIZE bytes over SESSIONS sessions, no
 #            pipelining): msgs/s, server CPU µs/msg, DATA-to-250 p50/p99, PostgreSQL's own CPU µs/msg.
-#   state    REPS times, alternating: a greylisting rule (keyed on client, sender, recipient, `for: 1s`) with the
+#   state    REPS times, alternating: scenarios/greylisting.yaml with `for: 1s` (keyed on client, sender, recipient) with the
 #            in-memory state, then with --state redis://...; one warm-up message takes the 451, the window passes,
 #            then N messages all pass the rule, each RCPT one keyed lookup. Server CPU µs/msg and its ratio, Redis
 #            commands and CPU per message. Both with the in-memory store, so only the state differs.
@@ -25,7 +25,12 @@
 #   SMTPMOCK [publishes src/SmtpMock.Cli -c Release to a temp folder]   the smtpmock executable to measure
 #   BENCH [builds bench/SmtpMock.Bench -c Release]                      the smtpmock-bench executable or .dll
 #   REPS [3]  N [20000]  SESSIONS [20]  SIZE [1024]
-#   FILL [1000000]  FILL_CHUNK [100000]  FILL_SIZE [200]  QUERIES [200]
+#   FILL [1000000]  FILL_CHUNK [100000]  FILL_SIZE [200]  QUERIES [200]  SEARCHES [QUERIES]: search requests
+#   FILL_MODE [smtp]: every message through SMTP; sql: the first and the last FILL_SMTP [20000] through SMTP, the rest
+#            by INSERT ... SELECT copies of the oldest captured message (each its own id, time and recipient), which
+#            goes past the instance: the store grows, the instance keeps serving (for when SMTP alone is too slow)
+#   FILL_LOCK [1]: 0 fills without the build lock (the chunk rates are then indicative only; the API's latencies are
+#            measured under the lock either way)
 #   OUT [bench/results/pg-<stamp>]   where the lines, logs and summary go
 # FILL_SIZE is small because `smtpmock serve` has no option for the store's byte budget (512 MiB): 1,000,000
 # messages of 1 KiB would be evicted oldest-first long before the count is reached.
@@ -43,6 +48,10 @@ FILL=${FILL:-1000000}
 FILL_CHUNK=${FILL_CHUNK:-100000}
 FILL_SIZE=${FILL_SIZE:-200}
 QUERIES=${QUERIES:-200}
+SEARCHES=${SEARCHES:-$QUERIES}
+FILL_MODE=${FILL_MODE:-smtp}
+FILL_SMTP=${FILL_SMTP:-20000}
+FILL_LOCK=${FILL_LOCK:-1}
 LOCK=/tmp/smtpmock-build.lock
 PHASES=("$@")
 (( ${#PHASES[@]} )) || PHASES=(capture state fill)
@@ -177,18 +186,11 @@ phase_capture() {
 # per_msg TICKS LINE: CPU ticks as µs per message of the tool's line.
 per_msg() { awk -v d="$1" -v n="$(kv "$2" messages)" -v t="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", n ? d / t / n * 1e6 : 0 }'; }
 
+# The shipped greylisting scenario with a one-second window, so that after one warm-up message every RCPT passes
+# it, each with one keyed lookup.
 GREYLIST=$WORK/greylist.yaml
-cat >"$GREYLIST" <<'EOF'
-name: bench-greylisting
-description: greylisting with a one-second window, so that after one warm-up message every RCPT passes it, each with one keyed lookup
-rules:
-  - name: greylist
-    on: RCPT
-    key: [client, sender, recipient]
-    times: 1
-    for: 1s
-    reply: { code: 451, enhanced: 4.7.1, text: "Greylisted, please try again later" }
-EOF
+sed 's/^    for: 30s$/    for: 1s/' "$REPO_DIR/scenarios/greylisting.yaml" >"$GREYLIST"
+grep -q '^    for: 1s$' "$GREYLIST" || { echo "pg.sh: scenarios/greylisting.yaml has no 'for: 30s' line to shorten" >&2; exit 1; }
 
 # keyed NAME ARGS...: the greylisting run: warm-up (451), the window passes, then N messages.
 keyed() {
@@ -221,30 +223,62 @@ phase_state() {
   done
 }
 
+# fill_smtp N CHUNK: N messages through SMTP (smtp-source, a distinct recipient each), timed under the lock.
+fill_smtp() {
+  fill_lock
+  t0=$(now_us)
+  timeout 300 smtp-source -d -s "$SESSIONS" -m "$1" -l "$FILL_SIZE" -N -M localhost -f from@example.com \
+    -t "c$2.to@example.com" "127.0.0.1:$SMTP_PORT" 2>>"$OUT/logs/smtp-source.err"
+  t1=$(now_us)
+  fill_unlock
+}
+# With FILL_LOCK=0 the fill's chunks run without the lock (their rates are then indicative only); the API's
+# latencies are measured under it either way.
+fill_lock() { [[ $FILL_LOCK == 0 ]] || lock; }
+fill_unlock() { [[ $FILL_LOCK == 0 ]] || unlock; }
+
+# fill_sql N FIRST: N rows by one INSERT ... SELECT, each a copy of the oldest captured message with its own id
+# (bulk-FIRST...), an older time and its own recipient (FIRST...bulk.to@example.com), timed under the lock.
+fill_sql() {
+  fill_lock
+  t0=$(now_us)
+  psql_do smtpmock "INSERT INTO smtpmock_messages (id, received_at, session_id, client, helo, sender, recipients, envelope, tls, auth_user,
+      auth_mechanism, subject, message_id, summary, attachments, body_text, size, tags, tag_keys, content, search_text, raw_text, origin_kind, origin_id)
+    SELECT 'bulk-' || g, t.received_at - g * interval '1 millisecond', t.session_id, t.client, t.helo, t.sender, g || 'bulk.to@example.com',
+      t.envelope, t.tls, t.auth_user, t.auth_mechanism, t.subject, t.message_id, t.summary, t.attachments, t.body_text, t.size, t.tags,
+      t.tag_keys, t.content, t.search_text, t.raw_text, t.origin_kind, t.origin_id
+    FROM (SELECT * FROM smtpmock_messages ORDER BY received_at LIMIT 1) t, generate_series($2, $2 + $1 - 1) g" >/dev/null
+  t1=$(now_us)
+  fill_unlock
+}
+
 phase_fill() {
-  say "## fill: PostgreSQL store to $FILL messages of $FILL_SIZE B through SMTP (smtp-source -d -s $SESSIONS -N), chunks of $FILL_CHUNK"
+  local how="through SMTP (smtp-source -d -s $SESSIONS -N), chunks of $FILL_CHUNK"
+  [[ $FILL_MODE == sql ]] && how="first and last $FILL_SMTP through SMTP (smtp-source -d -s $SESSIONS -N), the rest by INSERT ... SELECT in chunks of $FILL_CHUNK"
+  say "## fill: PostgreSQL store to $FILL messages of $FILL_SIZE B, $how"
   serve fill --max-messages 2000000 --store "$PG_URI"
-  local sampler have chunk=0 t0 t1 rate
+  local sampler have chunk=0 t0 t1 rate n via bulk=1
   ( while kill -0 "$SMTP_PID" 2>/dev/null; do
       echo "$(date -u +%s) $(psql_do smtpmock 'SELECT messages FROM smtpmock_message_totals' 2>/dev/null) $(proc_field "$SMTP_PID" VmRSS) $(proc_field "$SMTP_PID" VmHWM)"
       bsleep 2
     done ) >"$OUT/fill-rss.tsv" &
   sampler=$!
-  say "messages rss_kib hwm_kib chunk_msgs_per_s load"
+  say "messages rss_kib hwm_kib how chunk_msgs_per_s load"
   have=$(psql_do smtpmock 'SELECT messages FROM smtpmock_message_totals')
-  say "$have $(proc_field "$SMTP_PID" VmRSS) $(proc_field "$SMTP_PID" VmHWM) - $(load)"
+  say "$have $(proc_field "$SMTP_PID" VmRSS) $(proc_field "$SMTP_PID" VmHWM) - - $(load)"
   while (( have < FILL )); do
     chunk=$((chunk + 1))
-    local n=$(( FILL - have < FILL_CHUNK ? FILL - have : FILL_CHUNK ))
-    lock
-    t0=$(now_us)
-    timeout 300 smtp-source -d -s "$SESSIONS" -m "$n" -l "$FILL_SIZE" -N -M localhost -f from@example.com \
-      -t "c$chunk.to@example.com" "127.0.0.1:$SMTP_PORT" 2>>"$OUT/logs/smtp-source.err"
-    t1=$(now_us)
-    unlock
+    n=$(( FILL - have < FILL_CHUNK ? FILL - have : FILL_CHUNK ))
+    if [[ $FILL_MODE == sql ]] && (( chunk == 1 || FILL - have <= FILL_SMTP )); then
+      n=$(( FILL - have < FILL_SMTP ? FILL - have : FILL_SMTP )); via=smtp; fill_smtp "$n" "$chunk"
+    elif [[ $FILL_MODE == sql ]]; then
+      n=$(( FILL - FILL_SMTP - have < n ? FILL - FILL_SMTP - have : n )); via=sql; fill_sql "$n" "$bulk"; bulk=$((bulk + n))
+    else
+      via=smtp; fill_smtp "$n" "$chunk"
+    fi
     rate=$(awk -v n="$n" -v d=$((t1 - t0)) 'BEGIN { printf "%.0f", n / (d / 1e6) }')
     have=$(psql_do smtpmock 'SELECT messages FROM smtpmock_message_totals')
-    say "$have $(proc_field "$SMTP_PID" VmRSS) $(proc_field "$SMTP_PID" VmHWM) $rate $(load)"
+    say "$have $(proc_field "$SMTP_PID" VmRSS) $(proc_field "$SMTP_PID" VmHWM) $via $rate $(load)"
     (( chunk < 100 )) || break
   done
   say "table: $(psql_do smtpmock "SELECT pg_size_pretty(pg_total_relation_size('smtpmock_messages'))")"
@@ -253,7 +287,7 @@ phase_fill() {
   # Addresses spread over the whole store (a 0.1% block sample), searched in turn.
   psql_do smtpmock "SELECT split_part(recipients, E'\\n', 1) FROM smtpmock_messages TABLESAMPLE SYSTEM (0.1) LIMIT $QUERIES" >"$WORK/recipients.txt"
   say "recipients searched: $(wc -l <"$WORK/recipients.txt"), e.g. $(head -1 "$WORK/recipients.txt")"
-  locked python3 "$BENCH_DIR/api_latency.py" --port "$HTTP_PORT" --requests "$QUERIES" --recipients "$WORK/recipients.txt" \
+  locked python3 "$BENCH_DIR/api_latency.py" --port "$HTTP_PORT" --requests "$QUERIES" --searches "$SEARCHES" --recipients "$WORK/recipients.txt" \
     | tee -a "$OUT/summary.txt"
   say "after: $(load); server VmRSS $(proc_field "$SMTP_PID" VmRSS) KiB, VmHWM $(proc_field "$SMTP_PID" VmHWM) KiB"
   unserve
@@ -266,7 +300,7 @@ phase_fill() {
   echo "git: $(git -C "$REPO_DIR" rev-parse --short HEAD) dirty_files_in_src=$(git -C "$REPO_DIR" status --porcelain src | wc -l)"
   echo "smtpmock: $SMTPMOCK"
   echo "postgres: $("$PG_BIN/postgres" --version)  redis: $(redis-server --version | cut -d' ' -f3)"
-  echo "knobs: REPS=$REPS N=$N SESSIONS=$SESSIONS SIZE=$SIZE FILL=$FILL FILL_CHUNK=$FILL_CHUNK FILL_SIZE=$FILL_SIZE QUERIES=$QUERIES"
+  echo "knobs: REPS=$REPS N=$N SESSIONS=$SESSIONS SIZE=$SIZE FILL=$FILL FILL_CHUNK=$FILL_CHUNK FILL_SIZE=$FILL_SIZE FILL_MODE=$FILL_MODE FILL_SMTP=$FILL_SMTP FILL_LOCK=$FILL_LOCK QUERIES=$QUERIES"
   echo "cores: $(nproc); $(load)"
 } | tee "$OUT/env.txt" >>"$OUT/summary.txt"
 cat "$OUT/env.txt"
