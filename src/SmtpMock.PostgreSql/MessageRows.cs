@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 using SmtpMock.Server.Capture;
 
 namespace SmtpMock.PostgreSql;
@@ -19,59 +20,75 @@ internal sealed record MessageRow(
     public static string Searchable(CapturedMessage message) => Server.Capture.SearchText.Spaced(Server.Capture.SearchText.Of(message));
 }
 
-/// <summary>The columns of <c>smtpmock_messages</c> as a <see cref="CapturedMessage"/>, and a row's insert.</summary>
+/// <summary>The columns of <c>smtpmock_messages</c> as a <see cref="CapturedMessage"/>, and a batch's copy into it.</summary>
 internal static class MessageRows
 {
     /// <summary>What a list reads: everything but the content and the body text.</summary>
     public const string Columns = "id, received_at, session_id, client, helo, envelope::text, tls, auth_user, auth_mechanism, summary::text, size, read, tags, origin_kind, origin_id";
 
-    public const string Insert =
-        "INSERT INTO smtpmock_messages (id, received_at, session_id, client, helo, sender, recipients, envelope, tls, auth_user, auth_mechanism, subject, message_id, summary, attachments, body_text, size, tags, tag_keys, content, search_text, raw_text, origin_kind, origin_id) "
-        + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)";
+    /// <summary>The columns a batch copies, in the order <see cref="WriteRowAsync"/> writes them.</summary>
+    public const string Copy =
+        "COPY smtpmock_messages (id, received_at, session_id, client, helo, sender, recipients, envelope, tls, auth_user, auth_mechanism, subject, message_id, summary, attachments, body_text, size, tags, tag_keys, content, search_text, raw_text, origin_kind, origin_id) "
+        + "FROM STDIN (FORMAT BINARY)";
 
-    /// <summary>The insert of one row; a spooled file's stream goes in <paramref name="opened"/> to be closed after.</summary>
-    public static NpgsqlBatchCommand InsertCommand(MessageRow row, List<Stream> opened)
+    /// <summary>
+    /// Every row of a batch in one <c>COPY ... FROM STDIN (FORMAT BINARY)</c>: one statement, so the totals trigger runs
+    /// once per batch instead of once per row, and PostgreSQL parses and plans nothing per row.
+    /// </summary>
+    public static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<MessageRow> rows)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(Copy).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            await WriteRowAsync(importer, row).ConfigureAwait(false);
+        }
+
+        await importer.CompleteAsync().ConfigureAwait(false);
+    }
+
+    private static async Task WriteRowAsync(NpgsqlBinaryImporter importer, MessageRow row)
     {
         var e = row.Envelope;
-        object content;
+        await importer.StartRowAsync().ConfigureAwait(false);
+        await importer.WriteAsync(e.Id, NpgsqlDbType.Text).ConfigureAwait(false);
+        await importer.WriteAsync(e.ReceivedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz).ConfigureAwait(false);
+        await importer.WriteAsync(e.SessionId, NpgsqlDbType.Bigint).ConfigureAwait(false);
+        await TextAsync(importer, e.Client).ConfigureAwait(false);
+        await TextAsync(importer, e.HeloName).ConfigureAwait(false);
+        await TextAsync(importer, e.Sender.Address).ConfigureAwait(false);
+        await TextAsync(importer, string.Join('\n', e.Recipients.Select(r => r.Address))).ConfigureAwait(false);
+        await importer.WriteAsync(EnvelopeJson.Clean(EnvelopeJson.Envelope(e)), NpgsqlDbType.Jsonb).ConfigureAwait(false);
+        await TextAsync(importer, e.Tls).ConfigureAwait(false);
+        await TextAsync(importer, e.AuthenticatedUser).ConfigureAwait(false);
+        await TextAsync(importer, e.AuthMechanism).ConfigureAwait(false);
+        await TextAsync(importer, row.Summary.Subject).ConfigureAwait(false);
+        await TextAsync(importer, row.Summary.MessageId).ConfigureAwait(false);
+        await importer.WriteAsync(EnvelopeJson.Clean(EnvelopeJson.Summary(row.Summary)), NpgsqlDbType.Jsonb).ConfigureAwait(false);
+        await importer.WriteAsync(row.Summary.Attachments, NpgsqlDbType.Integer).ConfigureAwait(false);
+        await TextAsync(importer, row.BodyText).ConfigureAwait(false);
+        await importer.WriteAsync(row.Size, NpgsqlDbType.Bigint).ConfigureAwait(false);
+        await importer.WriteAsync<string[]>([.. row.Tags], NpgsqlDbType.Array | NpgsqlDbType.Text).ConfigureAwait(false);
+        await importer.WriteAsync(Keys(row.Tags), NpgsqlDbType.Array | NpgsqlDbType.Text).ConfigureAwait(false);
         if (row.File is { } file)
         {
-            var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
-            opened.Add(stream);
-            content = stream;
+            // A spooled message (past 4 MiB) streams from its file; the batch holds one such at a time.
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
+            await importer.WriteAsync<Stream>(stream, NpgsqlDbType.Bytea).ConfigureAwait(false);
         }
         else
         {
-            content = row.Bytes!;
+            await importer.WriteAsync(row.Bytes!, NpgsqlDbType.Bytea).ConfigureAwait(false);
         }
 
-        var command = new NpgsqlBatchCommand(Insert);
-        command.Parameters.Add(new NpgsqlParameter<string>() { TypedValue = e.Id });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>() { TypedValue = e.ReceivedAt.ToUniversalTime() });
-        command.Parameters.Add(new NpgsqlParameter<long>() { TypedValue = e.SessionId });
-        command.Parameters.Add(Text(e.Client));
-        command.Parameters.Add(Text(e.HeloName));
-        command.Parameters.Add(Text(e.Sender.Address));
-        command.Parameters.Add(Text(string.Join('\n', e.Recipients.Select(r => r.Address))));
-        command.Parameters.Add(Text(EnvelopeJson.Envelope(e)));
-        command.Parameters.Add(Text(e.Tls));
-        command.Parameters.Add(Text(e.AuthenticatedUser));
-        command.Parameters.Add(Text(e.AuthMechanism));
-        command.Parameters.Add(Text(row.Summary.Subject));
-        command.Parameters.Add(Text(row.Summary.MessageId));
-        command.Parameters.Add(Text(EnvelopeJson.Summary(row.Summary)));
-        command.Parameters.Add(new NpgsqlParameter<int>() { TypedValue = row.Summary.Attachments });
-        command.Parameters.Add(Text(row.BodyText));
-        command.Parameters.Add(new NpgsqlParameter<long>() { TypedValue = row.Size });
-        command.Parameters.Add(new NpgsqlParameter<string[]>() { TypedValue = [.. row.Tags] });
-        command.Parameters.Add(new NpgsqlParameter<string[]>() { TypedValue = Keys(row.Tags) });
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea, Value = content });
-        command.Parameters.Add(Text(row.SearchText));
-        command.Parameters.Add(Text(row.RawText));
-        command.Parameters.Add(Text(e.Origin?.Kind));
-        command.Parameters.Add(Text(e.Origin?.OriginalId));
-        return command;
+        await TextAsync(importer, row.SearchText).ConfigureAwait(false);
+        await TextAsync(importer, row.RawText).ConfigureAwait(false);
+        await TextAsync(importer, e.Origin?.Kind).ConfigureAwait(false);
+        await TextAsync(importer, e.Origin?.OriginalId).ConfigureAwait(false);
     }
+
+    /// <summary>A text column: NULL for null, NUL characters removed (PostgreSQL's text cannot hold them).</summary>
+    private static Task TextAsync(NpgsqlBinaryImporter importer, string? value) =>
+        EnvelopeJson.Clean(value) is { } text ? importer.WriteAsync(text, NpgsqlDbType.Text) : importer.WriteNullAsync();
 
     /// <summary>Tags as the index holds them: lowercase, so a tag term matches in any case.</summary>
     public static string[] Keys(IEnumerable<string> tags) => [.. tags.Select(t => t.ToLowerInvariant())];

@@ -15,6 +15,7 @@ public sealed class PostgresMessageStore : IMessageStore
 {
     private const string Table = "smtpmock_messages";
     private const string LockTotals = "SELECT 1 FROM smtpmock_message_totals FOR UPDATE";
+    private const string LockAndReadTotals = "SELECT messages, octets FROM smtpmock_message_totals FOR UPDATE";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly int _maxMessages;
@@ -181,41 +182,40 @@ public sealed class PostgresMessageStore : IMessageStore
         }
     }
 
-    /// <summary>One group-commit batch: the rows, their announcement, then retention, in one transaction.</summary>
+    /// <summary>
+    /// One group-commit batch in one transaction and three round trips: the totals locked and read with the batch's
+    /// announcement, the rows copied, retention and the commit (retention only adds a round trip when over a limit).
+    /// </summary>
     private async Task WriteAsync(IReadOnlyList<MessageRow> rows)
     {
-        var opened = new List<Stream>();
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
             await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+            long messages, octets;
             await using (var batch = new NpgsqlBatch(connection, transaction))
             {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(LockTotals));
-                foreach (var row in rows)
-                {
-                    batch.BatchCommands.Add(MessageRows.InsertCommand(row, opened));
-                }
-
+                batch.BatchCommands.Add(new NpgsqlBatchCommand(LockAndReadTotals));
                 foreach (var notify in Notifications.Commands(Notifications.Messages, _origin, 'A', rows.Select(r => r.Envelope.Id)))
                 {
                     batch.BatchCommands.Add(notify);
                 }
 
-                await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
+                await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
+                await reader.ReadAsync().ConfigureAwait(false);
+                (messages, octets) = (reader.GetInt64(0), reader.GetInt64(1));
             }
 
-            await Retention.ApplyAsync(connection, transaction, _maxMessages, _maxOctets).ConfigureAwait(false);
+            await MessageRows.CopyAsync(connection, rows).ConfigureAwait(false);
+
+            // The totals row is locked, so the figures after the copy are these plus the batch's.
+            await Retention.ApplyAsync(connection, transaction, _maxMessages, _maxOctets, (messages + rows.Count, octets + rows.Sum(r => r.Size))).ConfigureAwait(false);
             await transaction.CommitAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (Failures.IsDatabase(e))
         {
             Failures.Forget(_dataSource, e);
             throw;
-        }
-        finally
-        {
-            opened.ForEach(s => s.Dispose());
         }
     }
 

@@ -21,11 +21,12 @@ internal static class Retention
         WHERE m.id = o.id AND (o.n <= $2 OR o.before < $3)
         """;
 
-    public static async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int maxMessages, long maxOctets)
+    /// <summary>Deletes the oldest until both limits hold; <paramref name="totals"/> are the store's figures now (read under the lock).</summary>
+    public static async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int maxMessages, long maxOctets, (long Messages, long Octets) totals)
     {
         while (true)
         {
-            var (messages, octets) = await TotalsAsync(connection, transaction).ConfigureAwait(false);
+            var (messages, octets) = totals;
             var overCount = messages - maxMessages;
             var overOctets = octets - maxOctets;
             if (messages <= 1 || (overCount <= 0 && overOctets <= 0))
@@ -47,6 +48,8 @@ internal static class Retention
             {
                 return;
             }
+
+            totals = await TotalsAsync(connection, transaction).ConfigureAwait(false);
         }
     }
 

@@ -10,7 +10,7 @@ namespace SmtpMock.PostgreSql;
 internal static class Schema
 {
     /// <summary>The version this binary writes and reads.</summary>
-    public const int Current = 2;
+    public const int Current = 3;
 
     /// <summary>The advisory lock key of migrations (any constant; "smtpmock" in ASCII, truncated).</summary>
     private const long LockKey = 0x736d74706d6f636b;
@@ -117,6 +117,29 @@ internal static class Schema
             "CREATE INDEX smtpmock_messages_origin ON smtpmock_messages (origin_id) WHERE origin_id IS NOT NULL",
             "ALTER TABLE smtpmock_sessions ADD COLUMN scenario text",
             "ALTER TABLE smtpmock_sessions ADD COLUMN scenario_chosen_by text",
+        ],
+        [
+            // A search by recipient (QueryField.Recipient, the API's ?to=) is a substring in any case: only a trigram
+            // index can serve it, else every search reads the whole table. pg_trgm is
+            // a trusted extension in PostgreSQL's own contrib (any database owner may create it); where it cannot be
+            // created the store still works and such a search scans, as before.
+            """
+            DO $$
+            BEGIN
+                CREATE EXTENSION IF NOT EXISTS pg_trgm;
+            EXCEPTION WHEN OTHERS THEN
+                RAISE NOTICE 'smtpmock: pg_trgm unavailable (%), searches by recipient read the whole table', SQLERRM;
+            END $$
+            """,
+            """
+            DO $$
+            DECLARE trgm name := (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm');
+            BEGIN
+                IF trgm IS NOT NULL THEN
+                    EXECUTE format('CREATE INDEX smtpmock_messages_recipients ON smtpmock_messages USING gin (recipients %I.gin_trgm_ops)', trgm);
+                END IF;
+            END $$
+            """,
         ],
     ];
 

@@ -40,11 +40,11 @@ internal sealed class PostgresSearchColumnsTests : BackendFixture
             await SaveAsync(first.Messages, "odd", [.. Encoding.ASCII.GetBytes("Subject: odd\r\n\r\nbad "), 0xC3, 0x28, .. Encoding.ASCII.GetBytes(" byte\r\n")]);
         }
 
-        // As version 1 left it: none of version 2's columns, and the version recorded as 1.
+        // As version 1 left it: none of version 2's columns nor version 3's index, and the version recorded as 1.
         await using (var source = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(Engine.ConnectionString) { Database = uri[(uri.LastIndexOf('/') + 1)..] }.ConnectionString))
         {
             await using var older = source.CreateCommand(
-                "DROP INDEX smtpmock_messages_origin; "
+                "DROP INDEX smtpmock_messages_origin; DROP INDEX smtpmock_messages_recipients; "
                 + "ALTER TABLE smtpmock_messages DROP COLUMN search_text, DROP COLUMN raw_text, DROP COLUMN origin_kind, DROP COLUMN origin_id; "
                 + "ALTER TABLE smtpmock_sessions DROP COLUMN scenario, DROP COLUMN scenario_chosen_by; "
                 + "UPDATE smtpmock_schema SET version = 1");
