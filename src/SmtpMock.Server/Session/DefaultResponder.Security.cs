@@ -46,7 +46,9 @@ internal sealed partial class DefaultResponder
             return Outcome.Refuse(SecurityReplies.AlreadyAuthenticated);
         }
 
-        var name = command.Argument.Split(' ', 2)[0];
+        // The mechanism as the exchange will read it (any run of spaces between words): read otherwise, "AUTH  PLAIN"
+        // named no mechanism here, skipped this check, and then logged in with PLAIN in clear.
+        var name = command.Argument.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var first, ..] ? first : string.Empty;
         if (SaslMechanisms.TryParse(name, out var mechanism) && !Offer.Mechanisms(session).Contains(mechanism))
         {
             return Outcome.Refuse(SecurityReplies.EncryptionRequired);

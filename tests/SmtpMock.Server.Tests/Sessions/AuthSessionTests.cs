@@ -250,6 +250,21 @@ public class AuthSessionTests
         Assert.That(transcript, Does.Contain(AuthRedaction.Mask));
     }
 
+    // Found by the session fuzzer: "AUTH  PLAIN" (two spaces) slipped past the 538 and logged in in clear, because the
+    // check read the mechanism from the line differently from the exchange.
+    [TestCase("AUTH  PLAIN")]
+    [TestCase("AUTH   LOGIN")]
+    [TestCase("AUTH  XOAUTH2")]
+    [TestCase("AUTH PLAIN ")]
+    [TestCase("AUTH  plain ")]
+    public async Task A_mechanism_not_offered_in_clear_gets_538_however_the_line_is_spaced(string line)
+    {
+        var result = await SessionDriver.RunAsync(Ehlo + line + "\r\n" + Plain("tim", "right") + "\r\nMAIL FROM:<a@example.com>\r\n", options: WithTim with { AllowPlaintextAuth = false });
+
+        Assert.That(result.Codes.Take(2), Is.EqualTo(new[] { "250", "538 5.7.11" }), result.Output);
+        Assert.That(result.Session.AuthenticatedUser, Is.Null, result.Output);
+    }
+
     [TestCase("LOGIN")]
     [TestCase("PLAIN")]
     public async Task Credentials_sent_after_a_refused_auth_are_masked(string mechanism)
