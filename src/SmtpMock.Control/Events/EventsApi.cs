@@ -38,7 +38,7 @@ internal sealed class EventsApi(ControlState state)
             : Problems.Busy(response, $"{state.Options.MaxEventStreams} event streams are open (--max-event-streams): close one, or try again");
 
     /// <summary>One reader's stream, from its subscription in the hub until it leaves or is dropped.</summary>
-    internal sealed class EventStream(EventHub hub, EventRingReader channel, ChannelReader<ReadOnlyMemory<byte>> reader, CancellationToken dropped) : IResult
+    internal sealed class EventStream(EventHub hub, Channel<ReadOnlyMemory<byte>> channel, ChannelReader<ReadOnlyMemory<byte>> reader, CancellationToken dropped) : IResult
     {
         public async Task ExecuteAsync(HttpContext context)
         {
