@@ -16,28 +16,26 @@ namespace SmtpMock.Control.Events;
 /// <summary>
 /// Fans server events out to the events readers. Each event is serialized once, as its whole SSE frame, and the same
 /// bytes go to every reader (1,000 readers each serializing cut SMTP from about 1,800 to under 220 messages a
-/// second). The frames go into one shared ring of the last <c>buffer</c> (<see cref="EventRing"/>), so an event costs
-/// the same for any number of readers (a channel per reader cost SMTP a third of its rate with 100 readers that never
-/// read); a reader that falls a whole ring behind is dropped (its stream ends, and /metrics counts it), so a slow
-/// reader never holds a session's task. At most <see cref="ControlOptions.MaxEventStreams"/> read at once. With no
-/// reader a transcript line costs one array length check.
+/// second). Each reader has a bounded channel: one that falls behind by more than the buffer is dropped (its stream
+/// ends, and /metrics counts it), so a slow reader never holds a session's task. At most
+/// <see cref="ControlOptions.MaxEventStreams"/> read at once. With no reader a transcript line costs one array length check.
 /// </summary>
 internal sealed class EventHub : IDisposable, ISessionObserver
 {
     private readonly SmtpMockServer _server;
+    private readonly int _buffer;
     private readonly int _maxReaders;
     private readonly Lock _gate = new();
-    private readonly EventRing _ring;
-    private volatile EventRingReader[] _readers = [];
+    private volatile Channel<ReadOnlyMemory<byte>>[] _readers = [];
 
     /// <summary>Each reader's drop signal (under <see cref="_gate"/>). Never disposed: no timer, no wait handle, and a stream may still hold its token.</summary>
-    private readonly Dictionary<EventRingReader, CancellationTokenSource> _drops = [];
+    private readonly Dictionary<Channel<ReadOnlyMemory<byte>>, CancellationTokenSource> _drops = [];
     private long _dropped;
 
     public EventHub(SmtpMockServer server, int buffer, int maxReaders)
     {
         _server = server;
-        _ring = new EventRing(buffer);
+        _buffer = buffer;
         _maxReaders = maxReaders;
         server.Metrics.Meter.CreateObservableCounter("smtpmock.events.readers.dropped", () => Interlocked.Read(ref _dropped), "{reader}", "Event stream readers dropped for falling behind");
         server.Metrics.Meter.CreateObservableUpDownCounter("smtpmock.events.readers", () => _readers.Length, "{reader}", "Event stream readers now");
@@ -53,16 +51,16 @@ internal sealed class EventHub : IDisposable, ISessionObserver
 
     private readonly IEventBus _bus;
 
-    /// <summary>A new reader, or null when <see cref="ControlOptions.MaxEventStreams"/> read already; <see cref="Unsubscribe"/> it when the reader leaves.</summary>
-    public ChannelReader<ReadOnlyMemory<byte>>? Subscribe(out EventRingReader channel) => Subscribe(out channel, out _);
+    /// <summary>A new reader's channel, or null when <see cref="ControlOptions.MaxEventStreams"/> read already; <see cref="Unsubscribe"/> it when the reader leaves.</summary>
+    public ChannelReader<ReadOnlyMemory<byte>>? Subscribe(out Channel<ReadOnlyMemory<byte>> channel) => Subscribe(out channel, out _);
 
     /// <summary>
-    /// The same, with a token cancelled when the reader is dropped for falling behind: a stream writing to a client
-    /// that stopped reading should stop at once (what it had not read is gone from the ring anyway).
+    /// The same, with a token cancelled when the reader is dropped for falling behind: what it still has buffered
+    /// stays readable, but a stream writing to a client that stopped reading should stop at once instead.
     /// </summary>
-    public ChannelReader<ReadOnlyMemory<byte>>? Subscribe(out EventRingReader channel, out CancellationToken dropped)
+    public ChannelReader<ReadOnlyMemory<byte>>? Subscribe(out Channel<ReadOnlyMemory<byte>> channel, out CancellationToken dropped)
     {
-        channel = new EventRingReader(_ring);
+        channel = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(_buffer) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         var drop = new CancellationTokenSource();
         dropped = drop.Token;
         lock (_gate)
@@ -76,24 +74,18 @@ internal sealed class EventHub : IDisposable, ISessionObserver
             _drops[channel] = drop;
         }
 
-        return channel;
+        return channel.Reader;
     }
 
-    /// <summary>The reader leaves; one that was still here and had fallen behind counts as dropped.</summary>
-    public void Unsubscribe(EventRingReader channel)
+    public void Unsubscribe(Channel<ReadOnlyMemory<byte>> channel)
     {
-        bool registered;
         lock (_gate)
         {
-            registered = _drops.Remove(channel);
             _readers = [.. _readers.Where(c => c != channel)];
+            _drops.Remove(channel);
         }
 
-        channel.TryComplete();
-        if (registered && channel.Dropped)
-        {
-            Interlocked.Increment(ref _dropped);
-        }
+        channel.Writer.TryComplete();
     }
 
     public void Dispose()
@@ -104,7 +96,7 @@ internal sealed class EventHub : IDisposable, ISessionObserver
         _bus.Received -= OnBus;
         foreach (var reader in _readers)
         {
-            reader.TryComplete();
+            reader.Writer.TryComplete();
         }
     }
 
@@ -138,28 +130,22 @@ internal sealed class EventHub : IDisposable, ISessionObserver
 
     private void Deliver(ReadOnlyMemory<byte> frame)
     {
-        if (_readers.Length > 0 && _ring.Publish(frame))
+        var readers = _readers;
+        foreach (var reader in readers)
         {
-            Sweep();
-        }
-    }
-
-    /// <summary>Drops every reader a whole ring behind: it lost events, and one stuck writing to a client would never look.</summary>
-    private void Sweep()
-    {
-        foreach (var reader in _readers)
-        {
-            if (_ring.IsLapped(reader.Position) || reader.Dropped)
+            if (!reader.Writer.TryWrite(frame))
             {
-                reader.TryComplete(EventRingReader.Behind());
+                // Full: this reader is too slow. Drop it rather than wait or lose events silently.
+                reader.Writer.TryComplete(new ChannelClosedException("the events reader fell behind and was dropped"));
                 Drop(reader);
                 Unsubscribe(reader);
+                Interlocked.Increment(ref _dropped);
             }
         }
     }
 
     /// <summary>Signals the reader's stream (on a pool thread: this is a session's thread, which must not run the stream's abort).</summary>
-    private void Drop(EventRingReader reader)
+    private void Drop(Channel<ReadOnlyMemory<byte>> reader)
     {
         CancellationTokenSource? drop;
         lock (_gate)
