@@ -64,7 +64,37 @@ public sealed class ControlServer : IAsyncDisposable
 
         var control = new ControlServer(app, state, metrics);
         control.BaseAddress = await KestrelApp.StartAsync(app, control, cancellationToken).ConfigureAwait(false);
+        _ = WarmUpAsync(control.BaseAddress);
         return control;
+    }
+
+    /// <summary>
+    /// One request to /healthz over a plain socket, in the background, right after the start: a JIT-run process loads
+    /// Kestrel's request path lazily, and a flood that first reaches it with every descriptor taken (700 event streams
+    /// under <c>ulimit -n 600</c>) left the runtime unable to open what it needed, and it aborted ("Out of memory").
+    /// Loaded before any client comes, it never has to. Costs nothing the client waits for; a failure is ignored.
+    /// </summary>
+    private static async Task WarmUpAsync(Uri baseAddress)
+    {
+        try
+        {
+            var address = System.Net.IPAddress.TryParse(baseAddress.Host.Trim('[', ']'), out var ip) && !ip.Equals(System.Net.IPAddress.Any) && !ip.Equals(System.Net.IPAddress.IPv6Any)
+                ? ip
+                : System.Net.IPAddress.Loopback;
+            using var socket = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await socket.ConnectAsync(address, baseAddress.Port, deadline.Token).ConfigureAwait(false);
+            await socket.SendAsync("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray(), System.Net.Sockets.SocketFlags.None, deadline.Token).ConfigureAwait(false);
+            var buffer = new byte[1024];
+            while (await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, deadline.Token).ConfigureAwait(false) > 0)
+            {
+                // Read to the end: the whole response path runs.
+            }
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Only a warm-up: the first real request loads the same code.
+        }
     }
 
     /// <summary>The port Kestrel listens on.</summary>
