@@ -7,7 +7,7 @@ namespace SmtpMock.Protocol.Auth;
 /// array that <see cref="Clear"/> zeroes (<see cref="CredentialStore.Check"/> always does), and
 /// <see cref="ToString"/> never shows it, so a credential can be logged or put in a transcript safely.
 /// </summary>
-public sealed class AuthCredential
+internal sealed class AuthCredential
 {
     private readonly byte[] _secret;
 

@@ -9,7 +9,7 @@ namespace SmtpMock.Protocol.Auth;
 /// <see cref="AuthStep"/>, <see cref="Next"/> takes each continuation line, <see cref="Complete"/> takes the
 /// credential check's verdict. A session loops while the step is a <see cref="AuthStep.Challenge"/>.
 /// </summary>
-public sealed class AuthExchange
+internal sealed class AuthExchange
 {
     /// <summary>RFC 7628 §3.2.2 style error sent as a 334 before the final 535 of a failed XOAUTH2.</summary>
     internal const string XOAuth2Error = """{"status":"401","schemes":"Bearer","scope":"https://mail.google.com/"}""";

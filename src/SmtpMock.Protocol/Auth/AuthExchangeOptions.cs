@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace SmtpMock.Protocol.Auth;
 
 /// <summary>What an <see cref="AuthExchange"/> needs from the server around it.</summary>
-public sealed record AuthExchangeOptions
+internal sealed record AuthExchangeOptions
 {
     public static AuthExchangeOptions Default { get; } = new();
 

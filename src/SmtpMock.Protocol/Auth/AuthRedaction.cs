@@ -5,7 +5,7 @@ namespace SmtpMock.Protocol.Auth;
 /// (space, tab), never on spaces alone: <c>AUTH PLAIN&lt;TAB&gt;secret</c>, <c>AUTH&lt;TAB&gt;PLAIN&lt;TAB&gt;secret</c> and
 /// <c> AUTH PLAIN secret</c> (a leading space) all put the secret in a transcript once.
 /// </summary>
-public static class AuthRedaction
+internal static class AuthRedaction
 {
     public const string Mask = "****";
 

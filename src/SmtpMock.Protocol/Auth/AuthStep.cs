@@ -7,7 +7,7 @@ namespace SmtpMock.Protocol.Auth;
 /// checks <see cref="Verify"/> against its credentials, and ends the exchange on <see cref="Succeeded"/> or
 /// <see cref="Fail"/>. The exchange never writes: scenarios can step in at every point.
 /// </summary>
-public abstract record AuthStep
+internal abstract record AuthStep
 {
     private AuthStep()
     {

@@ -10,7 +10,7 @@ namespace SmtpMock.Protocol.Auth;
 /// <see cref="AcceptsAny"/>, which is the default with no users (as Mailpit and smtp4dev), so an application's
 /// real credentials just work. User names compare exactly (ordinal).
 /// </summary>
-public sealed class CredentialStore
+internal sealed class CredentialStore
 {
     private readonly FrozenDictionary<string, string> _passwords;
 

@@ -1,7 +1,7 @@
 namespace SmtpMock.Protocol.Auth;
 
 /// <summary>The SASL mechanisms the mock speaks (RFC 4954 AUTH).</summary>
-public enum SaslMechanism
+internal enum SaslMechanism
 {
     /// <summary>RFC 4616: <c>authzid NUL authcid NUL passwd</c> in one response.</summary>
     Plain,
@@ -16,7 +16,7 @@ public enum SaslMechanism
     XOAuth2,
 }
 
-public static class SaslMechanisms
+internal static class SaslMechanisms
 {
     /// <summary>Every mechanism, in the order EHLO advertises them.</summary>
     public static IReadOnlyList<SaslMechanism> All { get; } =

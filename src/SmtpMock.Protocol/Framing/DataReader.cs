@@ -8,7 +8,7 @@ namespace SmtpMock.Protocol.Framing;
 /// longest line, and keeps going to the real end when a limit is passed so the next command is framed right.
 /// All input is consumed as it arrives: memory is bounded by what the output keeps.
 /// </summary>
-public sealed class DataReader(long maxMessageOctets, int maxLineOctets, BareLineEndingPolicy bareLineEndings)
+internal sealed class DataReader(long maxMessageOctets, int maxLineOctets, BareLineEndingPolicy bareLineEndings)
 {
     private static readonly byte[] CrLf = "\r\n"u8.ToArray();
     private static readonly byte[] Cr = "\r"u8.ToArray();

@@ -1,7 +1,7 @@
 namespace SmtpMock.Protocol.Framing;
 
 /// <summary>Where a <see cref="DataReader"/> stands after a read.</summary>
-public enum DataStatus
+internal enum DataStatus
 {
     /// <summary>All input so far was taken; the end of data has not arrived.</summary>
     NeedMore,

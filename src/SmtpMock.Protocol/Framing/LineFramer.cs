@@ -2,7 +2,7 @@ using System.Buffers;
 
 namespace SmtpMock.Protocol.Framing;
 
-public enum LineStatus
+internal enum LineStatus
 {
     /// <summary>No complete line yet: read more (nothing consumed unless an over-long line is being discarded).</summary>
     Incomplete,
@@ -14,7 +14,7 @@ public enum LineStatus
     TooLong,
 }
 
-public enum LineEnding
+internal enum LineEnding
 {
     CrLf,
     BareLf,
@@ -25,7 +25,7 @@ public enum LineEnding
 /// parsing (as Kestrel's <c>TakeStartLine</c>). Complete and incomplete input are kept apart: an incomplete line
 /// is left in the buffer, except an over-long one, which is consumed and dropped until its end arrives.
 /// </summary>
-public sealed class LineFramer(int maxLineOctets)
+internal sealed class LineFramer(int maxLineOctets)
 {
     private bool _discarding;
 

@@ -4,7 +4,7 @@ using SmtpMock.Protocol.Replies;
 namespace SmtpMock.Protocol.Grammar;
 
 /// <summary>Turns one framed command line (terminator removed) into a <see cref="ParseResult"/>.</summary>
-public static class CommandParser
+internal static class CommandParser
 {
     /// <summary>RFC 1870 §3: a MAIL line may be 26 octets longer for SIZE; RFC 4954 §3: 500 more for AUTH=.</summary>
     public const int MailLineAllowance = 26 + 500;

@@ -6,7 +6,7 @@ namespace SmtpMock.Protocol.Grammar;
 /// A parsed line: always a command (possibly <see cref="SmtpVerb.Unknown"/>), and an error reply when the line
 /// is not acceptable as written. Client input never throws.
 /// </summary>
-public readonly record struct ParseResult(SmtpCommand Command, SmtpReply? Error)
+internal readonly record struct ParseResult(SmtpCommand Command, SmtpReply? Error)
 {
     public bool IsOk => Error is null;
 }

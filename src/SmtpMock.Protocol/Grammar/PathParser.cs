@@ -7,7 +7,7 @@ namespace SmtpMock.Protocol.Grammar;
 /// RFC 5321 §4.1.2 path grammar (with RFC 6531's UTF-8 in local parts and domains):
 /// <c>"&lt;" [ A-d-l ":" ] Mailbox "&gt;"</c>, quoted local parts, address literals, the null path.
 /// </summary>
-public static class PathParser
+internal static class PathParser
 {
     public const int MaxLocalPart = 64;
     public const int MaxDomain = 255;

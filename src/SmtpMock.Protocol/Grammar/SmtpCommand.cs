@@ -4,7 +4,7 @@ namespace SmtpMock.Protocol.Grammar;
 /// A command line as the server understood it. The verb is recognised before the argument is parsed, so a
 /// command with a bad argument is still a command of that verb (with <see cref="ParseResult.Error"/> set).
 /// </summary>
-public sealed record SmtpCommand(SmtpVerb Verb, string VerbText, string Argument)
+internal sealed record SmtpCommand(SmtpVerb Verb, string VerbText, string Argument)
 {
     /// <summary>The EHLO/HELO domain or address literal.</summary>
     public string? Domain { get; init; }

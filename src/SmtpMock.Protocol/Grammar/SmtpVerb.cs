@@ -23,7 +23,7 @@ public enum SmtpVerb
     Auth,
 }
 
-public static class SmtpVerbs
+internal static class SmtpVerbs
 {
     /// <summary>Every verb, in the order HELP lists them (and scenario documentation).</summary>
     public static readonly IReadOnlyList<SmtpVerb> Known =

@@ -9,7 +9,7 @@ namespace SmtpMock.Protocol.Proxy;
 /// once, and a header cut short asks for more data, never guesses. Pure: no sockets, no clock; the caller bounds
 /// how long it waits for a complete header.
 /// </summary>
-public static class ProxyHeaderParser
+internal static class ProxyHeaderParser
 {
     /// <summary>The longest v1 line, CRLF included (<c>PROXY UNKNOWN</c> with two IPv6 addresses and two ports).</summary>
     public const int MaxV1Length = ProxyV1.MaxLength;

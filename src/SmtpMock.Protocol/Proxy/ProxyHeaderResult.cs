@@ -6,7 +6,7 @@ namespace SmtpMock.Protocol.Proxy;
 /// What <see cref="ProxyHeaderParser.Parse"/> made of the first bytes of a connection: wait for more, a header (its
 /// length and the addresses it carries), or a reason to close. Like the rest of this library, input never throws.
 /// </summary>
-public abstract record ProxyHeaderResult
+internal abstract record ProxyHeaderResult
 {
     private ProxyHeaderResult()
     {

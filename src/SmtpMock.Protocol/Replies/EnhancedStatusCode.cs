@@ -1,7 +1,7 @@
 namespace SmtpMock.Protocol.Replies;
 
 /// <summary>RFC 3463 enhanced status codes: <c>class.subject.detail</c>.</summary>
-public static class EnhancedStatusCode
+internal static class EnhancedStatusCode
 {
     /// <summary>True when <paramref name="value"/> is well formed (class 2, 4 or 5; subject 0-999; detail 0-999).</summary>
     public static bool IsWellFormed(string value)

@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace SmtpMock.Protocol.Replies;
 
 /// <summary>One reply code in <see cref="ReplyCatalog"/>: its enhanced codes, its standard text and what it means.</summary>
-public sealed class ReplyCodeInfo
+internal sealed class ReplyCodeInfo
 {
     internal ReplyCodeInfo(int code, string[] enhanced, string text, string meaning)
     {
@@ -33,7 +33,7 @@ public sealed class ReplyCodeInfo
 /// test holds every one of them to this table), a scenario that gives only a number gets its text, and
 /// <c>smtpmock codes</c> prints its rows. A code not listed gets class.0.0 and a text by class.
 /// </summary>
-public static class ReplyCatalog
+internal static class ReplyCatalog
 {
     /// <summary>Every row, by code.</summary>
     public static IReadOnlyList<ReplyCodeInfo> Rows { get; } =

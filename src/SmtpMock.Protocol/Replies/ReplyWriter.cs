@@ -7,7 +7,7 @@ namespace SmtpMock.Protocol.Replies;
 /// The only code that formats replies (<c>250-</c> on every line but the last, <c>250 </c> on the last, the enhanced
 /// code on each) and puts them on the wire. A reply's wire form is made here once and kept by the reply.
 /// </summary>
-public static class ReplyWriter
+internal static class ReplyWriter
 {
     public static void Write(IBufferWriter<byte> output, SmtpReply reply) => output.Write(reply.WireBytes.Span);
 

@@ -5,7 +5,7 @@ namespace SmtpMock.Protocol.Replies;
 /// <see cref="StandardReplies"/> so the two can change without touching each other. Each code and enhanced code is
 /// the one the RFC names for the situation, and a row of <see cref="ReplyCatalog"/> (a test holds them to it).
 /// </summary>
-public static class SecurityReplies
+internal static class SecurityReplies
 {
     public static readonly SmtpReply AuthSucceeded = new(235, "2.7.0", "Authentication successful");
     public static readonly SmtpReply InvalidCredentials = new(535, "5.7.8", "Authentication credentials invalid");

@@ -7,7 +7,7 @@ namespace SmtpMock.Protocol.Replies;
 /// Codes and enhanced codes follow the usual pairings (Postfix's): 500 5.5.2, 501 5.5.4, 502 5.5.1, 503 5.5.1,
 /// 504 5.5.4, 452 4.5.3, 552 5.3.4, 554 5.5.1, 421 4.4.2.
 /// </summary>
-public static class StandardReplies
+internal static class StandardReplies
 {
     public static readonly SmtpReply Ok = new(250, "2.0.0", "OK");
     public static readonly SmtpReply ResetOk = new(250, "2.0.0", "Reset OK");
