@@ -1,5 +1,6 @@
 using System.Net;
 using SmtpMock.Server.Capture;
+using SmtpMock.Server.History;
 using SmtpMock.Server.Hosting;
 using SmtpMock.Server.Scenarios;
 using SmtpMock.Server.Session;
@@ -35,11 +36,12 @@ public sealed class SmtpMockFixture : IAsyncDisposable
     public IReadOnlyList<ReceivedMessage> Messages => [.. _store.Messages.Select(m => new ReceivedMessage(m))];
 
     /// <summary>
-    /// Finished sessions since the start or the last <see cref="Reset"/>, oldest first, each with its transcript
-    /// (every line in and out, and the scenario rule that answered). A session is here once its client has closed
-    /// the connection: use <see cref="WaitForSessionsAsync"/> right after a client disconnects.
+    /// Finished sessions since the start or the last <see cref="Reset"/>, oldest first, each an immutable record with
+    /// its transcript (every line in and out, and the scenario rule that answered), as the HTTP API shows it. A
+    /// session is here once its client has closed the connection: use <see cref="WaitForSessionsAsync"/> right after
+    /// a client disconnects.
     /// </summary>
-    public IReadOnlyList<SessionContext> Sessions => Server.FinishedSessions;
+    public IReadOnlyList<SessionRecord> Sessions => [.. Server.FinishedSessions.Select(s => SessionRecords.From(s, Server.Options.InstanceId))];
 
     /// <summary>The active scenario, or null when the server behaves correctly.</summary>
     public Scenario? Scenario => Server.Scenarios.Active;
@@ -132,8 +134,8 @@ public sealed class SmtpMockFixture : IAsyncDisposable
     /// Waits until at least <paramref name="count"/> sessions have ended and returns them all, with transcripts;
     /// throws <see cref="TimeoutException"/> when they have not within <paramref name="timeout"/>.
     /// </summary>
-    public Task<IReadOnlyList<SessionContext>> WaitForSessionsAsync(int count, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        WaitAsync<SessionContext, SessionContext>(
+    public Task<IReadOnlyList<SessionRecord>> WaitForSessionsAsync(int count, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        WaitAsync<SessionContext, SessionRecord>(
             count,
             timeout,
             ("finished session", "finished sessions"),

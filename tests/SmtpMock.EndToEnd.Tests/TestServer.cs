@@ -1,5 +1,6 @@
 using System.Net;
 using SmtpMock.Server.Capture;
+using SmtpMock.Server.History;
 using SmtpMock.Server.Hosting;
 using SmtpMock.Server.Session;
 
@@ -66,8 +67,13 @@ internal static class TestServer
     }
 
     /// <summary>The client lines of a transcript (what the server read as commands).</summary>
-    public static IReadOnlyList<string> ClientLines(this SessionContext session) =>
-        [.. session.Transcript.Lines.Where(l => l.Direction == TranscriptDirection.In).Select(l => l.Text)];
+    public static IReadOnlyList<string> ClientLines(this SessionContext session) => ClientLines(session.Transcript.Lines);
+
+    /// <summary>The client lines of a kept session (what the fixture hands out).</summary>
+    public static IReadOnlyList<string> ClientLines(this SessionRecord session) => ClientLines(session.Lines);
+
+    private static IReadOnlyList<string> ClientLines(IReadOnlyList<TranscriptLine> lines) =>
+        [.. lines.Where(l => l.Direction == TranscriptDirection.In).Select(l => l.Text)];
 
     public static IReadOnlyList<string> RecipientAddresses(this CapturedMessage message) =>
         [.. message.Recipients.Select(r => r.Address)];

@@ -65,9 +65,11 @@ public sealed class FixtureTests
 
         var sessions = await smtp.WaitForSessionsAsync(1, Mail.Deadline);
 
-        var lines = sessions[0].Transcript.Lines;
+        var lines = sessions[0].Lines;
         Assert.That(lines.Where(l => l.Direction == TranscriptDirection.In).Select(l => l.Text), Does.Contain("RCPT TO:<bob@example.org>"));
         Assert.That(lines.Where(l => l.Direction == TranscriptDirection.Out).Select(l => l.Text), Has.Some.StartsWith("221 "));
+        Assert.That(sessions[0].Messages, Is.EqualTo(new[] { smtp.Messages.Single().Captured.Id }), "the session names the message it delivered");
+        Assert.That(sessions[0].LineCount, Is.EqualTo(lines.Count));
     }
 
     [Test]

@@ -72,7 +72,7 @@ internal static class ClientScenarios
     public static async Task<string> RefusalSentAsync(SmtpMockFixture smtp, int code)
     {
         var sessions = await smtp.WaitForSessionsAsync(1, TestServer.Deadline);
-        return sessions[0].Transcript.Lines
+        return sessions[0].Lines
             .Where(l => l.Direction == Server.Session.TranscriptDirection.Out)
             .Select(l => l.Text)
             .First(t => t.StartsWith(code.ToString(CultureInfo.InvariantCulture) + " ", StringComparison.Ordinal));

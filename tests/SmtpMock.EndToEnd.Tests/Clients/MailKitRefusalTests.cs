@@ -57,7 +57,7 @@ public sealed class MailKitRefusalTests
         Assert.That(smtp.Messages, Is.Empty);
         await client.DisconnectAsync(quit: true, timeout.Token);
         var sessions = await smtp.WaitForSessionsAsync(1, TestServer.Deadline);
-        Assert.That(sessions[0].Transcript.Lines.Select(l => l.Rule), Does.Contain("simulator:" + recipient.Split('@')[0]), "the transcript names the simulator");
+        Assert.That(sessions[0].Lines.Select(l => l.Rule), Does.Contain("simulator:" + recipient.Split('@')[0]), "the transcript names the simulator");
     }
 
     [Test]
