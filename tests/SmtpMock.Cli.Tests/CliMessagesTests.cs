@@ -45,6 +45,7 @@ public class CliMessagesTests
     [TestCase("smtpmock: --max-connections 0 is too small: use at least 1", "--max-connections", "0")]
     [TestCase("smtpmock: --max-bad-commands 0 is too small: use at least 1", "--max-bad-commands", "0")]
     [TestCase("smtpmock: --max-messages 0 is too small: use at least 1", "--max-messages", "0")]
+    [TestCase("smtpmock: --max-store-bytes 0 is too small: use at least 1", "--max-store-bytes", "0")]
     [TestCase("smtpmock: --max-message-size 0 is too small: use at least 1", "--max-message-size", "0")]
     [TestCase("smtpmock: --max-line-length 100 is too small: use at least 512 (RFC 5321 §4.5.3.1.4)", "--max-line-length", "100")]
     [TestCase("smtpmock: --command-timeout 0 is too small: use at least 1", "--command-timeout", "0")]

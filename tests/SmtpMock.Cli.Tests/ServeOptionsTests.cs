@@ -20,6 +20,16 @@ public class ServeOptionsTests
     }
 
     [Test]
+    public void The_store_budgets_come_from_their_flags_and_default_to_the_servers()
+    {
+        var defaults = ServeOptions.Build(SmtpMockCli.Create().Parse([])).Options!;
+        Assert.That((defaults.MaxStoredMessages, defaults.MaxStoredBytes), Is.EqualTo((1000, 512L * 1024 * 1024)));
+
+        var set = ServeOptions.Build(SmtpMockCli.Create().Parse(["--max-messages", "50", "--max-store-bytes", "3000000000"])).Options!;
+        Assert.That((set.MaxStoredMessages, set.MaxStoredBytes), Is.EqualTo((50, 3_000_000_000L)), "a budget past 2 GiB fits");
+    }
+
+    [Test]
     public void The_simulator_is_on_by_default_and_no_simulator_turns_it_off()
     {
         Assert.That(ServeOptions.Build(SmtpMockCli.Create().Parse([])).Options!.Simulator, Is.True);

@@ -61,10 +61,10 @@ public sealed partial record SmtpServerOptions
     /// <summary>Unrecognised or malformed commands a session may send before 421 4.7.0 closes it.</summary>
     public int MaxBadCommands { get; init; } = 20;
 
-    /// <summary>Messages the in-memory store keeps; the oldest go first.</summary>
+    /// <summary>Messages the store keeps (the whole store, for a shared one); the oldest go first.</summary>
     public int MaxStoredMessages { get; init; } = 1000;
 
-    /// <summary>Octets the in-memory store keeps; the oldest messages go first.</summary>
+    /// <summary>Octets of message content the store keeps (the whole store, for a shared one); the oldest messages go first.</summary>
     public long MaxStoredBytes { get; init; } = 512L * 1024 * 1024;
 
     /// <summary>When set, every accepted message is also written there as <c>id.eml</c> and <c>id.json</c>.</summary>

@@ -31,7 +31,8 @@ internal static class ServeCommand
     public static readonly Option<int> MaxConnections = OptionParsers.Number("--max-connections", "N", "Sessions at once; one more gets 421 4.7.0", Defaults.MaxConnections, 1, int.MaxValue);
     public static readonly Option<int> MaxConnectionsPerIp = OptionParsers.Number("--max-connections-per-ip", "N", "Sessions at once from one client address (loopback too); one more gets 421 4.7.0", Defaults.MaxConnectionsPerAddress, 1, int.MaxValue);
     public static readonly Option<int> MaxBadCommands = OptionParsers.Number("--max-bad-commands", "N", "Bad commands per session before 421 4.7.0", Defaults.MaxBadCommands, 1, int.MaxValue);
-    public static readonly Option<int> MaxMessages = OptionParsers.Number("--max-messages", "N", "Messages kept in memory (oldest dropped first)", Defaults.MaxStoredMessages, 1, int.MaxValue);
+    public static readonly Option<int> MaxMessages = OptionParsers.Number("--max-messages", "N", "Messages kept (oldest dropped first); with PostgreSQL, in the whole store", Defaults.MaxStoredMessages, 1, int.MaxValue);
+    public static readonly Option<long> MaxStoreBytes = OptionParsers.Number("--max-store-bytes", "OCTETS", "Octets of message content kept (oldest dropped first); with PostgreSQL, in the whole store", Defaults.MaxStoredBytes, 1, long.MaxValue);
     public static readonly Option<bool> StrictLineEndings = new("--strict-line-endings") { Description = "Refuse command lines ended by a bare LF (default: accept, for telnet)" };
     public static readonly Option<BareLineEndingPolicy> BareLineEndings = OptionParsers.Choice("--bare-line-endings", "What a bare CR or LF inside DATA becomes", Defaults.BareLineEndingsInData);
     public static readonly Option<string[]> Scenario = new("--scenario", "-s") { Description = "Scenario file or folder of *.yaml files (repeatable); watched for changes", HelpName = "FILE|DIR" };
@@ -47,7 +48,7 @@ internal static class ServeCommand
         foreach (var option in new Option[]
                  {
                      Host, Port, Hostname, Store, StoreShared, MaxMessageSize, MaxRecipients, MaxLineLength, MaxDataLineLength,
-                     CommandTimeout, DataTimeout, DataDeadline, MaxConnections, MaxConnectionsPerIp, MaxBadCommands, MaxMessages, StrictLineEndings,
+                     CommandTimeout, DataTimeout, DataDeadline, MaxConnections, MaxConnectionsPerIp, MaxBadCommands, MaxMessages, MaxStoreBytes, StrictLineEndings,
                      BareLineEndings, Scenario, ScenarioName, LogLevel, SimulatorOption.NoSimulator, BounceToOption.BounceTo, ListenOption.Listen,
                  })
         {

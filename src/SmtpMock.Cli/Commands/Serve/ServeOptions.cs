@@ -43,6 +43,7 @@ internal static class ServeOptions
             MaxConnectionsPerAddress = parse.GetValue(ServeCommand.MaxConnectionsPerIp),
             MaxBadCommands = parse.GetValue(ServeCommand.MaxBadCommands),
             MaxStoredMessages = parse.GetValue(ServeCommand.MaxMessages),
+            MaxStoredBytes = parse.GetValue(ServeCommand.MaxStoreBytes),
             StrictLineEndings = parse.GetValue(ServeCommand.StrictLineEndings),
             BareLineEndingsInData = parse.GetValue(ServeCommand.BareLineEndings),
             ScenarioPaths = scenarios,
