@@ -10,6 +10,7 @@ namespace SmtpMock.Control.Hosting;
 internal sealed class ControlState : IDisposable
 {
     private readonly ConditionalWeakTable<Scenario, string> _yaml = [];
+    private readonly ClusterSessions _clusterSessions;
 
     public ControlState(SmtpMockServer server, ControlOptions options, Microsoft.Extensions.Logging.ILogger logger)
     {
@@ -17,6 +18,7 @@ internal sealed class ControlState : IDisposable
         Options = options;
         Logger = logger;
         Events = new EventHub(server, options.EventBuffer, options.MaxEventStreams);
+        _clusterSessions = new ClusterSessions(server.Options.EventBus, server.Metrics.Meter);
         _waits = new SemaphoreSlim(options.MaxWaits, options.MaxWaits);
         server.Messages.Changed += OnStoreChanged;
         server.Sessions.Saved += OnSessionSaved;
@@ -90,6 +92,7 @@ internal sealed class ControlState : IDisposable
         Server.Messages.Changed -= OnStoreChanged;
         Server.Sessions.Saved -= OnSessionSaved;
         Events.Dispose();
+        _clusterSessions.Dispose();
         _waits.Dispose();
     }
 

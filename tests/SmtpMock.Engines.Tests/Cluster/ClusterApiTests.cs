@@ -64,4 +64,29 @@ internal sealed class ClusterApiTests : ClusterFixture
         Assert.That(opened.Value.GetProperty("line").GetString(), Does.StartWith("127.0.0.1:"), "the client HAProxy's header named");
         Assert.That(cluster.B.Server.FinishedSessions.Concat(cluster.B.Server.OpenSessions), Is.Empty, "b had no session of its own");
     }
+
+    [Test]
+    public async Task The_metrics_on_c_count_the_sessions_a_and_b_served()
+    {
+        await using var cluster = await StartClusterAsync();
+        Assert.That((await ClusterMail.SendAsync(cluster.Haproxy.PortOf(0), ClusterMail.Message("counted@example.org", "on a"))).Code, Is.EqualTo(250));
+        Assert.That((await ClusterMail.SendAsync(cluster.Haproxy.PortOf(1), ClusterMail.Message("counted@example.org", "on b"))).Code, Is.EqualTo(250));
+        Assert.That((await ClusterMail.SendAsync(cluster.Haproxy.PortOf(1), ClusterMail.Message("counted@example.org", "on b again"))).Code, Is.EqualTo(250));
+
+        var metrics = string.Empty;
+        await Poll.UntilAsync(
+            async token =>
+            {
+                metrics = await cluster.C.Http.GetStringAsync(new Uri("metrics", UriKind.Relative), token);
+                return metrics.Contains("smtpmock_cluster_sessions_total{instance=\"a\"} 1\n", StringComparison.Ordinal)
+                    && metrics.Contains("smtpmock_cluster_sessions_total{instance=\"b\"} 2\n", StringComparison.Ordinal)
+                    && metrics.Contains("smtpmock_cluster_connections_active{instance=\"b\"} 0\n", StringComparison.Ordinal);
+            },
+            Deadline,
+            "c's /metrics counting a's session and b's two, none open");
+
+        Assert.That(metrics, Does.Contain("smtpmock_cluster_connections_active{instance=\"a\"} 0\n"), metrics);
+        Assert.That(metrics, Does.Not.Contain("{instance=\"c\"}"), "c's own sessions are in smtpmock_sessions_total, not counted twice");
+        Assert.That(metrics, Does.Contain("smtpmock_sessions_total 0\n"), "c served none itself");
+    }
 }
