@@ -10,19 +10,11 @@ namespace SmtpMock.Server.Capture;
 /// </summary>
 public sealed partial class MemoryMessageStore : IMessageStore
 {
-    private readonly Lock _gate = new();
-    private readonly LinkedList<CapturedMessage> _messages = new();
-    private readonly int _maxMessages;
-    private readonly long _maxBytes;
-    private long _bytes;
-    private long _total;
+    private readonly RetainedMessages _retained;
 
     public MemoryMessageStore(int maxMessages = 1000, long maxBytes = 512L * 1024 * 1024, MessageDirectory? directory = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
-        _maxMessages = maxMessages;
-        _maxBytes = maxBytes;
+        _retained = new RetainedMessages(maxMessages, maxBytes);
         Directory = directory;
     }
 
@@ -48,7 +40,7 @@ public sealed partial class MemoryMessageStore : IMessageStore
 
             foreach (var message in kept)
             {
-                store.Keep(message);
+                store._retained.Add(message);
             }
 
             if (kept.Count > 0)
@@ -65,40 +57,16 @@ public sealed partial class MemoryMessageStore : IMessageStore
 
     public string Description => Directory is null ? "memory" : $"folder {Directory.Path}";
 
-    public long TotalCaptured => Interlocked.Read(ref _total);
+    public long TotalCaptured => _retained.Total;
 
     public event Action<StoreChange>? Changed;
 
     /// <summary>A snapshot of the kept messages, oldest first.</summary>
-    public IReadOnlyList<CapturedMessage> Messages
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _messages];
-            }
-        }
-    }
+    public IReadOnlyList<CapturedMessage> Messages => _retained.OldestFirst();
 
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _messages.Count;
-            }
-        }
-    }
+    public int Count => _retained.Count;
 
-    public CapturedMessage? Find(string id)
-    {
-        lock (_gate)
-        {
-            return _messages.FirstOrDefault(m => m.Id == id);
-        }
-    }
+    public CapturedMessage? Find(string id) => _retained.Find(id);
 
     /// <summary>Content stays in pooled memory; with a folder, a large message spills to a file in the folder's temporary space.</summary>
     public IMessageWriter CreateWriter() => new MessageContent(Directory?.TempPath);
@@ -136,49 +104,20 @@ public sealed partial class MemoryMessageStore : IMessageStore
     public void Add(CapturedMessage message)
     {
         Directory?.Write(message);
-        Keep(message);
+        _retained.Add(message);
         Changed?.Invoke(new StoreChange(StoreChangeKind.Added, message));
     }
 
     public ValueTask<CapturedMessage?> GetAsync(string id, CancellationToken cancellationToken) => ValueTask.FromResult(Find(id));
 
-    public ValueTask<MessageResults> QueryAsync(MessageQuery query, CancellationToken cancellationToken)
-    {
-        List<CapturedMessage> newestFirst;
-        lock (_gate)
-        {
-            newestFirst = [.. _messages.Reverse()];
-        }
+    public ValueTask<MessageResults> QueryAsync(MessageQuery query, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(QueryMatcher.Page(query, _retained.NewestFirst()));
 
-        return ValueTask.FromResult(QueryMatcher.Page(query, newestFirst));
-    }
-
-    public ValueTask<StoreCounts> CountAsync(CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            return ValueTask.FromResult(new StoreCounts(_messages.Count, _messages.Count(m => !m.Read)));
-        }
-    }
+    public ValueTask<StoreCounts> CountAsync(CancellationToken cancellationToken) => ValueTask.FromResult(_retained.Counts());
 
     public ValueTask<bool> DeleteAsync(string id, CancellationToken cancellationToken)
     {
-        CapturedMessage? removed = null;
-        lock (_gate)
-        {
-            for (var node = _messages.First; node is not null; node = node.Next)
-            {
-                if (node.Value.Id == id)
-                {
-                    removed = node.Value;
-                    _bytes -= removed.MemorySize;
-                    _messages.Remove(node);
-                    break;
-                }
-            }
-        }
-
-        if (removed is null)
+        if (_retained.Remove(id) is null)
         {
             return ValueTask.FromResult(false);
         }
@@ -195,25 +134,8 @@ public sealed partial class MemoryMessageStore : IMessageStore
 
     private long Delete(MessageQuery query)
     {
-        List<CapturedMessage> removed;
         var all = query.Terms.Count == 0;
-        lock (_gate)
-        {
-            removed = all ? [.. _messages] : [.. _messages.Where(m => QueryMatcher.Matches(query, m))];
-            if (all)
-            {
-                _messages.Clear();
-                _bytes = 0;
-            }
-            else
-            {
-                foreach (var message in removed)
-                {
-                    _messages.Remove(message);
-                    _bytes -= message.MemorySize;
-                }
-            }
-        }
+        var removed = all ? _retained.RemoveAll() : _retained.RemoveWhere(m => QueryMatcher.Matches(query, m));
 
         foreach (var message in removed)
         {
@@ -234,7 +156,7 @@ public sealed partial class MemoryMessageStore : IMessageStore
 
     public ValueTask SetReadAsync(IReadOnlyCollection<string>? ids, bool read, CancellationToken cancellationToken)
     {
-        foreach (var message in Select(ids))
+        foreach (var message in _retained.Select(ids))
         {
             if (message.MarkRead(read))
             {
@@ -249,7 +171,7 @@ public sealed partial class MemoryMessageStore : IMessageStore
     public ValueTask SetTagsAsync(IReadOnlyCollection<string> ids, IReadOnlyList<string> tags, CancellationToken cancellationToken)
     {
         var clean = MessageTags.Clean(tags);
-        foreach (var message in Select(ids))
+        foreach (var message in _retained.Select(ids))
         {
             message.SetTags(clean);
             Directory?.Update(message);
@@ -270,30 +192,6 @@ public sealed partial class MemoryMessageStore : IMessageStore
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    /// <summary>Puts a message in the index, evicting the oldest past the limits (their files stay on disk).</summary>
-    private void Keep(CapturedMessage message)
-    {
-        lock (_gate)
-        {
-            _messages.AddLast(message);
-            _bytes += message.MemorySize;
-            _total++;
-            while (_messages.Count > 1 && (_messages.Count > _maxMessages || _bytes > _maxBytes))
-            {
-                _bytes -= _messages.First!.Value.MemorySize;
-                _messages.RemoveFirst();
-            }
-        }
-    }
-
-    private List<CapturedMessage> Select(IReadOnlyCollection<string>? ids)
-    {
-        lock (_gate)
-        {
-            return ids is null ? [.. _messages] : [.. _messages.Where(m => ids.Contains(m.Id))];
-        }
-    }
 
     private static void Discard(string? spooled)
     {

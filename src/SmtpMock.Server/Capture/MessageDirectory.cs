@@ -1,6 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using SmtpMock.Protocol.Grammar;
 
 namespace SmtpMock.Server.Capture;
 
@@ -108,7 +106,7 @@ public sealed class MessageDirectory
     {
         try
         {
-            WriteAtomically(message.Id + ".json", JsonSerializer.SerializeToUtf8Bytes(Envelope(message), EnvelopeJson.Default.EnvelopeFile));
+            WriteAtomically(message.Id + ".json", EnvelopeFile.From(message).ToJson());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -130,30 +128,9 @@ public sealed class MessageDirectory
         }
     }
 
-    private static EnvelopeFile Envelope(CapturedMessage message) =>
-        new(
-            message.Id,
-            message.SessionId,
-            message.ReceivedAt,
-            message.Client,
-            message.HeloName,
-            message.Sender.Address,
-            message.SenderParameters.Select(p => p.ToString()).ToList(),
-            message.Recipients.Select(r => new EnvelopeRecipient(r.Address, r.Parameters.Select(p => p.ToString()).ToList())).ToList(),
-            message.Size)
-        {
-            Tls = message.Tls,
-            AuthenticatedUser = message.AuthenticatedUser,
-            AuthMechanism = message.AuthMechanism,
-            Origin = message.Origin,
-            Read = message.Read,
-            Tags = [.. message.Tags],
-        };
-
     private void WriteFiles(CapturedMessage message)
     {
-        var envelope = Envelope(message);
-        WriteAtomically(message.Id + ".json", JsonSerializer.SerializeToUtf8Bytes(envelope, EnvelopeJson.Default.EnvelopeFile));
+        WriteAtomically(message.Id + ".json", EnvelopeFile.From(message).ToJson());
         var eml = System.IO.Path.Combine(Path, message.Id + ".eml");
         if (message.ContentFile is { } spooled)
         {
@@ -191,7 +168,7 @@ public sealed class MessageDirectory
             EnvelopeFile? envelope;
             try
             {
-                envelope = JsonSerializer.Deserialize(File.ReadAllBytes(json), EnvelopeJson.Default.EnvelopeFile);
+                envelope = EnvelopeFile.FromJson(File.ReadAllBytes(json));
             }
             catch (JsonException)
             {
@@ -208,28 +185,9 @@ public sealed class MessageDirectory
 
             // Large messages stay on disk and are read when asked for; small ones are loaded.
             var size = new FileInfo(eml).Length;
-            messages.Add(new CapturedMessage(
-                envelope.Id,
-                envelope.SessionId,
-                envelope.ReceivedAt,
-                envelope.Client,
-                envelope.HeloName,
-                ToPath(envelope.MailFrom),
-                envelope.MailParameters.Select(ToParameter).ToList(),
-                envelope.Recipients.Select(r => new Recipient(ToPath(r.Address), r.Parameters.Select(ToParameter).ToList())).ToList(),
+            messages.Add(envelope.ToMessage(
                 size > MessageContent.SpillThreshold ? null : File.ReadAllBytes(eml),
-                size > MessageContent.SpillThreshold ? eml : null)
-            {
-                Tls = envelope.Tls,
-                AuthenticatedUser = envelope.AuthenticatedUser,
-                AuthMechanism = envelope.AuthMechanism,
-                Origin = envelope.Origin,
-                Read = envelope.Read,
-            });
-            if (envelope.Tags is { } tags)
-            {
-                messages[^1].SetTags(MessageTags.Clean(tags));
-            }
+                size > MessageContent.SpillThreshold ? eml : null));
         }
 
         return [.. messages.OrderBy(m => m.ReceivedAt)];
@@ -253,54 +211,4 @@ public sealed class MessageDirectory
 
         File.Move(temp, final, overwrite: true);
     }
-
-    private static MailPath ToPath(string address)
-    {
-        if (address.Length == 0)
-        {
-            return MailPath.Null;
-        }
-
-        var at = address.LastIndexOf('@');
-        return at < 0 ? new MailPath(address, string.Empty, null) : new MailPath(address[..at], address[(at + 1)..], null);
-    }
-
-    private static EsmtpParameter ToParameter(string text)
-    {
-        var eq = text.IndexOf('=', StringComparison.Ordinal);
-        return eq < 0 ? new EsmtpParameter(text, null) : new EsmtpParameter(text[..eq], text[(eq + 1)..]);
-    }
 }
-
-/// <summary>The JSON written beside each .eml.</summary>
-internal sealed record EnvelopeFile(
-    string Id,
-    long SessionId,
-    DateTimeOffset ReceivedAt,
-    string Client,
-    string HeloName,
-    string MailFrom,
-    List<string> MailParameters,
-    List<EnvelopeRecipient> Recipients,
-    long Size)
-{
-    public string? Tls { get; init; }
-
-    public string? AuthenticatedUser { get; init; }
-
-    public string? AuthMechanism { get; init; }
-
-    /// <summary>What generated the message, when the server did.</summary>
-    public MessageOrigin? Origin { get; init; }
-
-    public bool Read { get; init; }
-
-    /// <summary>The message's tags, or null in a file written before tags were kept (they are found again).</summary>
-    public List<string>? Tags { get; init; }
-}
-
-internal sealed record EnvelopeRecipient(string Address, List<string> Parameters);
-
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(EnvelopeFile))]
-internal sealed partial class EnvelopeJson : JsonSerializerContext;

@@ -39,7 +39,7 @@ internal sealed partial class Connections
         SessionArchiver archiver, SessionObservers observers, ServerCertificate certificate, ILogger logger, ILogger sessionLogger, CancellationToken stopping)
     {
         _options = options;
-        _sessionOptions = options.ForSessions();
+        _sessionOptions = SessionOptions.From(options);
         _messages = messages;
         _scenarios = scenarios;
         _registry = registry;

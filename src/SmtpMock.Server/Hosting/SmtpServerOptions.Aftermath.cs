@@ -1,4 +1,3 @@
-using System.Net;
 using SmtpMock.Server.Relay;
 
 namespace SmtpMock.Server.Hosting;
@@ -18,6 +17,3 @@ public sealed partial record SmtpServerOptions
     /// </summary>
     public IReadOnlyList<ScenarioListener> ScenarioListeners { get; init; } = [];
 }
-
-/// <summary>An extra SMTP port whose sessions run a loaded scenario of their own (<c>--listen PORT=SCENARIO</c>), whatever is active.</summary>
-public sealed record ScenarioListener(IPEndPoint EndPoint, string Scenario);

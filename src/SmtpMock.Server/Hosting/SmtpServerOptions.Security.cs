@@ -48,49 +48,4 @@ public sealed partial record SmtpServerOptions
 
     /// <summary>Failed AUTH exchanges a session may have; the last one is answered 421 4.7.0 and the session closes.</summary>
     public int MaxAuthFailures { get; init; } = DefaultMaxAuthFailures;
-
-    /// <summary>The security settings a session reads. Whether STARTTLS can run is the connection's (it needs a socket).</summary>
-    private Session.SessionOptions WithSecurity(Session.SessionOptions options) => options with
-    {
-        TlsEnabled = EnableTls,
-        RequireTls = RequireTls && EnableTls,
-        AuthOffered = EnableAuth,
-        AllowPlaintextAuth = AllowPlaintextAuth,
-        AuthRequired = AuthRequired && EnableAuth,
-        MaxAuthFailures = MaxAuthFailures,
-        Credentials = AuthUsers.Count == 0 && AuthAcceptAny is null or true ? Protocol.Auth.CredentialStore.AcceptingAny : new Protocol.Auth.CredentialStore(AuthUsers, AuthAcceptAny),
-    };
-
-    private void ValidateSecurity(List<string> problems)
-    {
-        if (RequireTls && !EnableTls)
-        {
-            problems.Add("require TLS needs TLS enabled");
-        }
-
-        if (ImplicitTlsPort is < 0 or > 65535)
-        {
-            problems.Add($"TLS port {ImplicitTlsPort} must be 0 to 65535");
-        }
-
-        if (ImplicitTlsPort is not null && !EnableTls)
-        {
-            problems.Add("a TLS port needs TLS enabled");
-        }
-
-        if (TlsCertificate is { HasPrivateKey: false })
-        {
-            problems.Add("the TLS certificate has no private key");
-        }
-
-        if (MaxAuthFailures < 1)
-        {
-            problems.Add("max auth failures must be at least 1");
-        }
-
-        if (AuthRequired && !EnableAuth)
-        {
-            problems.Add("auth required needs AUTH enabled");
-        }
-    }
 }

@@ -149,7 +149,7 @@ public static class ScenarioLoader
         var keys = reading.Mapping(node, "server", ServerKeys);
         string? hostname = null;
         if (keys.TryGetValue("hostname", out var h) && (hostname = reading.String(h, "server.hostname")) is not null
-            && SmtpServerOptions.HostnameProblem(hostname) is { } problem)
+            && OptionsValidation.HostnameProblem(hostname) is { } problem)
         {
             reading.Fail(h, "server.hostname " + problem);
         }

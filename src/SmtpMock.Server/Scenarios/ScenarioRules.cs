@@ -16,7 +16,7 @@ internal static class ScenarioRules
     /// <param name="simulator">The server's one simulator (its greylisting outlives a change of scenario), or null when off.</param>
     public static SessionRules Plain(SmtpServerOptions options, FailureAddresses? simulator)
     {
-        var plain = SessionRules.Plain(options.ForSessions());
+        var plain = SessionRules.Plain(SessionOptions.From(options));
         return simulator is null ? plain : plain with { OpenScenario = () => simulator };
     }
 
@@ -35,7 +35,7 @@ internal static class ScenarioRules
     /// <param name="engine">The scenario's engine, which counts how often each rule fired.</param>
     public static SessionRules For(SmtpServerOptions options, Scenario scenario, IScenarioState state, FailureAddresses? simulator, string activation, out ScenarioEngine engine)
     {
-        var sessionOptions = scenario.Auth?.ApplyTo(options.ForSessions()) ?? options.ForSessions();
+        var sessionOptions = scenario.Auth?.ApplyTo(SessionOptions.From(options)) ?? SessionOptions.From(options);
         var presented = scenario.Server;
         engine = new ScenarioEngine(scenario, options.TimeProvider, state, activation);
         var opened = engine;

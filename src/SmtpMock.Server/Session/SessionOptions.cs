@@ -50,4 +50,34 @@ internal sealed record SessionOptions
     public int MaxAuthFailures { get; init; } = Hosting.SmtpServerOptions.DefaultMaxAuthFailures;
 
     public CredentialStore Credentials { get; init; } = CredentialStore.AcceptingAny;
+
+    /// <summary>
+    /// The part of <paramref name="options"/> a session reads. TLS and AUTH requirements hold only where they are enabled;
+    /// whether STARTTLS can run is the connection's (it needs a socket).
+    /// </summary>
+    public static SessionOptions From(Hosting.SmtpServerOptions options) => new()
+    {
+        Hostname = options.Hostname,
+        MaxMessageSize = options.MaxMessageSize,
+        MaxRecipients = options.MaxRecipients,
+        MaxCommandLineLength = options.MaxCommandLineLength,
+        MaxDataLineLength = options.MaxDataLineLength,
+        BareLineEndingsInData = options.BareLineEndingsInData,
+        StrictLineEndings = options.StrictLineEndings,
+        CommandTimeout = options.CommandTimeout,
+        DataTimeout = options.DataTimeout,
+        DataDeadline = options.DataDeadline,
+        MaxBadCommands = options.MaxBadCommands,
+        MaxTranscriptLines = options.MaxTranscriptLines,
+        TimeProvider = options.TimeProvider,
+        TlsEnabled = options.EnableTls,
+        RequireTls = options.RequireTls && options.EnableTls,
+        AuthOffered = options.EnableAuth,
+        AllowPlaintextAuth = options.AllowPlaintextAuth,
+        AuthRequired = options.AuthRequired && options.EnableAuth,
+        MaxAuthFailures = options.MaxAuthFailures,
+        Credentials = options.AuthUsers.Count == 0 && options.AuthAcceptAny is null or true
+            ? CredentialStore.AcceptingAny
+            : new CredentialStore(options.AuthUsers, options.AuthAcceptAny),
+    };
 }

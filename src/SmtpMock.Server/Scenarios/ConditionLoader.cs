@@ -1,15 +1,18 @@
-using System.Text;
 using System.Text.RegularExpressions;
-using SmtpMock.Protocol.Replies;
+using SmtpMock.Protocol.Auth;
 using YamlDotNet.RepresentationModel;
-using SmtpMock.Server.Session;
 
 namespace SmtpMock.Server.Scenarios;
 
-/// <summary>Reading a rule's <c>when:</c> conditions.</summary>
-internal static partial class RuleLoader
+/// <summary>
+/// Reads a rule's <c>when:</c>: which commands it applies to (count, session, argument, addresses, parameter,
+/// probability, sequence) and the TLS and AUTH conditions <c>tls</c>, <c>mechanism</c> and <c>user</c> (issue 11).
+/// </summary>
+internal static class ConditionLoader
 {
-    private static RuleConditions ReadWhen(YamlReading reading, YamlNode node)
+    private static readonly string[] WhenKeys = ["nth", "per", "session", "argument", "sender", "recipient", "parameter", "probability", "sequence", "mechanism", "user", "tls"];
+
+    public static RuleConditions Read(YamlReading reading, YamlNode node)
     {
         var keys = reading.Mapping(node, "when", WhenKeys);
         var conditions = new RuleConditions();
@@ -18,17 +21,9 @@ internal static partial class RuleLoader
             conditions = conditions with { Nth = reading.Int(nth, "nth", 1, int.MaxValue) };
         }
 
-        if (keys.TryGetValue("per", out var per))
+        if (keys.TryGetValue("per", out var per) && ReadWord<CountScope>(reading, per, "per", ["session", "transaction", "server"], "transaction, session or server") is { } scope)
         {
-            var text = reading.String(per, "per");
-            if (text is "session" or "transaction" or "server")
-            {
-                conditions = conditions with { Per = Enum.Parse<CountScope>(text, ignoreCase: true) };
-            }
-            else if (text is not null)
-            {
-                reading.Fail(per, $"per must be transaction, session or server, not '{text}'");
-            }
+            conditions = conditions with { Per = scope };
         }
 
         if (keys.TryGetValue("session", out var session))
@@ -74,20 +69,31 @@ internal static partial class RuleLoader
         }
 
         conditions = ReadAuthConditions(reading, keys, conditions);
-        if (keys.TryGetValue("sequence", out var sequence))
+        if (keys.TryGetValue("sequence", out var sequence)
+            && ReadWord<SequenceCondition>(reading, sequence, "sequence", ["in", "out", "any"], "in (the default: only where the command is in sequence), out or any") is { } order)
         {
-            var text = reading.String(sequence, "sequence");
-            if (text is "in" or "out" or "any")
-            {
-                conditions = conditions with { Sequence = Enum.Parse<SequenceCondition>(text, ignoreCase: true) };
-            }
-            else if (text is not null)
-            {
-                reading.Fail(sequence, $"sequence must be in (the default: only where the command is in sequence), out or any, not '{text}'");
-            }
+            conditions = conditions with { Sequence = order };
         }
 
         return conditions;
+    }
+
+    /// <summary>The value of <typeparamref name="T"/> a lower-case word in <paramref name="allowed"/> names, or null (a problem for any other word).</summary>
+    private static T? ReadWord<T>(YamlReading reading, YamlNode node, string what, string[] allowed, string expected)
+        where T : struct, Enum
+    {
+        var text = reading.String(node, what);
+        if (text is not null && allowed.Contains(text))
+        {
+            return Enum.Parse<T>(text, ignoreCase: true);
+        }
+
+        if (text is not null)
+        {
+            reading.Fail(node, $"{what} must be {expected}, not '{text}'");
+        }
+
+        return null;
     }
 
     private static SessionSelector? ReadSessions(YamlReading reading, YamlNode node)
@@ -111,5 +117,39 @@ internal static partial class RuleLoader
         }
 
         return new SessionSelector(ranges);
+    }
+
+    private static RuleConditions ReadAuthConditions(YamlReading reading, IReadOnlyDictionary<string, YamlNode> keys, RuleConditions conditions)
+    {
+        if (keys.TryGetValue("mechanism", out var mechanism) && reading.String(mechanism, "mechanism") is { } name)
+        {
+            if (SaslMechanisms.TryParse(name, out var parsed))
+            {
+                conditions = conditions with { Mechanism = parsed.Name() };
+            }
+            else
+            {
+                reading.Fail(mechanism, $"mechanism must be one of {string.Join(", ", SaslMechanisms.All.Select(m => m.Name()))}, not '{name}'");
+            }
+        }
+
+        if (keys.TryGetValue("user", out var user) && reading.String(user, "user") is { } userGlob)
+        {
+            conditions = conditions with { User = Glob.ToRegex(userGlob) };
+        }
+
+        if (keys.TryGetValue("tls", out var tls) && reading.String(tls, "tls") is { } text)
+        {
+            if (text is "true" or "false")
+            {
+                conditions = conditions with { Tls = text == "true" };
+            }
+            else
+            {
+                reading.Fail(tls, $"tls must be true (only over TLS) or false (only in plaintext), not '{text}'");
+            }
+        }
+
+        return conditions;
     }
 }
