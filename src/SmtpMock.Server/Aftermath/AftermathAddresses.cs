@@ -21,11 +21,29 @@ internal static class AftermathAddresses
     /// <summary>What each trigger recipient of <paramref name="message"/> asks for; bounces of one message go in one DSN per code.</summary>
     public static IReadOnlyList<AftermathPlan> PlansFor(CapturedMessage message)
     {
+        if (!AnySimulated(message.Recipients))
+        {
+            return []; // every message takes this way but the simulator's: no LINQ, no allocation
+        }
+
         var found = message.Recipients.Where(r => FailureAddresses.IsSimulated(r.Path))
             .Select(r => Plan(r.Path.LocalPart.ToLowerInvariant(), r.Address)).OfType<AftermathPlan>().ToList();
         var bounces = found.Where(p => p.Kind == AftermathKind.Bounce).GroupBy(p => p.BounceCode)
             .Select(g => g.First() with { Recipients = [.. g.SelectMany(p => p.Recipients!)] });
         return [.. bounces, .. found.Where(p => p.Kind != AftermathKind.Bounce)];
+    }
+
+    private static bool AnySimulated(IReadOnlyList<Recipient> recipients)
+    {
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            if (FailureAddresses.IsSimulated(recipients[i].Path))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static AftermathPlan? Plan(string local, string address)

@@ -35,15 +35,17 @@ internal sealed partial class AftermathService(IMessageStore store, AftermathHos
             return;
         }
 
-        IEnumerable<AftermathPlan> plans = triggers ? AftermathAddresses.PlansFor(message) : [];
-        if (e.After is { } after)
+        if (triggers)
         {
-            plans = plans.Append(after);
+            foreach (var plan in AftermathAddresses.PlansFor(message))
+            {
+                Schedule(message, plan);
+            }
         }
 
-        foreach (var plan in plans)
+        if (e.After is { } after)
         {
-            Schedule(message, plan);
+            Schedule(message, after);
         }
     }
 

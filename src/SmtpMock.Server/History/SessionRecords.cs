@@ -26,7 +26,7 @@ public static class SessionRecords
             Scenario = session.Scenario,
             ScenarioChosenBy = session.ScenarioChosenBy,
             Messages = [.. session.AcceptedMessages],
-            Attempts = DeliveryAttempts.From(session, lines),
+            Attempts = session.Attempts.Snapshot(session),
             Lines = lines,
             LineCount = lines.Count,
         };
@@ -36,14 +36,17 @@ public static class SessionRecords
     public static bool IsFinalReplyLine(TranscriptLine line)
     {
         ArgumentNullException.ThrowIfNull(line);
-        return line.Direction == TranscriptDirection.Out && DeliveryAttempts.IsFinal(line.Text);
+        return line.Direction == TranscriptDirection.Out && IsFinal(line.Text);
     }
+
+    /// <summary>The last line of a reply (<c>250 OK</c>, not <c>250-SIZE</c>).</summary>
+    internal static bool IsFinal(string text) => text.Length == 3 || (text.Length > 3 && text[3] == ' ');
 
     /// <summary>A reply a scenario rule wrote: counted once per reply (its last line) or per raw write.</summary>
     public static bool IsFault(TranscriptLine line)
     {
         ArgumentNullException.ThrowIfNull(line);
         return line.Rule is not null && line.Direction == TranscriptDirection.Out
-            && (DeliveryAttempts.IsFinal(line.Text) || line.Text.StartsWith("(raw)", StringComparison.Ordinal));
+            && (IsFinal(line.Text) || line.Text.StartsWith("(raw)", StringComparison.Ordinal));
     }
 }

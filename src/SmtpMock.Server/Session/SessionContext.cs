@@ -29,6 +29,9 @@ public sealed class SessionContext
 
     public Transcript Transcript { get; }
 
+    /// <summary>The delivery attempts so far (each RCPT and the reply it finally got), kept from the typed events.</summary>
+    internal History.DeliveryAttemptLog Attempts { get; init; } = new(10_000);
+
     public SessionState State { get; internal set; } = SessionState.Connected;
 
     /// <summary>The name from the last accepted EHLO or HELO.</summary>

@@ -60,6 +60,7 @@ internal sealed class SessionEvents(SessionContext session, ISessionObserver[] o
     public void Recipient(string sender, string recipient, SmtpReply reply, string? rule)
     {
         var e = new RecipientAnswered(session, clock.GetUtcNow(), sender, recipient, reply, rule);
+        session.Attempts.Recipient(in e);
         foreach (var observer in observers)
         {
             observer.OnRecipientAnswered(in e);
@@ -69,6 +70,7 @@ internal sealed class SessionEvents(SessionContext session, ISessionObserver[] o
     public void Message(string sender, IReadOnlyList<string> recipients, SmtpReply reply, Intervention? rule, CapturedMessage? message)
     {
         var e = new MessageAnswered(session, clock.GetUtcNow(), sender, recipients, reply, rule?.Rule, message, rule?.After);
+        session.Attempts.Message(in e);
         foreach (var observer in observers)
         {
             observer.OnMessageAnswered(in e);

@@ -35,6 +35,43 @@ public class SessionArchiveTests
     }
 
     [Test]
+    public async Task Attempts_come_from_the_session_events_so_a_transcript_at_its_line_cap_loses_none()
+    {
+        // 12 lines hold the greeting, EHLO and about one message: the attempts of the other three are not in the transcript.
+        await using var server = await TestServer.StartAsync(o => o with { MaxTranscriptLines = 12 });
+        await using (var client = await WireClient.ConnectAndGreetAsync(server.EndPoint))
+        {
+            for (var i = 1; i <= 4; i++)
+            {
+                Assert.That((await client.CommandAsync("MAIL FROM:<app@example.com>"))[^1], Does.StartWith("250"));
+                Assert.That((await client.CommandAsync($"RCPT TO:<user{i}@example.com>"))[^1], Does.StartWith("250"));
+                Assert.That((await client.CommandAsync("RCPT TO:<550@smtpmock.test>"))[^1], Does.StartWith("550"));
+                Assert.That((await client.CommandAsync("DATA"))[^1], Does.StartWith("354"));
+                Assert.That((await client.CommandAsync($"Subject: {i}\r\n\r\nbody\r\n."))[^1], Does.StartWith("250"));
+            }
+
+            Assert.That((await client.CommandAsync("MAIL FROM:<app@example.com>"))[^1], Does.StartWith("250"));
+            Assert.That((await client.CommandAsync("RCPT TO:<left@example.com>"))[^1], Does.StartWith("250"));
+            Assert.That((await client.CommandAsync("RSET"))[^1], Does.StartWith("250"));
+            await client.CommandAsync("QUIT");
+        }
+
+        var session = await server.WaitForSessionAsync(1);
+        var record = await server.Sessions.GetAsync(session.Id, CancellationToken.None);
+        Assert.That(session.Transcript.Count, Is.EqualTo(12), "the transcript stopped at its cap");
+        Assert.That(record!.Attempts.Select(a => (a.Recipient, a.Reply[..3])), Is.EqualTo(new[]
+        {
+            ("user1@example.com", "250"), ("550@smtpmock.test", "550"),
+            ("user2@example.com", "250"), ("550@smtpmock.test", "550"),
+            ("user3@example.com", "250"), ("550@smtpmock.test", "550"),
+            ("user4@example.com", "250"), ("550@smtpmock.test", "550"),
+            ("left@example.com", "250"),
+        }));
+        Assert.That(record.Attempts.Take(8).Where((_, i) => i % 2 == 0).Select(a => a.Reply), Has.All.Contains("queued").IgnoreCase, "an accepted recipient's reply is the message's");
+        Assert.That(record.Attempts[^1].Reply, Does.Not.Contain("queued").IgnoreCase, "a transaction reset before DATA keeps the RCPT's reply");
+    }
+
+    [Test]
     public async Task Ids_come_in_blocks_that_follow_each_other_and_the_archive_keeps_the_newest_within_its_budget()
     {
         var archive = new MemorySessionArchive(maxSessions: 2, maxLines: 1000);
