@@ -25,13 +25,17 @@ ulimit -n "$(ulimit -Hn)"
 declare -A REF=([A]=$1 [B]=$2) BIN SHA
 for side in A B; do
   SHA[$side]=$(git -C "$REPO_DIR" rev-parse --short "${REF[$side]}")
+  BIN[$side]="$OUT/bin-$side/smtpmock"
+  if [[ -x ${BIN[$side]} && $(cat "$OUT/bin-$side/.sha" 2>/dev/null) == "${SHA[$side]}" ]]; then
+    log "$side = ${REF[$side]} (${SHA[$side]}) already published in $OUT"; continue
+  fi
   tree="$OUT/src-$side"
   git -C "$REPO_DIR" worktree add -q --detach "$tree" "${SHA[$side]}"
   log "publishing $side = ${REF[$side]} (${SHA[$side]})"
   locked dotnet publish "$tree/src/SmtpMock.Cli" -c Release -o "$OUT/bin-$side" >"$OUT/logs/publish-$side.log" 2>&1 \
     || { log "publish of $side failed: $OUT/logs/publish-$side.log"; exit 1; }
   git -C "$REPO_DIR" worktree remove --force "$tree"
-  BIN[$side]="$OUT/bin-$side/smtpmock"
+  echo "${SHA[$side]}" >"$OUT/bin-$side/.sha"
 done
 log "building smtpmock-bench"
 locked dotnet build "$BENCH_DIR/SmtpMock.Bench" -c Release >"$OUT/logs/bench-build.log" 2>&1 || { log "bench build failed"; exit 1; }
@@ -42,7 +46,7 @@ start() { # SIDE -> PID PORT STARTUP_MS
   local t0 t1
   PORT=$(free_port)
   t0=$(now_us)
-  "${BIN[$1]}" serve --port "$PORT" --http-port 0 --max-connections $((K + 200)) >>"$OUT/logs/server-$1.log" 2>&1 </dev/null &
+  "${BIN[$1]}" serve --port "$PORT" --http-port 0 --max-connections $((K + 200)) --max-connections-per-ip $((K + 200)) >>"$OUT/logs/server-$1.log" 2>&1 </dev/null &
   PID=$!
   wait_banner 127.0.0.1 "$PORT" 60 || { log "$1: no 220 within 60 s"; exit 1; }
   t1=$(now_us)
@@ -50,6 +54,8 @@ start() { # SIDE -> PID PORT STARTUP_MS
 }
 stop() { stop_pid "$PID"; PID=""; }
 trap '[[ -n $PID ]] && stop_pid "$PID"' EXIT
+# bench RUN ARGS...: one smtpmock-bench line; a run that failed still prints its figures (errors=N), kept as they are.
+bench() { "$TOOL" "$@" || true; }
 kv() { grep -oE "(^| )$1=[^ ]*" <<<"$2" | head -1 | sed 's/^ //; s/^[^=]*=//'; }
 declare -A V
 add() { V[$1]="${V[$1]:-} $2"; }
@@ -59,19 +65,19 @@ for ((r = 1; r <= ROUNDS; r++)); do
   order=(A B); ((r % 2 == 0)) && order=(B A)
   for side in "${order[@]}"; do
     start "$side"; add "$side|startup" "$STARTUP_MS"
-    line=$("$TOOL" throughput --port "$PORT" --pid "$PID" --messages "$N" --sessions 20 --size 1024 --max-seconds 300)
+    line=$(bench throughput --port "$PORT" --pid "$PID" --messages "$N" --sessions 20 --size 1024 --max-seconds 300)
     add "$side|persist_cpu" "$(kv server_cpu_us_per_msg "$line")"; add "$side|persist_rate" "$(kv msgs_per_s "$line")"
     echo "round $r $side persist startup_ms=$STARTUP_MS $line"
     stop
 
     start "$side"; add "$side|startup" "$STARTUP_MS"
-    line=$("$TOOL" throughput --port "$PORT" --pid "$PID" --messages "$N_RECONNECT" --sessions 20 --size 1024 --reconnect --max-seconds 300)
+    line=$(bench throughput --port "$PORT" --pid "$PID" --messages "$N_RECONNECT" --sessions 20 --size 1024 --reconnect --max-seconds 300)
     add "$side|reconnect_cpu" "$(kv server_cpu_us_per_msg "$line")"; add "$side|reconnect_rate" "$(kv msgs_per_s "$line")"
     echo "round $r $side reconnect startup_ms=$STARTUP_MS $line"
     stop
 
     start "$side"; add "$side|startup" "$STARTUP_MS"
-    line=$("$TOOL" conns --port "$PORT" --pid "$PID" -k "$K" --hold 2 --max-seconds 120)
+    line=$(bench conns --port "$PORT" --pid "$PID" -k "$K" --hold 2 --max-seconds 120)
     add "$side|kib_per_conn" "$(kv kib_per_conn "$line")"
     echo "round $r $side conns startup_ms=$STARTUP_MS $line"
     stop
