@@ -36,6 +36,27 @@ public class TranscriptTests
     }
 
     [Test]
+    public void A_view_shows_the_lines_it_was_taken_at_reads_them_from_the_transcript_and_ends_with_the_left_out_note()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+        var transcript = new Transcript(clock, 4);
+        transcript.Add(TranscriptDirection.In, "MAIL FROM:<a@example.com>");
+        transcript.Add(TranscriptDirection.Out, "250-first", "rule-a");
+        transcript.Add(TranscriptDirection.Out, "250 last", "rule-a");
+        var early = transcript.View();
+        transcript.Add(TranscriptDirection.Out, "(raw) garbage", "rule-b");
+        transcript.Add(TranscriptDirection.In, "QUIT");
+        var whole = transcript.View();
+
+        Assert.That(early.Select(l => l.Text), Is.EqualTo(new[] { "MAIL FROM:<a@example.com>", "250-first", "250 last" }), "a view keeps the count it was taken at");
+        Assert.That(whole.Select(l => l.Text), Is.EqualTo(transcript.Lines.Select(l => l.Text)));
+        Assert.That(whole.Select(l => l.Text).Last(), Is.EqualTo("1 more lines left out"));
+        Assert.That((whole.Count, whole[1].Rule, whole[3].Rule), Is.EqualTo((5, "rule-a", "rule-b")));
+        Assert.That(transcript.RuleReplies, Is.EqualTo(2), "a rule's reply counted once (its last line), and a raw write");
+        Assert.Throws<ArgumentOutOfRangeException>(() => _ = whole[5]);
+    }
+
+    [Test]
     public void Past_the_cap_lines_are_counted_not_kept()
     {
         var clock = new FakeTimeProvider();

@@ -12,8 +12,9 @@ internal static class AuthRedaction
     /// <summary>True when the first word of <paramref name="line"/> is AUTH, in any case, after any whitespace.</summary>
     public static bool IsAuthLine(string line)
     {
-        var words = Words(line);
-        return words.Length > 0 && words[0].Equals("AUTH", StringComparison.OrdinalIgnoreCase);
+        // The first whitespace-separated word, as Words would give it, without splitting the line: every command comes here.
+        var rest = line.AsSpan().TrimStart();
+        return rest.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase) && (rest.Length == 4 || char.IsWhiteSpace(rest[4]));
     }
 
     /// <summary>

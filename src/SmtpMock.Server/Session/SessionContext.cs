@@ -21,7 +21,8 @@ public sealed class SessionContext
 
     public EndPoint? Client { get; }
 
-    public string ClientText => Client?.ToString() ?? "(unknown)";
+    /// <summary>The client's address and port as text (made once: the transcript, the log and each message name it).</summary>
+    public string ClientText => _clientText ??= Client?.ToString() ?? "(unknown)";
 
     public DateTimeOffset StartedAt { get; }
 
@@ -47,6 +48,7 @@ public sealed class SessionContext
     // Made on the first RCPT and the first message: an idle session holds neither list.
     private List<Recipient>? _recipients;
     private List<string>? _acceptedMessages;
+    private string? _clientText;
 
     /// <summary>The recipients accepted in the open transaction.</summary>
     public IReadOnlyList<Recipient> Recipients => _recipients ?? (IReadOnlyList<Recipient>)[];

@@ -259,7 +259,7 @@ internal sealed class SessionDialog
             }
         }
 
-        _events.Message(Context.Sender?.Address ?? string.Empty, [.. Context.Recipients.Select(r => r.Address)], verdict.Reply, verdict.Rule, message);
+        _events.Message(Context.Sender?.Address ?? string.Empty, RecipientAddresses(), verdict.Reply, verdict.Rule, message);
         return verdict;
     }
 
@@ -277,4 +277,17 @@ internal sealed class SessionDialog
         ScenarioChoice.FromUser(credential.User) is { } chosen ? _rules.Choose(chosen, "AUTH user") : _rules.Responder.Credentials.Check(credential);
 
     private void Note(string text) => _events.Note(text);
+
+    /// <summary>The transaction's recipients' addresses, without a LINQ iterator (every message asks).</summary>
+    private string[] RecipientAddresses()
+    {
+        var recipients = Context.Recipients;
+        var addresses = new string[recipients.Count];
+        for (var i = 0; i < addresses.Length; i++)
+        {
+            addresses[i] = recipients[i].Address;
+        }
+
+        return addresses;
+    }
 }

@@ -56,34 +56,56 @@ public sealed class Transcript(TimeProvider clock, int maxLines) : Events.ISessi
     private int _count;
     private int _used;
     private long _dropped;
+    private int _ruleReplies;
 
     /// <summary>The session these lines belong to.</summary>
     public long SessionId { get; init; }
 
-    public IReadOnlyList<TranscriptLine> Lines
+    public IReadOnlyList<TranscriptLine> Lines => [.. View()];
+
+    /// <summary>
+    /// The lines kept so far as a read-only list that builds each line when it is read: what a session's record holds
+    /// (lines once written never change), so ending a session copies nothing.
+    /// </summary>
+    internal IReadOnlyList<TranscriptLine> View()
+    {
+        lock (_gate)
+        {
+            return new TranscriptView(this, _count, _dropped);
+        }
+    }
+
+    /// <summary>Replies a scenario rule wrote among the lines kept (a reply's last line, or a raw write), counted as they came.</summary>
+    internal int RuleReplies
     {
         get
         {
             lock (_gate)
             {
-                var lines = new List<TranscriptLine>(_count + 1);
-                for (var i = 0; i < _count; i++)
-                {
-                    var entry = EntryAt(i);
-                    var text = System.Text.Encoding.UTF8.GetString(_blocks[entry.Block], entry.Start, entry.Length);
-                    lines.Add(new TranscriptLine(new DateTimeOffset(entry.UtcTicks, TimeSpan.Zero), entry.Direction, text)
-                    {
-                        Rule = entry.Rule < 0 ? null : _rules![entry.Rule],
-                    });
-                }
-
-                if (_dropped > 0)
-                {
-                    lines.Add(new TranscriptLine(clock.GetUtcNow(), TranscriptDirection.Note, $"{_dropped} more lines left out"));
-                }
-
-                return lines;
+                return _ruleReplies;
             }
+        }
+    }
+
+    /// <summary>The last line of a reply (<c>250 OK</c>, not <c>250-SIZE</c>).</summary>
+    internal static bool IsFinalReply(string text) => text.Length == 3 || (text.Length > 3 && text[3] == ' ');
+
+    /// <summary>Line <paramref name="index"/> (below the count it had when a view was taken), or the note on what was left out.</summary>
+    internal TranscriptLine LineAt(int index, long dropped)
+    {
+        lock (_gate)
+        {
+            if (index >= _count)
+            {
+                return new TranscriptLine(clock.GetUtcNow(), TranscriptDirection.Note, $"{dropped} more lines left out");
+            }
+
+            var entry = EntryAt(index);
+            var text = System.Text.Encoding.UTF8.GetString(_blocks[entry.Block], entry.Start, entry.Length);
+            return new TranscriptLine(new DateTimeOffset(entry.UtcTicks, TimeSpan.Zero), entry.Direction, text)
+            {
+                Rule = entry.Rule < 0 ? null : _rules![entry.Rule],
+            };
         }
     }
 
@@ -144,6 +166,10 @@ public sealed class Transcript(TimeProvider clock, int maxLines) : Events.ISessi
 
             _entries[chunk][slot] = new Entry(ticks, block, start, length, Entry.Pack(direction, RuleIndex(rule)));
             _count++;
+            if (rule is not null && direction == TranscriptDirection.Out && (IsFinalReply(text) || text.StartsWith("(raw)", StringComparison.Ordinal)))
+            {
+                _ruleReplies++;
+            }
         }
     }
 
