@@ -110,8 +110,8 @@ internal sealed class EventHub : IDisposable, ISessionObserver
     }
 
     /// <summary>
-    /// A session opening or closing: to this instance's readers and, through the bus, to every other instance's (a
-    /// few per session, so they are serialized whether or not anyone reads here).
+    /// A session opening or closing: to this instance's readers and, through the bus, to every other instance's (so
+    /// with a bus to other instances they are serialized whether or not anyone reads here).
     /// </summary>
     private void PublishEverywhere(ServerEvent item)
     {
@@ -176,13 +176,26 @@ internal sealed class EventHub : IDisposable, ISessionObserver
 
     // Every line of every session comes here: with no reader each must cost nothing (not even the closure a lambda
     // capturing the event would allocate on entry), hence the check before Publish.
+    /// <summary>A lone process with nobody reading: a session's opening and closing are not even made (about 3% of a one-message session's CPU).</summary>
+    private bool NobodyListens => _readers.Length == 0 && _bus is LocalEventBus;
+
     void ISessionObserver.OnSessionStarted(in SessionStarted e)
     {
+        if (NobodyListens)
+        {
+            return;
+        }
+
         PublishEverywhere(new ServerEvent("session-opened", ApiTime.Utc(e.Session.StartedAt), e.Session.Id, Line: e.Session.ClientText, Instance: Instance));
     }
 
     void ISessionObserver.OnSessionEnded(in SessionEnded e)
     {
+        if (NobodyListens)
+        {
+            return;
+        }
+
         PublishEverywhere(new ServerEvent("session-closed", ApiTime.Utc(e.Session.EndedAt ?? e.At), e.Session.Id, Line: e.Session.EndReason, Instance: Instance));
     }
 
