@@ -64,7 +64,12 @@ public sealed class ControlServer : IAsyncDisposable
 
         var control = new ControlServer(app, state, metrics);
         control.BaseAddress = await KestrelApp.StartAsync(app, control, cancellationToken).ConfigureAwait(false);
-        _ = WarmUpAsync(control.BaseAddress);
+        if (System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled)
+        {
+            // Only a JIT-run process opens assemblies as it goes; the Native AOT binary has all of it loaded, and the
+            // request would only take CPU from the first SMTP client while the process starts.
+            _ = WarmUpAsync(control.BaseAddress);
+        }
         return control;
     }
 
