@@ -18,6 +18,7 @@ public sealed class ObservabilityTests : ControlFixture
         Assert.That(text, Does.Contain("smtpmock_replies_total{code=\"354\"} 1\n"));
         Assert.That(text, Does.Contain("smtpmock_messages_captured_total 1\n"));
         Assert.That(text, Does.Contain("# TYPE smtpmock_connections_active gauge"));
+        Assert.That(text, Does.Not.Contain("smtpmock_cluster_"), "a lone process has no other instances to count");
     }
 
     [Test]

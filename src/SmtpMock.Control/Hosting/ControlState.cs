@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using SmtpMock.Control.Api;
 using SmtpMock.Control.Events;
+using SmtpMock.Server.Cluster;
 using SmtpMock.Server.Hosting;
 using SmtpMock.Server.Scenarios;
 
@@ -10,7 +11,8 @@ namespace SmtpMock.Control.Hosting;
 internal sealed class ControlState : IDisposable
 {
     private readonly ConditionalWeakTable<Scenario, string> _yaml = [];
-    private readonly ClusterSessions _clusterSessions;
+    /// <summary>Other instances' sessions in /metrics; none for a lone process (no bus, no series).</summary>
+    private readonly ClusterSessions? _clusterSessions;
 
     public ControlState(SmtpMockServer server, ControlOptions options, Microsoft.Extensions.Logging.ILogger logger)
     {
@@ -18,7 +20,7 @@ internal sealed class ControlState : IDisposable
         Options = options;
         Logger = logger;
         Events = new EventHub(server, options.EventBuffer, options.MaxEventStreams);
-        _clusterSessions = new ClusterSessions(server.Options.EventBus, server.Metrics.Meter);
+        _clusterSessions = server.Options.EventBus is LocalEventBus ? null : new ClusterSessions(server.Options.EventBus, server.Metrics.Meter);
         _waits = new SemaphoreSlim(options.MaxWaits, options.MaxWaits);
         server.Messages.Changed += OnStoreChanged;
         server.Sessions.Saved += OnSessionSaved;
@@ -92,7 +94,7 @@ internal sealed class ControlState : IDisposable
         Server.Messages.Changed -= OnStoreChanged;
         Server.Sessions.Saved -= OnSessionSaved;
         Events.Dispose();
-        _clusterSessions.Dispose();
+        _clusterSessions?.Dispose();
         _waits.Dispose();
     }
 
