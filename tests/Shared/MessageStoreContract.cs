@@ -283,15 +283,7 @@ public abstract class MessageStoreContract
     }
 
     /// <summary>Waits for a condition with a deadline (a shared store announces changes from another thread).</summary>
-    protected static async Task Until(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the condition did not hold within 10 s");
-            await Task.Delay(20);
-        }
-    }
+    protected static Task Until(Func<bool> condition) => Poll.UntilAsync(condition, TimeSpan.FromSeconds(10), "the store's change");
 
     private static string CultureInfo(int i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

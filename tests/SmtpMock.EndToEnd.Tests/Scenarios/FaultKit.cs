@@ -59,13 +59,5 @@ internal static class FaultKit
     }
 
     /// <summary>Waits, up to the test deadline, until the condition holds.</summary>
-    public static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TestServer.Deadline;
-        while (!condition())
-        {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"timed out waiting: {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(5));
-        }
-    }
+    public static Task UntilAsync(Func<bool> condition, string what) => Poll.UntilAsync(condition, TestServer.Deadline, what);
 }

@@ -1,13 +1,14 @@
-namespace SmtpMock.Engines.Tests.Harness;
+namespace SmtpMock.Tests.Shared;
 
 /// <summary>
 /// Waits for a condition by asking it again and again until a deadline: an engine says it is ready by answering
-/// (a connect, a PING, a query), not by a time having passed.
+/// (a connect, a PING, a query), a server by what it counted, never by a time having passed. The one deadline poll of
+/// every test project.
 /// </summary>
 internal static class Poll
 {
     /// <summary>The pause between two asks: short against any deadline, long enough not to spin a core.</summary>
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
     /// Completes when <paramref name="condition"/> returns true. Throws <see cref="TimeoutException"/> with
