@@ -13,7 +13,8 @@ internal sealed record MessageRow(
     {
         var parsed = envelope.ToMessage(bytes, file);
         var raw = file is null ? PostgreSql.RawText.Of(bytes) : PostgreSql.RawText.OfFile(file);
-        return new MessageRow(envelope, bytes, file, size, parsed.Summary, parsed.BodyText, parsed.Tags, Searchable(parsed), raw);
+        var columns = Server.Capture.SearchText.Columns(parsed); // one MIME parse for the summary, the body and the search text
+        return new MessageRow(envelope, bytes, file, size, columns.Summary, columns.BodyText, parsed.Tags, Server.Capture.SearchText.Spaced(columns.SearchText), raw);
     }
 
     /// <summary>The <c>search_text</c> column: the message's search text spaced as a Content term compares it.</summary>

@@ -14,6 +14,24 @@ public class ContentSummaryTests
         new("id", 1, DateTimeOffset.UtcNow, "127.0.0.1:1", "client.test", new MailPath("a", "example.com", null), [], [], Encoding.UTF8.GetBytes(content));
 
     [Test]
+    public void The_search_columns_from_one_parse_are_what_the_three_separate_reads_give()
+    {
+        const string content =
+            "From: Ann <ann@example.com>\r\nTo: bob@example.com\r\nSubject: Columns\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" +
+            "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe body, with (brackets) and <angles>\r\n" +
+            "--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=report.pdf\r\n\r\n%PDF\r\n--b--\r\n";
+        var separately = Captured(content);
+        var together = Captured(content);
+
+        var columns = SearchText.Columns(together);
+
+        Assert.That(System.Text.Json.JsonSerializer.Serialize(columns.Summary), Is.EqualTo(System.Text.Json.JsonSerializer.Serialize(separately.Summary)));
+        Assert.That(columns.BodyText, Is.EqualTo(separately.BodyText));
+        Assert.That(columns.SearchText, Is.EqualTo(SearchText.Of(separately)).And.Contain("report.pdf").And.Contain("The body"));
+        Assert.That(together.Summary, Is.SameAs(columns.Summary), "the message keeps the summary read with the columns");
+    }
+
+    [Test]
     public void The_summary_has_what_a_list_shows()
     {
         var message = Captured(

@@ -16,6 +16,30 @@ public static class SearchText
     {
         ArgumentNullException.ThrowIfNull(message);
         var summary = message.Summary;
+        return message.Parse(mime => Build(summary, message.Sender.Address, BodyOf(mime), mime.Attachments));
+    }
+
+    /// <summary>
+    /// The summary, the body's text and the search text of a message from one parse of its content (three separate
+    /// reads parsed it three times): what a database store saves beside each message. The message keeps the summary.
+    /// </summary>
+    public static SearchColumns Columns(CapturedMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.Parse(mime =>
+        {
+            var summary = ContentSummary.Of(mime);
+            message.KnowSummary(summary);
+            var body = BodyOf(mime);
+            return new SearchColumns(message.Summary, body ?? string.Empty, Build(message.Summary, message.Sender.Address, body, mime.Attachments));
+        });
+    }
+
+    /// <summary>The text part, else the HTML part's text (what <see cref="CapturedMessage.BodyText"/> reads), or null.</summary>
+    private static string? BodyOf(MimeMessage mime) => mime.TextBody ?? (mime.HtmlBody is { } html ? Snippets.HtmlText(html) : null);
+
+    private static string Build(ContentSummary summary, string sender, string? body, IEnumerable<MimeEntity> attachments)
+    {
         var text = new StringBuilder();
         void Add(string? part) => text.Append(part).Append(' ');
         foreach (var address in (summary.From is { } from ? [from] : Array.Empty<HeaderAddress>()).Concat(summary.To).Concat(summary.Cc).Concat(summary.Bcc).Concat(summary.ReplyTo))
@@ -25,17 +49,13 @@ public static class SearchText
         }
 
         Add(summary.Subject);
-        Add(message.Sender.Address);
-        message.Parse(mime =>
+        Add(sender);
+        Add(body);
+        foreach (var attachment in attachments)
         {
-            Add(mime.TextBody ?? (mime.HtmlBody is { } html ? Snippets.HtmlText(html) : null));
-            foreach (var attachment in mime.Attachments)
-            {
-                Add(attachment is MimePart part ? part.FileName : attachment.ContentDisposition?.FileName);
-            }
+            Add(attachment is MimePart part ? part.FileName : attachment.ContentDisposition?.FileName);
+        }
 
-            return 0;
-        });
         return text.ToString();
     }
 
@@ -65,3 +85,6 @@ public static class SearchText
         return spaced.ToString();
     }
 }
+
+/// <summary>What a database store saves beside a message for listing and searching, read in one parse.</summary>
+public sealed record SearchColumns(ContentSummary Summary, string BodyText, string SearchText);
