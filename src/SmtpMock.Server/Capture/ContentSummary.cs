@@ -48,7 +48,14 @@ public sealed record ContentSummary
     public static ContentSummary Read(CapturedMessage message) => message.Parse(Of);
 
     /// <summary>The summary of a parsed message.</summary>
-    public static ContentSummary Of(MimeMessage mime) =>
+    public static ContentSummary Of(MimeMessage mime)
+    {
+        ArgumentNullException.ThrowIfNull(mime);
+        return Of(mime, mime.TextBody, mime.HtmlBody);
+    }
+
+    /// <summary>The same with the body's text and HTML already decoded (MimeKit decodes them anew on every read).</summary>
+    internal static ContentSummary Of(MimeMessage mime, string? text, string? html) =>
         new()
         {
             Subject = mime.Subject,
@@ -60,9 +67,9 @@ public sealed record ContentSummary
             ReplyTo = [.. mime.ReplyTo.Mailboxes.Select(Address)],
             Date = mime.Headers.Contains(HeaderId.Date) && mime.Date != DateTimeOffset.MinValue ? mime.Date : null,
             Attachments = mime.Attachments.Count(),
-            HasHtml = mime.HtmlBody is not null,
-            HasText = mime.TextBody is not null,
-            Snippet = Snippets.Of(mime),
+            HasHtml = html is not null,
+            HasText = text is not null,
+            Snippet = Snippets.Of(text, html),
             HeaderTags = Tags(mime.Headers["X-Tags"]),
         };
 

@@ -28,9 +28,10 @@ public static class SearchText
         ArgumentNullException.ThrowIfNull(message);
         return message.Parse(mime =>
         {
-            var summary = ContentSummary.Of(mime);
+            var (text, html) = (mime.TextBody, mime.HtmlBody); // each decoded once, for the summary and the body
+            var summary = ContentSummary.Of(mime, text, html);
             message.KnowSummary(summary);
-            var body = BodyOf(mime);
+            var body = text ?? (html is not null ? Snippets.HtmlText(html) : null);
             return new SearchColumns(message.Summary, body ?? string.Empty, Build(message.Summary, message.Sender.Address, body, mime.Attachments));
         });
     }

@@ -15,8 +15,15 @@ public static class Snippets
 
     private static readonly HashSet<HtmlTagId> Skipped = [HtmlTagId.Script, HtmlTagId.Style, HtmlTagId.Head, HtmlTagId.Title, HtmlTagId.NoScript];
 
-    public static string Of(MimeMessage message) =>
-        Cut(message.HtmlBody is { Length: > 0 } html ? HtmlText(html) : Collapse(message.TextBody ?? string.Empty));
+    public static string Of(MimeMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return Of(message.TextBody, message.HtmlBody);
+    }
+
+    /// <summary>The same from the body's text and HTML, already decoded.</summary>
+    internal static string Of(string? text, string? html) =>
+        Cut(html is { Length: > 0 } ? HtmlText(html) : Collapse(text ?? string.Empty));
 
     /// <summary>The text of an HTML document: its text nodes, each block boundary a space.</summary>
     public static string HtmlText(string html)
