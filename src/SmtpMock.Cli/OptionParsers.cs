@@ -73,6 +73,15 @@ internal static class OptionParsers
                 var style = typeof(T) == typeof(double) ? NumberStyles.Float : NumberStyles.AllowLeadingSign;
                 if (!T.TryParse(text, style, CultureInfo.InvariantCulture, out var value) || T.IsNaN(value))
                 {
+                    // All digits but past the type's range (e.g. 99999999999999999999): a whole number, too large or small.
+                    if (typeof(T) != typeof(double) && text.Length <= 1 + text.TrimStart('-', '+').Length && text.TrimStart('-', '+') is { Length: > 0 } digits && digits.All(char.IsAsciiDigit))
+                    {
+                        result.AddError(text.StartsWith('-')
+                            ? $"{name} {text} is too small: use at least {Invariant(min)}{minWhy}"
+                            : $"{name} {text} is too large: use at most {Invariant(max)}{maxWhy}");
+                        return defaultValue;
+                    }
+
                     result.AddError($"{name} '{text}' is not {(typeof(T) == typeof(double) ? "a number" : "a whole number")} (e.g. {name} {Invariant(defaultValue)})");
                     return defaultValue;
                 }

@@ -46,6 +46,8 @@ public class CliMessagesTests
     [TestCase("smtpmock: --max-bad-commands 0 is too small: use at least 1", "--max-bad-commands", "0")]
     [TestCase("smtpmock: --max-messages 0 is too small: use at least 1", "--max-messages", "0")]
     [TestCase("smtpmock: --max-store-bytes 0 is too small: use at least 1", "--max-store-bytes", "0")]
+    [TestCase("smtpmock: --max-store-bytes 99999999999999999999 is too large: use at most 9223372036854775807", "--max-store-bytes", "99999999999999999999")]
+    [TestCase("smtpmock: --max-messages 99999999999 is too large: use at most 2147483647", "--max-messages", "99999999999")]
     [TestCase("smtpmock: --max-message-size 0 is too small: use at least 1", "--max-message-size", "0")]
     [TestCase("smtpmock: --max-line-length 100 is too small: use at least 512 (RFC 5321 §4.5.3.1.4)", "--max-line-length", "100")]
     [TestCase("smtpmock: --command-timeout 0 is too small: use at least 1", "--command-timeout", "0")]
