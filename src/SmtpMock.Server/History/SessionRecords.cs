@@ -26,7 +26,7 @@ public static class SessionRecords
             Scenario = session.Scenario,
             ScenarioChosenBy = session.ScenarioChosenBy,
             Messages = [.. session.AcceptedMessages],
-            Attempts = session.Attempts.Snapshot(session),
+            Attempts = session.Attempts.Snapshot(),
             Lines = lines,
             LineCount = lines.Count,
         };

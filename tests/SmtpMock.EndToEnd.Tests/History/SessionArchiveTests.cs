@@ -37,8 +37,9 @@ public class SessionArchiveTests
     [Test]
     public async Task Attempts_come_from_the_session_events_so_a_transcript_at_its_line_cap_loses_none()
     {
-        // 12 lines hold the greeting, EHLO and about one message: the attempts of the other three are not in the transcript.
-        await using var server = await TestServer.StartAsync(o => o with { MaxTranscriptLines = 12 });
+        // 40 lines hold the greeting, EHLO's reply and about two messages: the later attempts are not in the transcript
+        // (the attempts' own bound, a quarter of the transcript's, is 10).
+        await using var server = await TestServer.StartAsync(o => o with { MaxTranscriptLines = 40 });
         await using (var client = await WireClient.ConnectAndGreetAsync(server.EndPoint))
         {
             for (var i = 1; i <= 4; i++)
@@ -58,7 +59,8 @@ public class SessionArchiveTests
 
         var session = await server.WaitForSessionAsync(1);
         var record = await server.Sessions.GetAsync(session.Id, CancellationToken.None);
-        Assert.That(session.Transcript.Count, Is.EqualTo(12), "the transcript stopped at its cap");
+        Assert.That(session.Transcript.Count, Is.EqualTo(40), "the transcript stopped at its cap");
+        Assert.That(session.Transcript.Lines.Count(l => l.Text.StartsWith("RCPT TO:<user", StringComparison.Ordinal)), Is.LessThan(4), "some attempts are past the transcript's end");
         Assert.That(record!.Attempts.Select(a => (a.Recipient, a.Reply[..3])), Is.EqualTo(new[]
         {
             ("user1@example.com", "250"), ("550@smtpmock.test", "550"),
