@@ -67,19 +67,23 @@ public sealed class ControlServer : IAsyncDisposable
         if (System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled)
         {
             // Only a JIT-run process opens assemblies as it goes; the Native AOT binary has all of it loaded, and the
-            // request would only take CPU from the first SMTP client while the process starts.
-            _ = WarmUpAsync(control.BaseAddress);
+            // requests would only take CPU from the first SMTP client while the process starts. Awaited: the port is
+            // announced once they are done, so no client can reach a path still to be loaded.
+            await WarmUpAsync(control.BaseAddress, "/healthz", "\r\n\r\n").ConfigureAwait(false);
+            await WarmUpAsync(control.BaseAddress, "/api/v1/events", ": connected").ConfigureAwait(false);
         }
+
         return control;
     }
 
     /// <summary>
-    /// One request to /healthz over a plain socket, in the background, right after the start: a JIT-run process loads
-    /// Kestrel's request path lazily, and a flood that first reaches it with every descriptor taken (700 event streams
-    /// under <c>ulimit -n 600</c>) left the runtime unable to open what it needed, and it aborted ("Out of memory").
-    /// Loaded before any client comes, it never has to. Costs nothing the client waits for; a failure is ignored.
+    /// One request to <paramref name="path"/> over a plain socket right after the start, read until
+    /// <paramref name="until"/> (or the end): a JIT-run process loads Kestrel's request path and the event stream's
+    /// lazily, and a flood that first reaches them with every descriptor taken (700 event streams under
+    /// <c>ulimit -n 600</c>) left the runtime unable to open what it needed, and it aborted ("Out of memory"). Loaded
+    /// before any client comes, it never has to. At most 5 s; a failure is ignored.
     /// </summary>
-    private static async Task WarmUpAsync(Uri baseAddress)
+    private static async Task WarmUpAsync(Uri baseAddress, string path, string until)
     {
         try
         {
@@ -89,11 +93,15 @@ public sealed class ControlServer : IAsyncDisposable
             using var socket = new System.Net.Sockets.Socket(address.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await socket.ConnectAsync(address, baseAddress.Port, deadline.Token).ConfigureAwait(false);
-            await socket.SendAsync("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray(), System.Net.Sockets.SocketFlags.None, deadline.Token).ConfigureAwait(false);
-            var buffer = new byte[1024];
-            while (await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, deadline.Token).ConfigureAwait(false) > 0)
+            await socket.SendAsync(System.Text.Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), System.Net.Sockets.SocketFlags.None, deadline.Token).ConfigureAwait(false);
+            var buffer = new byte[4096];
+            var seen = new System.Text.StringBuilder();
+            int read;
+            while (!seen.ToString().Contains(until, StringComparison.Ordinal)
+                && (read = await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, deadline.Token).ConfigureAwait(false)) > 0)
             {
-                // Read to the end: the whole response path runs.
+                // Read until the response (or the stream's first line) is through: its whole path has run.
+                seen.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
             }
         }
         catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException or ObjectDisposedException)

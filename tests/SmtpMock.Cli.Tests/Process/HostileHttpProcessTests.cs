@@ -74,7 +74,17 @@ public class HostileHttpProcessTests
                 flood.Add(client);
             }
 
-            Assert.That(await GreetingAsync(server.Port), Does.StartWith("220 "), "SMTP greets while HTTP is flooded");
+            string greeting;
+            try
+            {
+                greeting = await GreetingAsync(server.Port);
+            }
+            catch (SocketException e)
+            {
+                throw new AssertionException($"SMTP refused while HTTP is flooded ({e.SocketErrorCode}); the server said:{Environment.NewLine}{server.Output}");
+            }
+
+            Assert.That(greeting, Does.StartWith("220 "), "SMTP greets while HTTP is flooded");
         }
         finally
         {
