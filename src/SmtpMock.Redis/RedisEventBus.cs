@@ -37,6 +37,9 @@ public sealed partial class RedisEventBus : IEventBus
 
     public string Description { get; }
 
+    /// <summary>Always: every instance on this Redis hears what this one publishes.</summary>
+    public bool ReachesOthers => true;
+
     /// <summary>This instance's id: what it stamps on what it publishes, and drops when it comes back.</summary>
     public string InstanceId { get; }
 

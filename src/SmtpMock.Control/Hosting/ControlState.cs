@@ -20,7 +20,7 @@ internal sealed class ControlState : IDisposable
         Options = options;
         Logger = logger;
         Events = new EventHub(server, options.EventBuffer, options.MaxEventStreams);
-        _clusterSessions = server.Options.EventBus is LocalEventBus ? null : new ClusterSessions(server.Options.EventBus, server.Metrics.Meter);
+        _clusterSessions = !server.Options.EventBus.ReachesOthers ? null : new ClusterSessions(server.Options.EventBus, server.Metrics.Meter);
         _waits = new SemaphoreSlim(options.MaxWaits, options.MaxWaits);
         server.Messages.Changed += OnStoreChanged;
         server.Sessions.Saved += OnSessionSaved;

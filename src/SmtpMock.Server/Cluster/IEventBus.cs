@@ -10,6 +10,9 @@ public interface IEventBus : IAsyncDisposable
     /// <summary>Where the events travel: <c>local</c>, <c>redis://host:port</c>.</summary>
     string Description { get; }
 
+    /// <summary>Whether other instances hear what this one publishes (false for a lone process: nothing need be made for it).</summary>
+    bool ReachesOthers { get; }
+
     /// <summary>Sends <paramref name="payload"/> on <paramref name="topic"/> to every other instance; never waits on them (a bus that is down drops it).</summary>
     void Publish(string topic, ReadOnlyMemory<byte> payload);
 
@@ -23,6 +26,8 @@ public sealed class LocalEventBus : IEventBus
     public static LocalEventBus Instance { get; } = new();
 
     public string Description => "local";
+
+    public bool ReachesOthers => false;
 
     public void Publish(string topic, ReadOnlyMemory<byte> payload)
     {
