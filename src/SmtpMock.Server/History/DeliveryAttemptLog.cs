@@ -28,9 +28,6 @@ internal sealed class DeliveryAttemptLog(int max)
     /// </summary>
     public static int BoundFor(int transcriptLines) => Math.Max(1, transcriptLines / 4);
 
-    /// <summary>Attempts past the bound, not kept.</summary>
-    public long Dropped { get; private set; }
-
     public void Recipient(in RecipientAnswered e)
     {
         var session = e.Session;
@@ -45,8 +42,7 @@ internal sealed class DeliveryAttemptLog(int max)
 
             if ((_attempts ??= []).Count >= max)
             {
-                Dropped++;
-                return;
+                return; // past the bound: not kept
             }
 
             _client ??= session.Client is IPEndPoint ip ? ip.Address.ToString() : session.ClientText;

@@ -21,7 +21,7 @@ internal static class SessionFactory
     public static (SmtpSession Session, SessionEvents Events) Create(SmtpServerOptions options, SessionRules? rules, IMessageStore store, long id, EndPoint? client, ILogger logger, ISessionObserver[]? observers = null, ITlsUpgrader? tls = null, TlsHandshake? implicitTls = null, SessionOptions? sessionOptions = null)
     {
         var transcript = new Transcript(options.TimeProvider, options.MaxTranscriptLines) { SessionId = id };
-        var context = new SessionContext(id, client, options.TimeProvider.GetUtcNow(), transcript) { Attempts = new(DeliveryAttemptLog.BoundFor(options.MaxTranscriptLines)), CanStartTls = tls is not null && options.EnableTls, Tls = implicitTls };
+        var context = new SessionContext(id, client, options.TimeProvider.GetUtcNow(), transcript, DeliveryAttemptLog.BoundFor(options.MaxTranscriptLines)) { CanStartTls = tls is not null && options.EnableTls, Tls = implicitTls };
         var events = new SessionEvents(context, observers ?? [new SessionLog(logger)], options.TimeProvider, logger);
         return (new SmtpSession(sessionOptions ?? SessionOptions.From(options), rules ?? ScenarioRules.Plain(options), store, context, events, tls), events);
     }

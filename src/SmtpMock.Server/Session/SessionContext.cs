@@ -8,8 +8,9 @@ namespace SmtpMock.Server.Session;
 /// <summary>One session's facts: who connected, where the dialog stands, the open transaction and the counters.</summary>
 public sealed class SessionContext
 {
-    internal SessionContext(long id, EndPoint? client, DateTimeOffset startedAt, Transcript transcript)
+    internal SessionContext(long id, EndPoint? client, DateTimeOffset startedAt, Transcript transcript, int maxAttempts = 2_500)
     {
+        Attempts = new(maxAttempts);
         Id = id;
         Client = client;
         StartedAt = startedAt;
@@ -31,7 +32,7 @@ public sealed class SessionContext
     public Transcript Transcript { get; }
 
     /// <summary>The delivery attempts so far (each RCPT and the reply it finally got), kept from the typed events.</summary>
-    internal History.DeliveryAttemptLog Attempts { get; init; } = new(10_000);
+    internal History.DeliveryAttemptLog Attempts { get; }
 
     public SessionState State { get; internal set; } = SessionState.Connected;
 
