@@ -168,7 +168,7 @@ public sealed class CapturedMessage
     }
 
     /// <summary>The text of its body (the text part, else the HTML's text), parsed anew on each call: what a body search reads.</summary>
-    public string BodyText => Parse(static m => m.TextBody ?? (m.HtmlBody is { } html ? Snippets.HtmlText(html) : string.Empty));
+    public string BodyText => Parse(static m => SearchText.BodyOf(m) ?? string.Empty);
 
     /// <summary>Marks it read or unread (the memory store's message is the kept one); true when that changed it.</summary>
     internal bool MarkRead(bool read) => Interlocked.Exchange(ref _read, read ? 1 : 0) != (read ? 1 : 0);

@@ -31,13 +31,15 @@ public static class SearchText
             var (text, html) = (mime.TextBody, mime.HtmlBody); // each decoded once, for the summary and the body
             var summary = ContentSummary.Of(mime, text, html);
             message.KnowSummary(summary);
-            var body = text ?? (html is not null ? Snippets.HtmlText(html) : null);
+            var body = BodyOf(text, html);
             return new SearchColumns(message.Summary, body ?? string.Empty, Build(message.Summary, message.Sender.Address, body, mime.Attachments));
         });
     }
 
     /// <summary>The text part, else the HTML part's text (what <see cref="CapturedMessage.BodyText"/> reads), or null.</summary>
-    private static string? BodyOf(MimeMessage mime) => mime.TextBody ?? (mime.HtmlBody is { } html ? Snippets.HtmlText(html) : null);
+    internal static string? BodyOf(MimeMessage mime) => BodyOf(mime.TextBody, mime.HtmlBody);
+
+    private static string? BodyOf(string? text, string? html) => text ?? (html is not null ? Snippets.HtmlText(html) : null);
 
     private static string Build(ContentSummary summary, string sender, string? body, IEnumerable<MimeEntity> attachments)
     {
