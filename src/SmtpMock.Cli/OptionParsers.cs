@@ -74,7 +74,8 @@ internal static class OptionParsers
                 if (!T.TryParse(text, style, CultureInfo.InvariantCulture, out var value) || T.IsNaN(value))
                 {
                     // All digits but past the type's range (e.g. 99999999999999999999): a whole number, too large or small.
-                    if (typeof(T) != typeof(double) && text.Length <= 1 + text.TrimStart('-', '+').Length && text.TrimStart('-', '+') is { Length: > 0 } digits && digits.All(char.IsAsciiDigit))
+                    var digits = text.StartsWith('-') || text.StartsWith('+') ? text[1..] : text;
+                    if (typeof(T) != typeof(double) && digits.Length > 0 && digits.All(char.IsAsciiDigit))
                     {
                         result.AddError(text.StartsWith('-')
                             ? $"{name} {text} is too small: use at least {Invariant(min)}{minWhy}"

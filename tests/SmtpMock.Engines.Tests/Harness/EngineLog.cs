@@ -46,7 +46,13 @@ internal sealed class EngineLog
         }
     }
 
-    public bool Contains(string text) => Count(text) > 0;
+    public bool Contains(string text)
+    {
+        lock (_gate)
+        {
+            return _lines.Exists(line => line.Contains(text, StringComparison.Ordinal));
+        }
+    }
 
     /// <summary>How many kept lines contain <paramref name="text"/>.</summary>
     public int Count(string text)
